@@ -1,0 +1,101 @@
+"""Builds the pieces of the application, the same way for production and for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.i18n import I18n
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.handlers import build_router
+from bot.i18n import AccountLocaleMiddleware
+from bot.middlewares.database_session import DatabaseSessionMiddleware
+from bot.secret_key import derive_secret
+from bot.web.health import DATABASE_KEY, add_health_routes
+from db.database import Database
+
+
+def build_storage(settings: Settings) -> BaseStorage:
+    """FSM state in Redis when configured, so that several instances share conversations."""
+    if settings.redis_url:
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(
+    *, database: Database, clock: Clock, i18n: I18n, storage: BaseStorage | None = None
+) -> Dispatcher:
+    dispatcher = Dispatcher(storage=storage or MemoryStorage(), database=database, clock=clock)
+    # Order matters: the locale middleware reads the account through the session.
+    dispatcher.update.outer_middleware(DatabaseSessionMiddleware(database))
+    AccountLocaleMiddleware(i18n).setup(dispatcher)
+    dispatcher.include_router(build_router())
+    return dispatcher
+
+
+def build_bot(settings: Settings) -> Bot:
+    token = settings.require_bot_token()
+    if settings.telegram_api_url is not None:
+        api = TelegramAPIServer.from_base(
+            str(settings.telegram_api_url).rstrip("/"), is_local=settings.telegram_api_local
+        )
+        session = AiohttpSession(api=api)
+    else:
+        session = AiohttpSession()
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@dataclass(frozen=True)
+class Webhook:
+    url: str
+    path: str
+    secret: str
+
+
+def webhook_for(settings: Settings, secret_key: str) -> Webhook | None:
+    if settings.webhook_url is None:
+        return None
+    url = str(settings.webhook_url)
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret is not None
+        # Derived, so every instance sharing SECRET_KEY checks the same header value.
+        else derive_secret(secret_key, "telegram-webhook")
+    )
+    return Webhook(url=url, path=urlsplit(url).path or "/", secret=secret)
+
+
+def build_web_app(
+    *,
+    database: Database,
+    dispatcher: Dispatcher | None = None,
+    bot: Bot | None = None,
+    webhook: Webhook | None = None,
+) -> web.Application:
+    app = web.Application()
+    app[DATABASE_KEY] = database
+    add_health_routes(app)
+    if webhook is not None:
+        if dispatcher is None or bot is None:
+            raise ValueError("a webhook needs the dispatcher and the bot")
+        # Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused.
+        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=webhook.secret).register(
+            app, path=webhook.path
+        )
+    return app

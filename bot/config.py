@@ -1,0 +1,183 @@
+"""Configuration from the environment and a ``.env`` file.
+
+Every problem becomes one line that names the variable and says how to fix it; callers
+turn :class:`ConfigurationError` into exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiogram.utils.token import TokenValidationError, validate_token
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.engine import UnsupportedDatabaseUrl, normalize_database_url
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ediary.sqlite3"
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+# How to fix each setting, appended to the validation message.
+HINTS: dict[str, str] = {
+    "bot_token": "use the token @BotFather gave you, e.g. BOT_TOKEN=123456789:AAH...",
+    "database_url": (
+        "use e.g. DATABASE_URL=sqlite+aiosqlite:///ediary.sqlite3 or "
+        "DATABASE_URL=postgresql+asyncpg://user:password@host:5432/ediary"
+    ),
+    "telegram_api_url": "use the base URL of your Bot API server, e.g. http://127.0.0.1:8081",
+    "telegram_api_local": "use true or false",
+    "redis_url": "use e.g. REDIS_URL=redis://127.0.0.1:6379/0, or leave it unset",
+    "webhook_url": "use the public https:// URL Telegram should call, or leave it unset",
+    "webhook_secret": "use 1-256 characters from A-Z, a-z, 0-9, _ and -",
+    "http_host": "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
+    "http_port": "use a port number from 1 to 65535, e.g. HTTP_PORT=8080",
+    "default_timezone": "use an IANA zone name, e.g. DEFAULT_TIMEZONE=Europe/Moscow",
+    "secret_key": (
+        "use at least 32 random characters, e.g. the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    ),
+    "log_level": "use DEBUG, INFO, WARNING or ERROR",
+}
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; ``str(error)`` is the one line to show."""
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {value!r}") from error
+    return value
+
+
+TimezoneName = Annotated[str, AfterValidator(_check_timezone)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: HttpUrl | None = None
+    # A self-hosted Bot API server started with --local serves files from its disk.
+    telegram_api_local: bool = False
+    redis_url: str | None = None
+    webhook_url: HttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    default_timezone: TimezoneName = "Europe/Moscow"
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+
+    @field_validator("bot_token", "redis_url", "webhook_secret", "secret_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # "BOT_TOKEN=" in a .env file means "not set", not "set to nothing".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url", mode="before")
+    @classmethod
+    def _empty_url_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                validate_token(value.get_secret_value())
+            except TokenValidationError as error:
+                raise ValueError("not a bot token (expected digits, a colon, a secret)") from error
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            return normalize_database_url(value).render_as_string(hide_password=False)
+        except UnsupportedDatabaseUrl as error:
+            raise ValueError(str(error)) from error
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a redis:// URL")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: HttpUrl | None) -> HttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError("Telegram only calls https:// webhooks")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("not a valid secret token")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("too short")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.webhook_url is not None
+
+    def require_bot_token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigurationError(
+                "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot) and "
+                "put BOT_TOKEN=<the token it gives you> in the environment or in .env"
+            )
+        return self.bot_token.get_secret_value()
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """The first problem as ``VARIABLE: what is wrong; how to fix it``."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    message = first["msg"].removeprefix("Value error, ")
+    hint = HINTS.get(field)
+    line = f"{field.upper()}: {message}"
+    return f"{line}; {hint}" if hint else line
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigurationError(describe_validation_error(error)) from None

@@ -1,0 +1,16 @@
+"""Telegram handlers: thin — parse the update, call a service, render with i18n."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import language, start
+
+
+def build_router() -> Router:
+    root = Router(name="handlers")
+    root.include_router(start.router)
+    root.include_router(language.router)
+    # Must stay last: it answers any private message nobody else took.
+    root.include_router(start.fallback_router)
+    return root

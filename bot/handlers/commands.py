@@ -1,0 +1,41 @@
+"""The command list: one source for /help and for Telegram's menu (setMyCommands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import DEFAULT_LOCALE, LOCALES, N_
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    command: str
+    description: str  # an untranslated msgid
+
+
+PUBLIC_COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", N_("About the bot and how to link a child")),
+    CommandSpec("help", N_("What the bot can do")),
+    CommandSpec("language", N_("Change the interface language")),
+)
+
+
+def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
+    return [
+        BotCommand(command=spec.command, description=i18n.gettext(spec.description, locale=locale))
+        for spec in PUBLIC_COMMANDS
+    ]
+
+
+async def publish_commands(bot: Bot, i18n: I18n) -> None:
+    """Russian is the menu everyone gets; other languages are set for their language code."""
+    for locale in LOCALES:
+        await bot.set_my_commands(
+            bot_commands(i18n, locale),
+            scope=BotCommandScopeDefault(),
+            language_code=None if locale == DEFAULT_LOCALE else locale,
+        )

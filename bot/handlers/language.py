@@ -1,0 +1,63 @@
+"""/language: the interface language, remembered per account."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.accounts.service import choose_language
+from bot.clock import Clock
+from bot.i18n import LANGUAGE_NAMES, LOCALES
+from db.unit_of_work import UnitOfWork
+
+router = Router(name="language")
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+
+
+def language_keyboard(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in LOCALES:
+        mark = "✓ " if code == current else ""
+        builder.button(
+            text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageChoice(code=code)
+        )
+    return builder.as_markup()
+
+
+@router.message(Command("language"))
+async def ask_language(message: Message, i18n: I18n) -> None:
+    await message.answer(
+        _("Choose the interface language:"), reply_markup=language_keyboard(i18n.current_locale)
+    )
+
+
+@router.callback_query(LanguageChoice.filter())
+async def set_language(
+    query: CallbackQuery, callback_data: LanguageChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    if callback_data.code not in LOCALES:
+        # Forged or outdated button: say so and change nothing.
+        await query.answer(_("This language is not available."), show_alert=True)
+        return
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await choose_language(
+        uow, clock, telegram_user_id=query.from_user.id, chat_id=chat_id, language=callback_data.code
+    )
+    with i18n.use_locale(callback_data.code):
+        confirmation = _("The interface language is now English.")
+        await query.answer(confirmation)
+        if query.message is not None:
+            await query.bot.edit_message_text(  # type: ignore[union-attr]
+                text=confirmation + "\n" + _("Send /help to see what I can do."),
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+            )
+

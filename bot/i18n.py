@@ -1,0 +1,87 @@
+"""Translations: gettext catalogs in ``locales/``, compiled in memory at start.
+
+Compiling at start (it takes milliseconds) means no ``.mo`` binary is ever committed and
+none can go stale behind its ``.po`` source.
+"""
+
+from __future__ import annotations
+
+import gettext
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.accounts.service import chosen_language
+from db.unit_of_work import UnitOfWork
+
+DOMAIN = "messages"
+DEFAULT_LOCALE = "ru"
+LOCALES = ("ru", "en")
+# How each language calls itself, for the /language buttons; not translated on purpose.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+def locales_dir() -> Path:
+    """``locales/`` at the top of a checkout, or inside the package when installed."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "locales", package / "locales"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no locales/ directory found beside the bot package")
+
+
+def compile_catalog(po_path: Path) -> gettext.GNUTranslations:
+    with po_path.open("rb") as source:
+        catalog = read_po(source)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class CatalogI18n(I18n):
+    """aiogram's I18n reading ``.po`` sources instead of compiled ``.mo`` files."""
+
+    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
+        translations: dict[str, gettext.GNUTranslations] = {}
+        for locale in LOCALES:
+            po_path = self.path / locale / "LC_MESSAGES" / f"{self.domain}.po"
+            translations[locale] = compile_catalog(po_path)
+        return translations
+
+
+def build_i18n(path: Path | None = None) -> CatalogI18n:
+    return CatalogI18n(path=path or locales_dir(), default_locale=DEFAULT_LOCALE, domain=DOMAIN)
+
+
+def locale_for(*, chosen: str | None, telegram_language_code: str | None) -> str:
+    """The interface language: the one chosen with /language, else Telegram's, else Russian."""
+    if chosen in LOCALES:
+        return chosen
+    if telegram_language_code:
+        primary = telegram_language_code.split("-")[0].lower()
+        if primary in LOCALES:
+            return primary
+    return DEFAULT_LOCALE
+
+
+class AccountLocaleMiddleware(I18nMiddleware):
+    """Picks the locale per update; needs the unit of work of the session middleware."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return DEFAULT_LOCALE
+        uow: UnitOfWork = data["uow"]
+        chosen = await chosen_language(uow, user.id)
+        return locale_for(chosen=chosen, telegram_language_code=user.language_code)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message

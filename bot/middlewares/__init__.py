@@ -1,0 +1,1 @@
+"""Dispatcher middlewares shared by every capability."""

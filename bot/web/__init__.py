@@ -1,0 +1,1 @@
+"""The HTTP side: health checks, the Telegram webhook, and (later) the exchange API."""

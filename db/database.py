@@ -1,0 +1,43 @@
+"""The database a process works with: its engine, and units of work over it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade
+from db.unit_of_work import UnitOfWork
+
+
+class Database:
+    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+        self.engine: AsyncEngine = create_engine(url, echo=echo)
+        self._sessions = create_session_factory(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        # Whatever the service did not commit is rolled back when the session closes.
+        async with self._sessions() as session:
+            yield UnitOfWork(session)
+
+    async def migrate(self) -> None:
+        await upgrade(self.engine)
+
+    async def is_reachable(self) -> bool:
+        try:
+            async with self.unit_of_work() as uow:
+                await uow.ping()
+        except Exception:  # noqa: BLE001 - any failure means "not reachable" to a probe
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

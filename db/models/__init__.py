@@ -1,0 +1,72 @@
+"""Every model, imported so that ``Base.metadata`` knows the whole schema."""
+
+from db.models.access import AccountLink, ConsentRecord, LinkCode, TelegramAccount
+from db.models.audit import AuditEvent
+from db.models.delivery import OutboxMessage
+from db.models.enums import (
+    AccountRole,
+    ConsentForm,
+    ConsentState,
+    EducationLevel,
+    FinalGradeStatus,
+    GuardianRelation,
+    LessonKind,
+    LessonStatus,
+    OutboxStatus,
+    PeriodKind,
+)
+from db.models.journal import (
+    Assessment,
+    FinalGrade,
+    Grade,
+    Holiday,
+    Homework,
+    Lesson,
+    Recommendation,
+)
+from db.models.school import (
+    CurriculumRow,
+    Guardian,
+    GuardianStudent,
+    Period,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+    Teacher,
+)
+
+__all__ = [
+    "AccountLink",
+    "AccountRole",
+    "Assessment",
+    "AuditEvent",
+    "ConsentForm",
+    "ConsentRecord",
+    "ConsentState",
+    "CurriculumRow",
+    "EducationLevel",
+    "FinalGrade",
+    "FinalGradeStatus",
+    "Grade",
+    "Guardian",
+    "GuardianRelation",
+    "GuardianStudent",
+    "Holiday",
+    "Homework",
+    "Lesson",
+    "LessonKind",
+    "LessonStatus",
+    "LinkCode",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Period",
+    "PeriodKind",
+    "Recommendation",
+    "School",
+    "SchoolClass",
+    "Student",
+    "Subject",
+    "Teacher",
+    "TelegramAccount",
+]

@@ -1,0 +1,29 @@
+"""One database session per update, job or request, with the repositories over it."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.repositories.accounts import AccountRepository
+
+
+class UnitOfWork:
+    """What a service gets: repositories sharing one session, and the commit.
+
+    Repositories never commit; the service that owns the business operation decides when
+    its changes form a whole, and calls :meth:`commit` once.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.accounts = AccountRepository(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def ping(self) -> None:
+        await self.session.execute(text("SELECT 1"))

@@ -1,0 +1,139 @@
+"""Settings: defaults, normalisation, and one clear line for every bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import webhook_for
+from bot.config import ConfigurationError, Settings, load_settings
+from bot.secret_key import key_file_for, resolve_secret_key
+
+SETTING_NAMES = (
+    "BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL", "TELEGRAM_API_LOCAL", "REDIS_URL",
+    "WEBHOOK_URL", "WEBHOOK_SECRET", "HTTP_HOST", "HTTP_PORT", "DEFAULT_TIMEZONE", "SECRET_KEY",
+    "LOG_LEVEL",
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_are_the_embedded_sqlite_and_moscow() -> None:
+    settings = load_settings(None)
+    assert settings.database_url == "sqlite+aiosqlite:///ediary.sqlite3"
+    assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
+    assert settings.default_timezone == "Europe/Moscow"
+    assert settings.bot_token is None
+    assert not settings.webhook_mode
+
+
+def test_env_file_is_read_and_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("HTTP_PORT=9000\nDEFAULT_TIMEZONE=Asia/Yekaterinburg\n")
+    monkeypatch.setenv("HTTP_PORT", "9100")
+    settings = load_settings(".env")
+    assert settings.http_port == 9100
+    assert settings.default_timezone == "Asia/Yekaterinburg"
+
+
+@pytest.mark.parametrize(
+    ("given", "normalised"),
+    [
+        ("postgresql://u:p@db/ediary", "postgresql+asyncpg://u:p@db/ediary"),
+        ("postgres://u@db:5433/ediary", "postgresql+asyncpg://u@db:5433/ediary"),
+        ("sqlite:///data/ediary.sqlite3", "sqlite+aiosqlite:///data/ediary.sqlite3"),
+    ],
+)
+def test_database_urls_get_the_async_driver(
+    monkeypatch: pytest.MonkeyPatch, given: str, normalised: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert load_settings(None).database_url == normalised
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected_start"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/x", "DATABASE_URL: unsupported database"),
+        ("DATABASE_URL", "not a url at all", "DATABASE_URL: cannot parse"),
+        ("DATABASE_URL", "postgresql://u@host", "DATABASE_URL: no database name"),
+        ("HTTP_PORT", "eighty", "HTTP_PORT:"),
+        ("HTTP_PORT", "70000", "HTTP_PORT:"),
+        ("DEFAULT_TIMEZONE", "Europe/Atlantis", "DEFAULT_TIMEZONE: unknown time zone"),
+        ("BOT_TOKEN", "no-colon-here", "BOT_TOKEN: not a bot token"),
+        ("WEBHOOK_URL", "http://bot.example.org/hook", "WEBHOOK_URL: Telegram only calls https"),
+        ("WEBHOOK_SECRET", "has spaces!", "WEBHOOK_SECRET: not a valid secret token"),
+        ("SECRET_KEY", "short", "SECRET_KEY: too short"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL: not a redis:// URL"),
+        ("TELEGRAM_API_URL", "bot-api:8081", "TELEGRAM_API_URL:"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL: unknown log level"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_with_a_fix(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected_start: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(None)
+    message = str(caught.value)
+    assert message.startswith(expected_start)
+    assert "\n" not in message
+    assert "use " in message  # every hint says what to use instead
+
+
+def test_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "")
+    monkeypatch.setenv("WEBHOOK_URL", " ")
+    settings = load_settings(None)
+    assert settings.bot_token is None
+    assert settings.webhook_url is None
+
+
+def test_missing_token_explains_botfather() -> None:
+    with pytest.raises(ConfigurationError, match="@BotFather"):
+        load_settings(None).require_bot_token()
+
+
+def test_secret_key_is_generated_once_beside_the_sqlite_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/data/e.sqlite3")  # type: ignore[call-arg]
+    first = resolve_secret_key(settings)
+    second = resolve_secret_key(settings)
+    path = key_file_for(f"{tmp_path}/data/e.sqlite3")
+    assert first == second
+    assert len(first) >= 32
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert "generated one and stored it in" in caplog.text
+
+
+def test_configured_secret_key_is_used_as_is() -> None:
+    key = "k" * 40
+    settings = Settings(_env_file=None, secret_key=key)  # type: ignore[call-arg]
+    assert resolve_secret_key(settings) == key
+
+
+def test_postgresql_without_secret_key_is_refused() -> None:
+    settings = Settings(_env_file=None, database_url="postgresql://u@db/ediary")  # type: ignore[call-arg]
+    with pytest.raises(ConfigurationError, match="^SECRET_KEY is not set"):
+        resolve_secret_key(settings)
+
+
+def test_webhook_path_and_derived_secret() -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, webhook_url="https://bot.example.org/telegram/hook?x=1"
+    )
+    webhook = webhook_for(settings, "s" * 40)
+    assert webhook is not None
+    assert webhook.path == "/telegram/hook"
+    assert len(webhook.secret) == 64
+    assert webhook == webhook_for(settings, "s" * 40)
+    assert webhook.secret != webhook_for(settings, "t" * 40).secret  # type: ignore[union-attr]
+    assert webhook_for(Settings(_env_file=None), "s" * 40) is None  # type: ignore[call-arg]
