@@ -95,7 +95,9 @@ def build_web_app(
         if dispatcher is None or bot is None:
             raise ValueError("a webhook needs the dispatcher and the bot")
         # Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused.
-        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=webhook.secret).register(
-            app, path=webhook.path
-        )
+        # Handled before answering: if handling fails, Telegram sees an error and delivers
+        # the update again instead of it being lost in a background task.
+        SimpleRequestHandler(
+            dispatcher=dispatcher, bot=bot, secret_token=webhook.secret, handle_in_background=False
+        ).register(app, path=webhook.path)
     return app

@@ -6,9 +6,8 @@ none can go stale behind its ``.po`` source.
 
 from __future__ import annotations
 
-import gettext
-from io import BytesIO
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from aiogram.types import TelegramObject, User
@@ -35,28 +34,25 @@ def locales_dir() -> Path:
     raise FileNotFoundError("no locales/ directory found beside the bot package")
 
 
-def compile_catalog(po_path: Path) -> gettext.GNUTranslations:
-    with po_path.open("rb") as source:
-        catalog = read_po(source)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+def compile_catalogs(source: Path, target: Path) -> None:
+    """Compile every locale's ``.po`` in ``source`` into ``.mo`` files under ``target``."""
+    for locale in LOCALES:
+        with (source / locale / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as po_file:
+            catalog = read_po(po_file, locale=locale)
+        mo_path = target / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
 
 
-class CatalogI18n(I18n):
-    """aiogram's I18n reading ``.po`` sources instead of compiled ``.mo`` files."""
-
-    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        translations: dict[str, gettext.GNUTranslations] = {}
-        for locale in LOCALES:
-            po_path = self.path / locale / "LC_MESSAGES" / f"{self.domain}.po"
-            translations[locale] = compile_catalog(po_path)
-        return translations
-
-
-def build_i18n(path: Path | None = None) -> CatalogI18n:
-    return CatalogI18n(path=path or locales_dir(), default_locale=DEFAULT_LOCALE, domain=DOMAIN)
+def build_i18n(path: Path | None = None) -> I18n:
+    # aiogram's I18n loads the compiled catalogs into memory at construction, so the
+    # compiled files are only needed for that moment. (Subclassing I18n to read .po files
+    # directly would not work: each subclass gets its own context variable, and the
+    # module-level gettext looks up the base class's.)
+    with TemporaryDirectory(prefix="ediary-locales-") as compiled:
+        compile_catalogs(path or locales_dir(), Path(compiled))
+        return I18n(path=compiled, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
 
 
 def locale_for(*, chosen: str | None, telegram_language_code: str | None) -> str:

@@ -127,6 +127,8 @@ async def test_long_polling_returns_pushed_update(api: FakeBotApi, bot: Bot) -> 
     assert await bot.get_updates(offset=pushed["update_id"] + 1, timeout=5) == []
     assert time.monotonic() - started < 2
     assert api.pending_updates == []
+    with pytest.raises(ValueError, match="not above"):
+        api.push_update({"update_id": pushed["update_id"], "message": {}})
 
 
 async def test_methods_are_case_insensitive_and_accept_json(api: FakeBotApi) -> None:

@@ -127,6 +127,8 @@ async def test_queued_answers_are_used_first_in_first_out_per_method(bot: Record
     # The queue is exhausted: back to the default answer.
     assert (await bot.send_message(1001, "c")).message_id == FIRST_BOT_MESSAGE_ID
     assert bot.session.pending(SendMessage) == 0
+    with pytest.raises(ValueError, match="needs a result"):
+        bot.session.queue(SendMessage)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from bot.handlers import language, start
 
 def build_router() -> Router:
     root = Router(name="handlers")
-    root.include_router(start.router)
-    root.include_router(language.router)
+    root.include_router(start.build_router())
+    root.include_router(language.build_router())
     # Must stay last: it answers any private message nobody else took.
-    root.include_router(start.fallback_router)
+    root.include_router(start.build_fallback_router())
     return root

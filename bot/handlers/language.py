@@ -15,9 +15,6 @@ from bot.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LOCALES
 from db.unit_of_work import UnitOfWork
 
-router = Router(name="language")
-
-
 class LanguageChoice(CallbackData, prefix="lang"):
     code: str
 
@@ -32,14 +29,12 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-@router.message(Command("language"))
 async def ask_language(message: Message, i18n: I18n) -> None:
     await message.answer(
         _("Choose the interface language:"), reply_markup=language_keyboard(i18n.current_locale)
     )
 
 
-@router.callback_query(LanguageChoice.filter())
 async def set_language(
     query: CallbackQuery, callback_data: LanguageChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
@@ -61,3 +56,10 @@ async def set_language(
                 message_id=query.message.message_id,
             )
 
+
+
+def build_router() -> Router:
+    router = Router(name="language")
+    router.message.register(ask_language, Command("language"))
+    router.callback_query.register(set_language, LanguageChoice.filter())
+    return router

@@ -5,18 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.commands import PUBLIC_COMMANDS
 from bot.presentation.text import escape
 
-router = Router(name="start")
-# Registered last by the application so that every specific handler wins over it.
-fallback_router = Router(name="fallback")
-
-
-@router.message(CommandStart())
 async def start(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     greeting = _("Hello, <b>{name}</b>!").format(name=escape(name))
@@ -39,8 +32,7 @@ async def start(message: Message) -> None:
     await message.answer(f"{greeting}\n\n{intro}\n\n{how_to_link}\n\n{footer}")
 
 
-@router.message(Command("help"))
-async def show_help(message: Message, i18n: I18n) -> None:
+async def show_help(message: Message) -> None:
     lines = [_("<b>Commands</b>")]
     lines += [f"/{spec.command} — {_(spec.description)}" for spec in PUBLIC_COMMANDS]
     lines.append("")
@@ -53,6 +45,21 @@ async def show_help(message: Message, i18n: I18n) -> None:
     await message.answer("\n".join(lines))
 
 
-@fallback_router.message(F.chat.type == "private")
 async def not_understood(message: Message) -> None:
     await message.answer(_("Sorry, I did not understand that. Send /help to see what I can do."))
+
+
+# Routers are built per dispatcher: an aiogram router can belong to one parent only, and
+# tests build many dispatchers in one process.
+def build_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(show_help, Command("help"))
+    return router
+
+
+def build_fallback_router() -> Router:
+    """Answers any private message nobody else took; must be included last."""
+    router = Router(name="fallback")
+    router.message.register(not_understood, F.chat.type == "private")
+    return router

@@ -365,7 +365,8 @@ class FakeBotApi:
         return True
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        pending = len(self._updates)
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0))

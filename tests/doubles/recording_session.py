@@ -71,10 +71,14 @@ class QueuedAnswer:
     retry_after: int | None
     migrate_to_chat_id: int | None
 
+    @property
+    def is_ok(self) -> bool:
+        # The same success range BaseSession.check_response accepts.
+        return HTTPStatus.OK <= self.error_code <= HTTPStatus.IM_USED
+
     def to_response(self) -> dict[str, Any]:
         """The Telegram response envelope for this answer."""
-        ok = HTTPStatus.OK <= self.error_code <= HTTPStatus.IM_USED
-        if ok:
+        if self.is_ok:
             return {"ok": True, "result": to_jsonable(self.result)}
         payload: dict[str, Any] = {
             "ok": False,
@@ -161,6 +165,10 @@ class RecordingSession(BaseSession):
         """Answer the next call of `method_type` with `result` or, if error_code isn't 2xx,
         with a Telegram error. Answers for one method are used first in, first out."""
         answer = QueuedAnswer(result, int(error_code), description, retry_after, migrate_to_chat_id)
+        if answer.is_ok and result is None:
+            # Telegram never answers ok with a null result; this is almost always a forgotten
+            # `result=True` for a bool method, which would otherwise surface as a confusing None.
+            raise ValueError(f"queue({method_type.__name__}) needs a result for a 2xx answer")
         self._queues.setdefault(method_type, deque()).append(answer)
 
     def queue_error(

@@ -301,11 +301,16 @@ class BotConversation:
         return self.user.id
 
     async def send(self, text: str) -> list[TelegramMethod[Any]]:
-        data = message_update_data(text, user=self.user)
+        data = message_update_data(text, user=self.user, date=self.bot.session.now())
         return await self.feed(data)
 
     async def reply(self, text: str, *, to_message_id: int) -> list[TelegramMethod[Any]]:
-        data = message_update_data(text, user=self.user, reply_to=self._bot_message(to_message_id))
+        data = message_update_data(
+            text,
+            user=self.user,
+            reply_to=self._bot_message(to_message_id),
+            date=self.bot.session.now(),
+        )
         return await self.feed(data)
 
     async def click(
