@@ -178,6 +178,6 @@ def describe_validation_error(error: ValidationError) -> str:
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
         raise ConfigurationError(describe_validation_error(error)) from None

@@ -78,6 +78,6 @@ class AccountLocaleMiddleware(I18nMiddleware):
         return locale_for(chosen=chosen, telegram_language_code=user.language_code)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message

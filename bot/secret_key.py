@@ -32,7 +32,8 @@ def resolve_secret_key(settings: Settings) -> str:
     if url.get_backend_name() != "sqlite":
         raise ConfigurationError(
             "SECRET_KEY is not set: with PostgreSQL every instance must share one key; set "
-            "SECRET_KEY to the output of python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            "SECRET_KEY to the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
     database_file = sqlite_file(url)
     if database_file is None:

@@ -35,7 +35,7 @@ class Database:
         try:
             async with self.unit_of_work() as uow:
                 await uow.ping()
-        except Exception:  # noqa: BLE001 - any failure means "not reachable" to a probe
+        except Exception:
             return False
         return True
 

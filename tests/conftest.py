@@ -16,6 +16,7 @@ from bot.i18n import build_i18n
 from db.database import Database
 from tests.databases import (
     PostgresServer,
+    create_empty_postgres,
     create_postgres_copy,
     drop_postgres_database,
     find_postgres_server,
@@ -91,3 +92,18 @@ def bot() -> RecordingBot:
 def dispatcher(database: Database, clock: FakeClock, i18n: I18n) -> Dispatcher:
     """The production dispatcher, wired exactly as ``ediary run`` wires it."""
     return build_dispatcher(database=database, clock=clock, i18n=i18n)
+
+
+@pytest.fixture(params=DIALECTS)
+async def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_server: PostgresServer
+) -> AsyncIterator[URL]:
+    """A database with no schema at all, for tests of migrating it (both back-ends)."""
+    if request.param == "sqlite":
+        yield URL.create("sqlite+aiosqlite", database=str(tmp_path / "empty.sqlite3"))
+        return
+    if postgres_server.admin_url is None:
+        pytest.skip(postgres_server.skip_reason or "no PostgreSQL")
+    url = await create_empty_postgres(postgres_server.admin_url)
+    yield url
+    await drop_postgres_database(postgres_server.admin_url, str(url.database))

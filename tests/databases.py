@@ -119,3 +119,9 @@ async def create_postgres_copy(admin_url: URL, template: str) -> URL:
 
 async def drop_postgres_database(admin_url: URL, name: str) -> None:
     await _execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def create_empty_postgres(admin_url: URL) -> URL:
+    name = unique_database_name("ediary_empty")
+    await _execute(admin_url, f'CREATE DATABASE "{name}"')
+    return admin_url.set(database=name)

@@ -104,7 +104,7 @@ def test_missing_token_explains_botfather() -> None:
 def test_secret_key_is_generated_once_beside_the_sqlite_file(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/data/e.sqlite3")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/data/e.sqlite3")
     first = resolve_secret_key(settings)
     second = resolve_secret_key(settings)
     path = key_file_for(f"{tmp_path}/data/e.sqlite3")
@@ -116,24 +116,22 @@ def test_secret_key_is_generated_once_beside_the_sqlite_file(
 
 def test_configured_secret_key_is_used_as_is() -> None:
     key = "k" * 40
-    settings = Settings(_env_file=None, secret_key=key)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, secret_key=key)
     assert resolve_secret_key(settings) == key
 
 
 def test_postgresql_without_secret_key_is_refused() -> None:
-    settings = Settings(_env_file=None, database_url="postgresql://u@db/ediary")  # type: ignore[call-arg]
-    with pytest.raises(ConfigurationError, match="^SECRET_KEY is not set"):
+    settings = Settings(_env_file=None, database_url="postgresql://u@db/ediary")
+    with pytest.raises(ConfigurationError, match=r"^SECRET_KEY is not set"):
         resolve_secret_key(settings)
 
 
 def test_webhook_path_and_derived_secret() -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, webhook_url="https://bot.example.org/telegram/hook?x=1"
-    )
+    settings = Settings(_env_file=None, webhook_url="https://bot.example.org/telegram/hook?x=1")
     webhook = webhook_for(settings, "s" * 40)
     assert webhook is not None
     assert webhook.path == "/telegram/hook"
     assert len(webhook.secret) == 64
     assert webhook == webhook_for(settings, "s" * 40)
     assert webhook.secret != webhook_for(settings, "t" * 40).secret  # type: ignore[union-attr]
-    assert webhook_for(Settings(_env_file=None), "s" * 40) is None  # type: ignore[call-arg]
+    assert webhook_for(Settings(_env_file=None), "s" * 40) is None

@@ -18,7 +18,9 @@ from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser, message_update_data
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
-WEBHOOK = Webhook(url="https://bot.example.org/telegram/hook", path="/telegram/hook", secret="s3cr3t")
+WEBHOOK = Webhook(
+    url="https://bot.example.org/telegram/hook", path="/telegram/hook", secret="s3cr3t"
+)
 
 
 @pytest.fixture

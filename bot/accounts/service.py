@@ -17,7 +17,9 @@ async def choose_language(
     now = clock.now()
     account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
-        account = await uow.accounts.add(telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
+        account = await uow.accounts.add(
+            telegram_user_id=telegram_user_id, chat_id=chat_id, now=now
+        )
     account.language = language
     account.updated_at = now
     await uow.commit()

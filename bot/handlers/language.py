@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LOCALES
 from db.unit_of_work import UnitOfWork
 
+
 class LanguageChoice(CallbackData, prefix="lang"):
     code: str
 
@@ -44,7 +45,11 @@ async def set_language(
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await choose_language(
-        uow, clock, telegram_user_id=query.from_user.id, chat_id=chat_id, language=callback_data.code
+        uow,
+        clock,
+        telegram_user_id=query.from_user.id,
+        chat_id=chat_id,
+        language=callback_data.code,
     )
     with i18n.use_locale(callback_data.code):
         confirmation = _("The interface language is now English.")
@@ -55,7 +60,6 @@ async def set_language(
                 chat_id=query.message.chat.id,
                 message_id=query.message.message_id,
             )
-
 
 
 def build_router() -> Router:

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.commands import PUBLIC_COMMANDS
 from bot.presentation.text import escape
 
+
 async def start(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     greeting = _("Hello, <b>{name}</b>!").format(name=escape(name))

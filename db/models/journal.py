@@ -4,7 +4,6 @@ recommendations and final grades."""
 from __future__ import annotations
 
 # `datetime` as a module: several models have a column called `date`.
-
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
