@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
@@ -20,7 +19,7 @@ LOCAL_REDIS = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
+async def redis_url() -> str:
     configured = os.environ.get("TEST_REDIS_URL")
     url = configured or LOCAL_REDIS
     client = Redis.from_url(url)
@@ -35,7 +34,7 @@ async def redis_url() -> AsyncIterator[str]:
         )
     finally:
         await client.aclose()
-    yield url
+    return url
 
 
 def test_memory_storage_without_redis() -> None:
