@@ -6,6 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories.accounts import AccountRepository
+from db.repositories.journal import JournalRepository
+from db.repositories.schools import SchoolRepository
 
 
 class UnitOfWork:
@@ -18,6 +20,8 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.accounts = AccountRepository(session)
+        self.journal = JournalRepository(session)
+        self.schools = SchoolRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

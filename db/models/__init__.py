@@ -15,6 +15,7 @@ from db.models.enums import (
     OutboxStatus,
     PeriodKind,
 )
+from db.models.exchange import ChangeRecord, SyncRun
 from db.models.journal import (
     Assessment,
     FinalGrade,
@@ -41,6 +42,7 @@ __all__ = [
     "AccountRole",
     "Assessment",
     "AuditEvent",
+    "ChangeRecord",
     "ConsentForm",
     "ConsentRecord",
     "ConsentState",
@@ -67,6 +69,7 @@ __all__ = [
     "SchoolClass",
     "Student",
     "Subject",
+    "SyncRun",
     "Teacher",
     "TelegramAccount",
 ]

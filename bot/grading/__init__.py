@@ -1,0 +1,1 @@
+"""Pure rules about marks: what a mark counts for, averages and forecasts."""

@@ -1,0 +1,66 @@
+"""Where SQLite and PostgreSQL differ: upserts and locks. Covered on both databases."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Table, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def upsert(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    conflict: Sequence[str],
+    keep: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[Row[Any]]:
+    """``INSERT … ON CONFLICT (conflict) DO UPDATE`` of many rows in batched statements.
+
+    Columns in ``keep`` are written on insert only (e.g. ``created_at``). Both databases
+    batch the rows into multi-row statements ("insertmanyvalues"), RETURNING included.
+    """
+    if not rows:
+        return []
+    statement = _insert(session, table)
+    updated = [c for c in rows[0] if c not in conflict and c not in keep and c != "id"]
+    statement = statement.on_conflict_do_update(
+        index_elements=list(conflict),
+        set_={column: statement.excluded[column] for column in updated},
+    )
+    if returning:
+        statement = statement.returning(*(table.c[name] for name in returning))
+        result = await session.execute(statement, list(rows))
+        return list(result.all())
+    await session.execute(statement, list(rows))
+    return []
+
+
+async def insert_ignoring_conflicts(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]
+) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING``: for idempotent writes keyed by a unique column."""
+    if rows:
+        await session.execute(_insert(session, table).on_conflict_do_nothing(), list(rows))
+
+
+async def lock_for_school(session: AsyncSession, purpose: str, school_id: int) -> None:
+    """Serialise work of one kind per school until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite has a single writer anyway; the
+    caller's first statement should be a write, so it takes the write lock up front.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = (zlib.crc32(purpose.encode()) << 31) ^ school_id
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key % (2**63)})
