@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Table, text
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ async def upsert(
     conflict: Sequence[str],
     keep: Sequence[str] = (),
     returning: Sequence[str] = (),
-) -> list[Row[Any]]:
+) -> list[tuple[Any, ...]]:
     """``INSERT … ON CONFLICT (conflict) DO UPDATE`` of many rows in batched statements.
 
     Columns in ``keep`` are written on insert only (e.g. ``created_at``). Both databases
@@ -42,7 +42,7 @@ async def upsert(
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning))
         result = await session.execute(statement, list(rows))
-        return list(result.all())
+        return [tuple(row) for row in result.all()]
     await session.execute(statement, list(rows))
     return []
 
