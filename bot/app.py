@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.exchange.api import ExchangeConfig, add_exchange_routes
 from bot.handlers import build_router
 from bot.i18n import AccountLocaleMiddleware
 from bot.middlewares.database_session import DatabaseSessionMiddleware
@@ -87,10 +88,14 @@ def build_web_app(
     dispatcher: Dispatcher | None = None,
     bot: Bot | None = None,
     webhook: Webhook | None = None,
+    exchange: ExchangeConfig | None = None,
 ) -> web.Application:
-    app = web.Application()
+    # Large sync documents are read by the exchange route itself, against its own limit.
+    app = web.Application(client_max_size=exchange.max_bytes + 1 if exchange else 1024**2)
     app[DATABASE_KEY] = database
     add_health_routes(app)
+    if exchange is not None:
+        add_exchange_routes(app, exchange)
     if webhook is not None:
         if dispatcher is None or bot is None:
             raise ValueError("a webhook needs the dispatcher and the bot")

@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sys
-from collections.abc import Coroutine
-from typing import Any
-
 import click
 
-from bot.config import ConfigurationError, Settings, load_settings
-from bot.runtime import DatabaseUnavailable, migrate, serve
-
-EXIT_CONFIGURATION = 2
-EXIT_UNAVAILABLE = 1
-
-
-def fail(message: str, code: int) -> None:
-    click.echo(f"ediary: {message}", err=True)
-    sys.exit(code)
-
-
-def settings_from(ctx: click.Context) -> Settings:
-    try:
-        return load_settings(ctx.obj["env_file"])
-    except ConfigurationError as error:
-        fail(str(error), EXIT_CONFIGURATION)
-        raise  # unreachable: fail() exits
-
-
-def run_async(coroutine: Coroutine[Any, Any, None]) -> None:
-    try:
-        asyncio.run(coroutine)
-    except ConfigurationError as error:
-        fail(str(error), EXIT_CONFIGURATION)
-    except DatabaseUnavailable as error:
-        fail(str(error), EXIT_UNAVAILABLE)
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # aiogram logs every handled update at INFO; that is noise, and it names users.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+from bot.command_line import EXIT_CONFIGURATION, fail, run_async, settings_from
+from bot.config import ConfigurationError
+from bot.exchange.cli import demo_command, import_command, school_group
+from bot.runtime import migrate, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +29,6 @@ def main(ctx: click.Context, env_file: str) -> None:
 def run(ctx: click.Context) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
     settings = settings_from(ctx)
-    configure_logging(settings.log_level)
     try:
         settings.require_bot_token()
     except ConfigurationError as error:
@@ -79,6 +41,10 @@ def run(ctx: click.Context) -> None:
 def migrate_command(ctx: click.Context) -> None:
     """Upgrade the database schema to the newest revision."""
     settings = settings_from(ctx)
-    configure_logging(settings.log_level)
     run_async(migrate(settings))
     click.echo("database is up to date")
+
+
+main.add_command(school_group)
+main.add_command(import_command)
+main.add_command(demo_command)

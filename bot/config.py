@@ -47,6 +47,7 @@ HINTS: dict[str, str] = {
         "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
     ),
     "log_level": "use DEBUG, INFO, WARNING or ERROR",
+    "sync_max_bytes": "use a size in bytes of at least 1024, e.g. SYNC_MAX_BYTES=67108864",
 }
 
 
@@ -83,6 +84,8 @@ class Settings(BaseSettings):
     default_timezone: TimezoneName = "Europe/Moscow"
     secret_key: SecretStr | None = None
     log_level: str = "INFO"
+    # The largest sync document the exchange API accepts (a district's year fits in 64 MiB).
+    sync_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
 
     @field_validator("bot_token", "redis_url", "webhook_secret", "secret_key", mode="before")
     @classmethod

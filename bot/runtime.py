@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import Webhook, build_bot, build_dispatcher, build_storage, build_web_app, webhook_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
 from bot.scheduling import build_scheduler
@@ -104,8 +105,13 @@ async def _run_services(
     storage = build_storage(settings)
     dispatcher = build_dispatcher(database=database, clock=clock, i18n=i18n, storage=storage)
     webhook = webhook_for(settings, secret_key)
+    exchange = ExchangeConfig(
+        database=database, clock=clock, secret_key=secret_key, max_bytes=settings.sync_max_bytes
+    )
     runner = web.AppRunner(
-        build_web_app(database=database, dispatcher=dispatcher, bot=bot, webhook=webhook)
+        build_web_app(
+            database=database, dispatcher=dispatcher, bot=bot, webhook=webhook, exchange=exchange
+        )
     )
     scheduler = build_scheduler()
     polling: asyncio.Task[None] | None = None

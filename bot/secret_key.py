@@ -62,3 +62,12 @@ def resolve_secret_key(settings: Settings) -> str:
 def derive_secret(secret_key: str, purpose: str) -> str:
     """A separate secret per purpose, so that no two uses share the raw key."""
     return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hash(secret_key: str, purpose: str, value: str) -> str:
+    """HMAC-SHA256 of a secret value (API token, link code): what is stored instead of it.
+
+    Without the key a stolen database does not let anyone test guesses offline.
+    """
+    key = derive_secret(secret_key, purpose).encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

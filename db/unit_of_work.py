@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories.accounts import AccountRepository
+from db.repositories.audit import AuditRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.schools import SchoolRepository
 
@@ -20,6 +21,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.accounts = AccountRepository(session)
+        self.audit = AuditRepository(session)
         self.journal = JournalRepository(session)
         self.schools = SchoolRepository(session)
 

@@ -109,7 +109,7 @@ async def apply_document(
     document_sha256: str,
     progress: Progress | None = None,
 ) -> SyncResult:
-    """Apply the document and commit, or raise :class:`DocumentInvalid` having written nothing."""
+    """Apply the document (the caller commits), or roll back and raise :class:`DocumentInvalid`."""
     if not parsed.ok:
         raise DocumentInvalid(parsed.problems)
     now = clock.now()
@@ -146,7 +146,7 @@ async def apply_document(
         await uow.journal.add_change_records(run.changes)
         sync_run.counts = {name: counts.as_dict() for name, counts in run.counts.items()}
         sync_run.changes = len(run.changes)
-        await uow.commit()
+        await uow.session.flush()
     except BaseException:
         await uow.rollback()
         raise
@@ -317,11 +317,15 @@ async def _apply_deletions(uow: UnitOfWork, run: _Run, section: str) -> None:
     if not stored:
         return
     ids = {row["id"]: external_id for external_id, row in stored.items()}
+    blocked = False
     for blocking_model, column, name in BLOCKING_REFERENCES.get(section, ()):
         for still_used in await uow.journal.referencing(blocking_model, column, list(ids)):
             index = next(i for i, item in deletions if item.external_id == ids[still_used])
             message = f"cannot delete: {name} still refer to it; delete or change those first"
             run.problems.append(Problem(pointer(section, index), message))
+            blocked = True
+    if blocked:
+        return  # the document is refused as a whole; the problems say why
     await uow.journal.delete_by_id(model, list(ids))
     counts.deleted += len(stored)
     detector = DETECTORS.get(section)

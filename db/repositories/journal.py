@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base, table_of
-from db.dialect import upsert
+from db.dialect import among, select_matching, upsert
 from db.models import ChangeRecord, CurriculumRow, GuardianStudent, SyncRun
 
 # Few enough bound parameters per statement for both SQLite and asyncpg.
@@ -33,11 +33,10 @@ class JournalRepository:
         wanted = sorted(set(external_ids))
         found: dict[str, int] = {}
         for part in chunks(wanted):
-            result = await self._session.execute(
-                select(table.c.external_id, table.c.id).where(
-                    table.c.school_id == school_id, table.c.external_id.in_(part)
-                )
+            statement = select_matching(
+                self._session, table, table.c.external_id, part, table.c.external_id, table.c.id
             )
+            result = await self._session.execute(statement.where(table.c.school_id == school_id))
             found.update({external_id: id_ for external_id, id_ in result.all()})
         return found
 
@@ -48,9 +47,8 @@ class JournalRepository:
         wanted = sorted(set(external_ids))
         found: dict[str, dict[str, Any]] = {}
         for part in chunks(wanted):
-            result = await self._session.execute(
-                select(table).where(table.c.school_id == school_id, table.c.external_id.in_(part))
-            )
+            statement = select_matching(self._session, table, table.c.external_id, part)
+            result = await self._session.execute(statement.where(table.c.school_id == school_id))
             for row in result.mappings():
                 found[row["external_id"]] = dict(row)
         return found
@@ -71,14 +69,16 @@ class JournalRepository:
     async def delete_by_id(self, model: type[Base], ids: Sequence[int]) -> None:
         table = table_of(model)
         for part in chunks(list(ids)):
-            await self._session.execute(delete(table).where(table.c.id.in_(part)))
+            await self._session.execute(delete(table).where(among(self._session, table.c.id, part)))
 
     async def guardian_students(self, guardian_ids: Sequence[int]) -> dict[int, set[int]]:
         links: dict[int, set[int]] = {guardian: set() for guardian in guardian_ids}
         table = table_of(GuardianStudent)
         for part in chunks(list(guardian_ids)):
             result = await self._session.execute(
-                select(table.c.guardian_id, table.c.student_id).where(table.c.guardian_id.in_(part))
+                select(table.c.guardian_id, table.c.student_id).where(
+                    among(self._session, table.c.guardian_id, part)
+                )
             )
             for guardian_id, student_id in result.all():
                 links[guardian_id].add(student_id)
@@ -88,7 +88,9 @@ class JournalRepository:
         table = table_of(GuardianStudent)
         guardians = list(links)
         for part in chunks(guardians):
-            await self._session.execute(delete(table).where(table.c.guardian_id.in_(part)))
+            await self._session.execute(
+                delete(table).where(among(self._session, table.c.guardian_id, part))
+            )
         pairs = [
             {"guardian_id": guardian, "student_id": student}
             for guardian, students in links.items()
@@ -136,7 +138,9 @@ class JournalRepository:
         found: set[int] = set()
         for part in chunks(list(ids)):
             result = await self._session.execute(
-                select(table.c[column]).where(table.c[column].in_(part)).distinct()
+                select(table.c[column])
+                .where(among(self._session, table.c[column], part))
+                .distinct()
             )
             found.update(value for (value,) in result.all())
         return found

@@ -1,0 +1,83 @@
+"""What every ``ediary`` sub-command shares: settings, one-line failures, the database."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from bot.config import ConfigurationError, Settings, load_settings
+from bot.runtime import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
+from db.database import Database
+
+EXIT_FAILED = 1
+EXIT_CONFIGURATION = 2
+T = TypeVar("T")
+
+
+class CommandFailed(Exception):
+    """A command that cannot do what was asked; ``str()`` is the one line to show."""
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"ediary: {message}", err=True)
+    sys.exit(code)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    try:
+        settings = load_settings(ctx.obj["env_file"])
+    except ConfigurationError as error:
+        fail(str(error), EXIT_CONFIGURATION)
+    configure_logging(settings.log_level)
+    return settings
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coroutine)
+    except ConfigurationError as error:
+        fail(str(error), EXIT_CONFIGURATION)
+    except (DatabaseUnavailable, CommandFailed) as error:
+        fail(str(error), EXIT_FAILED)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # aiogram logs every handled update at INFO; that is noise, and it names users.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # Alembic announces every migration context at INFO; commands print their own result.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema (cheap when it already is)."""
+    prepare_sqlite_directory(settings)
+    database = Database(settings.database_url)
+    try:
+        await migrate_database(database)
+        yield database
+    finally:
+        await database.dispose()
+
+
+def cli_actor() -> str:
+    """Who ran the command, for the audit trail."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

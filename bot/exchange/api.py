@@ -1,0 +1,113 @@
+"""``POST /api/v1/sync`` and ``GET /api/v1/openapi.json`` (thin: parse, call, answer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.exchange.api_models import (
+    ErrorAnswer,
+    InvalidDocumentAnswer,
+    ProblemModel,
+    SectionCounts,
+    SyncAnswer,
+)
+from bot.exchange.openapi import openapi_document
+from bot.exchange.service import MalformedDocument, sync_bytes
+from bot.exchange.validation import DocumentInvalid
+from bot.schools.service import school_for_token
+from db.database import Database
+
+
+@dataclass(frozen=True)
+class ExchangeConfig:
+    database: Database
+    clock: Clock
+    secret_key: str
+    max_bytes: int
+
+
+EXCHANGE_KEY = web.AppKey("exchange", ExchangeConfig)
+
+
+def _error(status: int, message: str, **headers: str) -> web.Response:
+    return web.json_response(
+        ErrorAnswer(error=message).model_dump(), status=status, headers=headers or None
+    )
+
+
+def _bearer_token(request: web.Request) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None when it is over the limit (checked before and while reading)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        body.extend(chunk)
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+async def post_sync(request: web.Request) -> web.Response:
+    config = request.app[EXCHANGE_KEY]
+    token = _bearer_token(request)
+    unauthorized = {"WWW-Authenticate": 'Bearer realm="ediary-bot exchange"'}
+    if token is None:
+        return _error(
+            401, "send the school's API token as 'Authorization: Bearer …'", **unauthorized
+        )
+    async with config.database.unit_of_work() as uow:
+        school = await school_for_token(uow, config.secret_key, token)
+        if school is None:
+            return _error(401, "unknown API token; ask the administrator for a new one",
+                          **unauthorized)  # fmt: skip
+        body = await _read_body(request, config.max_bytes)
+        if body is None:
+            return _error(413, f"the document is larger than {config.max_bytes} bytes; send it "
+                          "in parts (each section may come in its own document)")  # fmt: skip
+        try:
+            result = await sync_bytes(
+                uow, config.clock, school, body, source="api", actor=f"api:school:{school.id}"
+            )
+        except MalformedDocument as error:
+            return _error(400, str(error))
+        except DocumentInvalid as error:
+            answer = InvalidDocumentAnswer(
+                errors=[ProblemModel(path=p.path, message=p.message) for p in error.problems],
+                total=error.total,
+            )
+            return web.json_response(answer.model_dump(), status=422)
+    return web.json_response(
+        SyncAnswer(
+            sync_id=result.sync_run_id,
+            counts={name: SectionCounts(**c.as_dict()) for name, c in result.counts.items()},
+            changes=result.changes,
+        ).model_dump()
+    )
+
+
+def _package_version() -> str:
+    try:
+        return version("ediary-bot")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0"
+
+
+async def get_openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document(_package_version()))
+
+
+def add_exchange_routes(app: web.Application, config: ExchangeConfig) -> None:
+    app[EXCHANGE_KEY] = config
+    app.router.add_post("/api/v1/sync", post_sync)
+    app.router.add_get("/api/v1/openapi.json", get_openapi)

@@ -1,0 +1,269 @@
+"""``ediary school …``, ``ediary import …`` and ``ediary demo``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.clock import SystemClock
+from bot.command_line import (
+    EXIT_FAILED,
+    CommandFailed,
+    cli_actor,
+    fail,
+    open_database,
+    print_json,
+    run_async,
+    settings_from,
+)
+from bot.config import Settings
+from bot.exchange.demo import DemoOutcome, load_demo
+from bot.exchange.service import MalformedDocument, load_json, sync_document
+from bot.exchange.sync import SyncResult
+from bot.exchange.validation import DocumentInvalid
+from bot.exchange.workbook import WorkbookError, read_workbook, write_template
+from bot.schools.service import (
+    SchoolError,
+    create_school,
+    find_school,
+    list_schools,
+    rotate_token,
+)
+from bot.secret_key import resolve_secret_key
+
+Locate = Callable[[str], str]
+
+
+@click.group("school")
+def school_group() -> None:
+    """Schools and their exchange API tokens."""
+
+
+@school_group.command("add")
+@click.argument("name")
+@click.option("--timezone", default=None, help="IANA zone; DEFAULT_TIMEZONE if not given.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def school_add(ctx: click.Context, name: str, timezone: str | None, as_json: bool) -> None:
+    """Create a school and print its API token (shown this once only)."""
+    settings = settings_from(ctx)
+
+    async def add() -> tuple[int, str, str]:
+        secret_key = resolve_secret_key(settings)
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                school, token = await create_school(
+                    uow, SystemClock(), secret_key, name=name,
+                    timezone=timezone or settings.default_timezone, actor=cli_actor(),
+                )  # fmt: skip
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            return school.id, school.timezone, token
+
+    school_id, zone, token = run_async(add())
+    if as_json:
+        print_json({"id": school_id, "name": name.strip(), "timezone": zone, "api_token": token})
+        return
+    click.echo(f"school {school_id} created: {name.strip()} ({zone})")
+    click.echo(f"API token (shown once; give it to the journal): {token}")
+
+
+@school_group.command("token")
+@click.argument("school")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
+    """Issue a new API token for SCHOOL (id or name); the old one stops working."""
+    settings = settings_from(ctx)
+
+    async def rotate() -> tuple[int, str]:
+        secret_key = resolve_secret_key(settings)
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                found = await find_school(uow, school)
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            token = await rotate_token(uow, SystemClock(), secret_key, found, actor=cli_actor())
+            return found.id, token
+
+    school_id, token = run_async(rotate())
+    if as_json:
+        print_json({"id": school_id, "api_token": token})
+    else:
+        click.echo(f"new API token for school {school_id} (the old one no longer works): {token}")
+
+
+@school_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def school_list(ctx: click.Context, as_json: bool) -> None:
+    """List the schools."""
+    settings = settings_from(ctx)
+
+    async def load() -> list[dict[str, Any]]:
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            return [
+                {"id": s.id, "name": s.name, "timezone": s.timezone}
+                for s in await list_schools(uow)
+            ]
+
+    schools = run_async(load())
+    if as_json:
+        print_json(schools)
+    elif not schools:
+        click.echo("no schools yet; create one with `ediary school add NAME`")
+    for school in schools if not as_json else []:
+        click.echo(f"{school['id']:>4}  {school['name']}  ({school['timezone']})")
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr for long imports; silent when stderr is not a terminal."""
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def report(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=total)
+            progress.update(tasks[label], completed=done, total=total)
+
+        yield report
+
+
+def read_document(path: Path, report: Callable[[str, int, int], None]) -> tuple[Any, bytes, Locate]:
+    """The raw document of a JSON or XLSX file, its bytes (for the digest), error locator."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandFailed(f"cannot read {path}: {error.strerror}") from error
+    if path.suffix.lower() == ".xlsx":
+        try:
+            workbook = read_workbook(path, progress=lambda sheet, done, total: report(
+                f"reading {sheet}", done, total))  # fmt: skip
+        except WorkbookError as error:
+            raise CommandFailed(str(error)) from error
+        return workbook.document, data, workbook.locate
+    try:
+        return load_json(data), data, lambda pointer: pointer or "the document"
+    except MalformedDocument as error:
+        raise CommandFailed(f"{path}: {error}") from error
+
+
+def describe_problems(error: DocumentInvalid, locate: Locate) -> str:
+    lines = [f"{locate(problem.path)}: {problem.message}" for problem in error.problems]
+    more = error.total - len(error.problems)
+    if more > 0:
+        lines.append(f"… and {more} more")
+    return "\n".join(lines)
+
+
+async def import_file(settings: Settings, path: Path, school_ref: str) -> SyncResult:
+    with progress_bar() as report:
+        raw, data, locate = read_document(path, report)
+        sizes = {name: len(items) for name, items in raw.items() if isinstance(items, list)} \
+            if isinstance(raw, dict) else {}  # fmt: skip
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                school = await find_school(uow, school_ref)
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            try:
+                return await sync_document(
+                    uow, SystemClock(), school, raw,
+                    source=f"import:{path.suffix.lower().lstrip('.') or 'json'}",
+                    document_sha256=hashlib.sha256(data).hexdigest(), actor=cli_actor(),
+                    progress=lambda section, done: report(
+                        f"applying {section}", done, sizes.get(section, done)),
+                )  # fmt: skip
+            except DocumentInvalid as error:
+                raise CommandFailed(
+                    f"nothing was imported; {error.total} problem(s):\n"
+                    + describe_problems(error, locate)
+                ) from error
+
+
+def print_result(result: SyncResult) -> None:
+    for name, counts in result.counts.items():
+        click.echo(
+            f"{name:<16} created {counts.created:>7}  updated {counts.updated:>7}  "
+            f"deleted {counts.deleted:>7}  unchanged {counts.unchanged:>7}"
+        )
+    click.echo(f"{result.changes} change(s) recorded for families (sync {result.sync_run_id})")
+
+
+@click.command("import")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--school", "school_ref", help="The school (id or name) the data belongs to.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write an empty XLSX workbook with the right sheets and headers.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def import_command(
+    ctx: click.Context, file: Path | None, school_ref: str | None, template: Path | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Import a sync document from a JSON file or an XLSX workbook (one sheet per section)."""
+    if template is not None:
+        try:
+            write_template(template)
+        except WorkbookError as error:
+            fail(str(error), EXIT_FAILED)
+        click.echo(f"template written to {template}")
+        return
+    if file is None or school_ref is None:
+        raise click.UsageError("give FILE and --school, or --template FILE.xlsx")
+    settings = settings_from(ctx)
+    result = run_async(import_file(settings, file, school_ref))
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print_result(result)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any school exists already.")
+@click.option("--new-token", is_flag=True, help="Issue a new API token for an existing demo.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def demo_command(ctx: click.Context, if_empty: bool, new_token: bool, as_json: bool) -> None:
+    """Create (idempotently) a demo school with realistic data, through the sync path."""
+    settings = settings_from(ctx)
+
+    async def load() -> DemoOutcome | None:
+        secret_key = resolve_secret_key(settings)
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            if if_empty and await list_schools(uow):
+                return None
+            return await load_demo(
+                uow, SystemClock(), secret_key, actor=cli_actor(), new_token=new_token
+            )
+
+    outcome = run_async(load())
+    if outcome is None:
+        if not as_json:
+            click.echo("schools exist already; the demo was not loaded")
+        else:
+            print_json({"loaded": False})
+        return
+    if as_json:
+        print_json({"loaded": True, "school_id": outcome.school_id, "created": outcome.created,
+                    "api_token": outcome.token, **outcome.result.as_dict()})  # fmt: skip
+        return
+    verb = "created" if outcome.created else "updated"
+    click.echo(f"demo school {outcome.school_id} {verb}")
+    if outcome.token:
+        click.echo(f"API token (shown once): {outcome.token}")
+    else:
+        click.echo("API token unchanged (rotate it with `ediary demo --new-token`)")
+    print_result(outcome.result)

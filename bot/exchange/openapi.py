@@ -1,0 +1,77 @@
+"""The OpenAPI document of the exchange API, generated from the same pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.exchange.api_models import ErrorAnswer, InvalidDocumentAnswer, SyncAnswer
+from bot.exchange.document import SyncDocument
+
+REF = "#/components/schemas/{model}"
+
+
+def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template=REF)
+    components.update(schema.pop("$defs", {}))
+    components[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document(version: str) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    document = _schema(SyncDocument, components)
+    answer = _schema(SyncAnswer, components)
+    invalid = _schema(InvalidDocumentAnswer, components)
+    error = _schema(ErrorAnswer, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ediary-bot exchange API",
+            "version": version,
+            "description": (
+                "The school's electronic journal sends its data here. A document is applied "
+                "whole or not at all; items are upserted by the journal's own external_id; "
+                'an item with "deleted": true is removed; re-sending a document changes '
+                "nothing. Authenticate with the school's API token (ediary school add)."
+            ),
+        },
+        "paths": {
+            "/api/v1/sync": {
+                "post": {
+                    "operationId": "sync",
+                    "summary": "Send journal data (a sync document)",
+                    "security": [{"schoolToken": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": document}},
+                    },
+                    "responses": {
+                        "200": _json(answer, "Applied; counts per section"),
+                        "400": _json(error, "Malformed JSON"),
+                        "401": _json(error, "Missing or wrong token"),
+                        "413": _json(error, "Document over the size limit"),
+                        "422": _json(invalid, "Invalid items; nothing was written"),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "schoolToken": {"type": "http", "scheme": "bearer", "bearerFormat": "edb_…"}
+            },
+        },
+    }

@@ -1,0 +1,1 @@
+"""Schools: creation, their exchange API tokens."""
