@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, any_, bindparam, func, select, text
+from sqlalchemy import JSON, ColumnElement, Select, Table, any_, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,3 +101,31 @@ def select_matching(
         )
         return select(*selected).select_from(table.join(wanted, column == wanted.c.value))
     return select(*selected).where(column.in_(values))
+
+
+async def insert_many(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows known to be new, as fast as the database allows.
+
+    PostgreSQL: ``COPY`` through the session's own asyncpg connection, inside the same
+    transaction (several times faster than multi-row INSERTs for a district's grades).
+    SQLite: a batched executemany INSERT.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        await session.execute(table.insert(), list(rows))
+        return
+    columns = list(rows[0])
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    records = [
+        tuple(
+            json.dumps(row[name], ensure_ascii=False) if name in json_columns else row[name]
+            for name in columns
+        )
+        for row in rows
+    ]
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+        table.name, records=records, columns=columns
+    )

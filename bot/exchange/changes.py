@@ -35,6 +35,8 @@ class Change:
 
 def plain(value: Any) -> Any:
     """A JSON-ready form of a column value."""
+    if value is None or type(value) in (str, int, float):  # most values: no conversion
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date | dt.time):

@@ -186,10 +186,9 @@ async def _resolve_references(uow: UnitOfWork, run: _Run) -> None:
             target = reference.target
             for index, item in section.upserts:
                 for path, external_id in referenced_ids(item, reference):
-                    where = pointer(name, index, *path)
                     if external_id in deleted_here.get(target, set()):
                         message = f"refers to {target} {external_id!r}, which this document deletes"
-                        run.problems.append(Problem(where, message))
+                        run.problems.append(Problem(pointer(name, index, *path), message))
                     elif (
                         external_id not in in_document.get(target, set())
                         and external_id not in run.ids[target]
@@ -198,7 +197,7 @@ async def _resolve_references(uow: UnitOfWork, run: _Run) -> None:
                             f"no {target} item with external_id {external_id!r} in this "
                             "document or stored for this school"
                         )
-                        run.problems.append(Problem(where, message))
+                        run.problems.append(Problem(pointer(name, index, *path), message))
 
 
 def _report(run: _Run, section: str, done: int) -> None:
@@ -214,7 +213,8 @@ async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
         model, run.school.id, (item.external_id for _, item in upserts)
     )
     children = await _guardian_children(uow, run, stored) if section == "guardians" else None
-    writes: list[dict[str, Any]] = []
+    new_rows: list[dict[str, Any]] = []
+    changed_rows: list[dict[str, Any]] = []
     pending_changes: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
     for _, item in upserts:
         row = item_columns(section, item, run.resolve)
@@ -232,9 +232,15 @@ async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
             run.ids[section][item.external_id] = before["id"]
             continue
         row.update(school_id=run.school.id, external_id=item.external_id, updated_at=run.now)
-        writes.append({**row, "created_at": before["created_at"] if before else run.now})
+        if before is None:
+            new_rows.append({**row, "created_at": run.now})
+        else:
+            changed_rows.append({**row, "created_at": before["created_at"]})
         pending_changes.append((action, row, before))
-    written = await uow.journal.upsert_by_external_id(model, writes)
+    # New items are inserted in bulk (nothing can collide: this school's syncs are
+    # serialised); changed ones are upserted by external id.
+    written = await uow.journal.insert_new(model, new_rows)
+    written.update(await uow.journal.upsert_by_external_id(model, changed_rows))
     run.ids[section].update(written)
     detector = DETECTORS.get(section)
     if detector is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base, table_of
-from db.dialect import among, select_matching, upsert
+from db.dialect import among, insert_many, select_matching, upsert
 from db.models import ChangeRecord, CurriculumRow, GuardianStudent, SyncRun
 
 # Few enough bound parameters per statement for both SQLite and asyncpg.
@@ -65,6 +65,15 @@ class JournalRepository:
             returning=("external_id", "id"),
         )
         return {row[0]: row[1] for row in returned}
+
+    async def insert_new(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert items the school does not have yet; their ids by external id."""
+        if not rows:
+            return {}
+        await insert_many(self._session, table_of(model), rows)
+        return await self.ids_by_external_id(
+            model, rows[0]["school_id"], [row["external_id"] for row in rows]
+        )
 
     async def delete_by_id(self, model: type[Base], ids: Sequence[int]) -> None:
         table = table_of(model)
@@ -129,8 +138,7 @@ class JournalRepository:
         return run
 
     async def add_change_records(self, records: Sequence[dict[str, Any]]) -> None:
-        if records:
-            await self._session.execute(table_of(ChangeRecord).insert(), list(records))
+        await insert_many(self._session, table_of(ChangeRecord), records)
 
     async def referencing(self, model: type[Base], column: str, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` are still referenced by ``model.column``."""

@@ -49,14 +49,10 @@ def upgrade() -> None:
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consumed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_change_record_class_id_school_class'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_change_record_school_id_school'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_change_record_student_id_student'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['sync_run_id'], ['sync_run.id'], name=op.f('fk_change_record_sync_run_id_sync_run'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_record'))
     )
     with op.batch_alter_table('change_record', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_change_record_class_id'), ['class_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_change_record_consumed_at_id'), ['consumed_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_change_record_school_id_id'), ['school_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_change_record_student_id'), ['student_id'], unique=False)
@@ -71,7 +67,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_change_record_student_id'))
         batch_op.drop_index(batch_op.f('ix_change_record_school_id_id'))
         batch_op.drop_index(batch_op.f('ix_change_record_consumed_at_id'))
-        batch_op.drop_index(batch_op.f('ix_change_record_class_id'))
 
     op.drop_table('change_record')
     with op.batch_alter_table('sync_run', schema=None) as batch_op:
