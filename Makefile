@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint migrate messages clean
+.PHONY: run test lint migrate messages benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Run the bot, HTTP server and scheduler on the embedded SQLite default (needs BOT_TOKEN).
+## On an empty database the demo school is loaded first, so there is something to show.
 run: $(STAMP)
+	$(BIN)/ediary demo --if-empty
 	$(BIN)/ediary run
+
+## Print the exchange benchmark's figures (PostgreSQL at 127.0.0.1:5432 and SQLite).
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/sync_benchmark.py
 
 ## Run the whole test suite (PostgreSQL tests run when TEST_DATABASE_URL is set or one is reachable locally).
 test: $(STAMP)

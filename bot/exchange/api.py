@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from aiohttp import web
@@ -33,10 +35,15 @@ class ExchangeConfig:
 EXCHANGE_KEY = web.AppKey("exchange", ExchangeConfig)
 
 
-def _error(status: int, message: str, **headers: str) -> web.Response:
+def _json(data: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Russian stays readable in the answer instead of \u-escapes.
     return web.json_response(
-        ErrorAnswer(error=message).model_dump(), status=status, headers=headers or None
+        data, status=status, headers=headers, dumps=partial(json.dumps, ensure_ascii=False)
     )
+
+
+def _error(status: int, message: str, **headers: str) -> web.Response:
+    return _json(ErrorAnswer(error=message).model_dump(), status, headers or None)
 
 
 def _bearer_token(request: web.Request) -> str | None:
@@ -86,8 +93,8 @@ async def post_sync(request: web.Request) -> web.Response:
                 errors=[ProblemModel(path=p.path, message=p.message) for p in error.problems],
                 total=error.total,
             )
-            return web.json_response(answer.model_dump(), status=422)
-    return web.json_response(
+            return _json(answer.model_dump(), 422)
+    return _json(
         SyncAnswer(
             sync_id=result.sync_run_id,
             counts={name: SectionCounts(**c.as_dict()) for name, c in result.counts.items()},
@@ -104,7 +111,7 @@ def _package_version() -> str:
 
 
 async def get_openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document(_package_version()))
+    return _json(openapi_document(_package_version()))
 
 
 def add_exchange_routes(app: web.Application, config: ExchangeConfig) -> None:
