@@ -36,9 +36,16 @@ def build_storage(settings: Settings) -> BaseStorage:
 
 
 def build_dispatcher(
-    *, database: Database, clock: Clock, i18n: I18n, storage: BaseStorage | None = None
+    *,
+    database: Database,
+    clock: Clock,
+    i18n: I18n,
+    secret_key: str,
+    storage: BaseStorage | None = None,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(storage=storage or MemoryStorage(), database=database, clock=clock)
+    dispatcher = Dispatcher(
+        storage=storage or MemoryStorage(), database=database, clock=clock, secret_key=secret_key
+    )
     # Order matters: the locale middleware reads the account through the session.
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(database))
     AccountLocaleMiddleware(i18n).setup(dispatcher)

@@ -7,6 +7,7 @@ import click
 from bot.command_line import EXIT_CONFIGURATION, fail, run_async, settings_from
 from bot.config import ConfigurationError
 from bot.exchange.cli import demo_command, import_command, school_group
+from bot.linking.cli import admin_group, codes_group, consent_group
 from bot.runtime import migrate, serve
 
 
@@ -48,3 +49,6 @@ def migrate_command(ctx: click.Context) -> None:
 main.add_command(school_group)
 main.add_command(import_command)
 main.add_command(demo_command)
+main.add_command(consent_group)
+main.add_command(codes_group)
+main.add_command(admin_group)

@@ -30,6 +30,7 @@ WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # How to fix each setting, appended to the validation message.
 HINTS: dict[str, str] = {
     "bot_token": "use the token @BotFather gave you, e.g. BOT_TOKEN=123456789:AAH...",
+    "bot_username": "use the bot's username without @, e.g. BOT_USERNAME=school7_diary_bot",
     "database_url": (
         "use e.g. DATABASE_URL=sqlite+aiosqlite:///ediary.sqlite3 or "
         "DATABASE_URL=postgresql+asyncpg://user:password@host:5432/ediary"
@@ -72,6 +73,8 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = None
+    # The bot's @username for deep links in printed letters; asked from Telegram if unset.
+    bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     telegram_api_url: HttpUrl | None = None
     # A self-hosted Bot API server started with --local serves files from its disk.
@@ -87,7 +90,9 @@ class Settings(BaseSettings):
     # The largest sync document the exchange API accepts (a district's year fits in 64 MiB).
     sync_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
 
-    @field_validator("bot_token", "redis_url", "webhook_secret", "secret_key", mode="before")
+    @field_validator(
+        "bot_token", "bot_username", "redis_url", "webhook_secret", "secret_key", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         # "BOT_TOKEN=" in a .env file means "not set", not "set to nothing".
@@ -110,6 +115,16 @@ class Settings(BaseSettings):
                 validate_token(value.get_secret_value())
             except TokenValidationError as error:
                 raise ValueError("not a bot token (expected digits, a colon, a secret)") from error
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", value):
+            raise ValueError("not a Telegram username")
         return value
 
     @field_validator("database_url")

@@ -103,7 +103,9 @@ async def _run_services(
     i18n = build_i18n()
     bot = build_bot(settings)
     storage = build_storage(settings)
-    dispatcher = build_dispatcher(database=database, clock=clock, i18n=i18n, storage=storage)
+    dispatcher = build_dispatcher(
+        database=database, clock=clock, i18n=i18n, secret_key=secret_key, storage=storage
+    )
     webhook = webhook_for(settings, secret_key)
     exchange = ExchangeConfig(
         database=database, clock=clock, secret_key=secret_key, max_bytes=settings.sync_max_bytes

@@ -29,6 +29,8 @@ from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 
 DIALECTS = ["sqlite", "postgresql"]
+# The key the test dispatcher hashes codes with; services under test must use the same.
+SECRET_KEY = "test-secret-key-" + "k" * 32
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +93,7 @@ def bot() -> RecordingBot:
 @pytest.fixture
 def dispatcher(database: Database, clock: FakeClock, i18n: I18n) -> Dispatcher:
     """The production dispatcher, wired exactly as ``ediary run`` wires it."""
-    return build_dispatcher(database=database, clock=clock, i18n=i18n)
+    return build_dispatcher(database=database, clock=clock, i18n=i18n, secret_key=SECRET_KEY)
 
 
 @pytest.fixture(params=DIALECTS)

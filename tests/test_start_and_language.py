@@ -52,12 +52,12 @@ async def test_start_in_english_for_an_english_telegram(
     assert "one-time code" in answer.text
 
 
-async def test_start_with_a_deep_link_payload_still_answers(
+async def test_start_with_an_unknown_code_is_not_accepted(
     dispatcher: Dispatcher, bot: RecordingBot
 ) -> None:
     chat = BotConversation(dispatcher, bot, TelegramUser(id=1003))
-    answer = only_message(await chat.send("/start K7QF-M2XD-9HTB"))
-    assert answer.text.startswith("Здравствуйте")
+    answer = only_message(await chat.send("/start K7QFM2XD9HTB"))
+    assert answer.text.startswith("Этот код не принят")
 
 
 async def test_hostile_first_name_is_shown_literally(

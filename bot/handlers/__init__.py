@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import language, start
+from bot.handlers import language, linking, start
 
 
 def build_router() -> Router:
     root = Router(name="handlers")
+    # Before /start: a /start with a code is a link request.
+    root.include_router(linking.build_router())
     root.include_router(start.build_router())
     root.include_router(language.build_router())
     # Must stay last: it answers any private message nobody else took.

@@ -24,10 +24,6 @@ class ConsentRecord(Base):
         CheckConstraint(
             "(guardian_id IS NULL) <> (student_id IS NULL)", name="exactly_one_subject"
         ),
-        CheckConstraint(
-            "form = 'paper' OR telegram_user_id IS NOT NULL OR state <> 'granted'",
-            name="electronic_grant_has_signer",
-        ),
         Index(None, "guardian_id", "recorded_at"),
         Index(None, "student_id", "recorded_at"),
     )

@@ -295,7 +295,6 @@ def upgrade() -> None:
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('document_ref', sa.String(length=200), nullable=True),
     sa.Column('telegram_user_id', sa.BigInteger(), nullable=True),
-    sa.CheckConstraint("form = 'paper' OR telegram_user_id IS NOT NULL OR state <> 'granted'", name=op.f('ck_consent_record_electronic_grant_has_signer')),
     sa.CheckConstraint('(guardian_id IS NULL) <> (student_id IS NULL)', name=op.f('ck_consent_record_exactly_one_subject')),
     sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_consent_record_guardian_id_guardian'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_consent_record_school_id_school'), ondelete='CASCADE'),

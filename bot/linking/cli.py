@@ -1,0 +1,311 @@
+"""``ediary consent …``, ``ediary codes issue``, ``ediary admin add``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from aiogram import Bot
+
+from bot.app import build_bot
+from bot.clock import SystemClock
+from bot.command_line import (
+    CommandFailed,
+    cli_actor,
+    open_database,
+    print_json,
+    run_async,
+    settings_from,
+)
+from bot.config import ConfigurationError, Settings
+from bot.i18n import LOCALES, build_i18n
+from bot.linking.access import add_admin
+from bot.linking.issuing import IssueResult, LinkingError, issue_codes, record_consent
+from bot.linking.letter_texts import deep_link, letter_for
+from bot.linking.letters import render_letters
+from bot.schools.service import SchoolError, find_school
+from bot.secret_key import resolve_secret_key
+from db.models import ConsentForm, ConsentRecord, ConsentState
+
+
+async def bot_username(settings: Settings) -> str:
+    if settings.bot_username:
+        return settings.bot_username
+    try:
+        bot: Bot = build_bot(settings)
+    except ConfigurationError as error:
+        raise CommandFailed(
+            "BOT_USERNAME is not set (and no BOT_TOKEN to ask Telegram): set "
+            "BOT_USERNAME=<the bot's username> for the links in the letters"
+        ) from error
+    try:
+        me = await bot.get_me()
+    except Exception as error:
+        message = f"cannot ask Telegram for the bot's username ({error}); set BOT_USERNAME"
+        raise CommandFailed(message) from error
+    finally:
+        await bot.session.close()
+    if not me.username:
+        raise CommandFailed("the bot has no username; set BOT_USERNAME")
+    return me.username
+
+
+COMMAND_NAMES = {
+    ConsentState.GRANTED: "grant",
+    ConsentState.REFUSED: "refuse",
+    ConsentState.WITHDRAWN: "withdraw",
+}
+
+
+def consent_command(state: ConsentState) -> click.Command:
+    @click.command(COMMAND_NAMES[state])
+    @click.option("--school", "school_ref", required=True, help="School id or name.")
+    @click.option("--guardian", "guardian_ref", help="The guardian's external id.")
+    @click.option("--student", "student_ref", help="The student's external id (adult students).")
+    @click.option(
+        "--form",
+        type=click.Choice([f.value for f in ConsentForm]),
+        default="paper",
+        show_default=True,
+    )
+    @click.option(
+        "--document", "document_ref", help='Paper form reference, e.g. "№ 12 от 01.09.2026".'
+    )
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    def record(
+        ctx: click.Context,
+        school_ref: str,
+        guardian_ref: str | None,
+        student_ref: str | None,
+        form: str,
+        document_ref: str | None,
+        as_json: bool,
+    ) -> None:
+        settings = settings_from(ctx)
+
+        async def run() -> dict[str, Any]:
+            async with open_database(settings) as database, database.unit_of_work() as uow:
+                try:
+                    school = await find_school(uow, school_ref)
+                    recorded = await record_consent(
+                        uow,
+                        SystemClock(),
+                        school,
+                        guardian_ref=guardian_ref,
+                        student_ref=student_ref,
+                        state=state,
+                        form=ConsentForm(form),
+                        document_ref=document_ref,
+                        actor=cli_actor(),
+                    )
+                except (SchoolError, LinkingError) as error:
+                    raise CommandFailed(str(error)) from error
+            return {
+                "who": recorded.who,
+                "state": recorded.state.value,
+                "form": recorded.form.value,
+                "recorded_at": recorded.recorded_at.isoformat(),
+                "text_version": recorded.text_version,
+            }
+
+        result = run_async(run())
+        if as_json:
+            print_json(result)
+        else:
+            click.echo(
+                f"{result['who']}: consent {result['state']} ({result['form']}), "
+                f"text version {result['text_version']}"
+            )
+
+    record.help = f"Record that consent was {state.value} (the register is append-only)."
+    return record
+
+
+@click.group("consent")
+def consent_group() -> None:
+    """The consent register (152-ФЗ art. 9)."""
+
+
+for _state in ConsentState:
+    consent_group.add_command(consent_command(_state))
+
+
+@consent_group.command("list")
+@click.option("--school", "school_ref", required=True)
+@click.option("--class", "class_name", help="Only this class, e.g. 5А.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def consent_list(
+    ctx: click.Context, school_ref: str, class_name: str | None, as_json: bool
+) -> None:
+    """Every guardian of the school (or class) with their current consent state."""
+    settings = settings_from(ctx)
+
+    async def run() -> list[dict[str, Any]]:
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                school = await find_school(uow, school_ref)
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            class_id = None
+            if class_name:
+                found = await uow.linking.class_by_name(school.id, class_name)
+                if found is None:
+                    raise CommandFailed(f"no class {class_name!r} in this school")
+                class_id = found.id
+            pairs = [
+                p
+                for p in await uow.linking.guardian_pairs(class_id=class_id)
+                if p[0].school_id == school.id
+            ]
+            consents = await uow.linking.current_consents([g.id for g, _, _ in pairs])
+            rows = []
+            for guardian, student, school_class in pairs:
+                record: ConsentRecord | None = consents.get(guardian.id)
+                rows.append(
+                    {
+                        "guardian": guardian.external_id,
+                        "guardian_name": guardian.full_name,
+                        "student": student.full_name,
+                        "class": school_class.name,
+                        "state": record.state.value if record else None,
+                        "form": record.form.value if record else None,
+                        "recorded_at": record.recorded_at.isoformat() if record else None,
+                        "recorded_by": record.recorded_by if record else None,
+                        "document": record.document_ref if record else None,
+                    }
+                )
+            return rows
+
+    rows = run_async(run())
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        state = row["state"] or "—"
+        click.echo(f"{row['class']:<6} {row['student']:<35} {row['guardian_name']:<35} {state}")
+
+
+@click.group("codes")
+def codes_group() -> None:
+    """One-time link codes."""
+
+
+@codes_group.command("issue")
+@click.option("--school", "school_ref", required=True)
+@click.option("--class", "class_name", help="Codes for every guardian of the class.")
+@click.option("--guardian", "guardian_ref", help="Codes for one guardian (per child).")
+@click.option("--student", "student_ref", help="A code for a student's own account.")
+@click.option("--teacher", "teacher_ref", help="A code for a teacher.")
+@click.option("--days", type=click.IntRange(1, 365), default=30, show_default=True)
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Printable letters.")
+@click.option("--language", type=click.Choice(list(LOCALES)), default="ru", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def codes_issue(
+    ctx: click.Context,
+    school_ref: str,
+    class_name: str | None,
+    guardian_ref: str | None,
+    student_ref: str | None,
+    teacher_ref: str | None,
+    days: int,
+    pdf: Path | None,
+    language: str,
+    as_json: bool,
+) -> None:
+    """Issue codes (re-issuing revokes the person's earlier unused code)."""
+    targets = {
+        "class": class_name,
+        "guardian": guardian_ref,
+        "student": student_ref,
+        "teacher": teacher_ref,
+    }
+    chosen = [(name, value) for name, value in targets.items() if value]
+    if len(chosen) != 1:
+        raise click.UsageError("name exactly one of --class, --guardian, --student, --teacher")
+    target, reference = chosen[0]
+    settings = settings_from(ctx)
+
+    async def run() -> tuple[IssueResult, str, str | None]:
+        # Telegram is asked only when letters need the link; codes alone work offline.
+        username = await bot_username(settings) if pdf else settings.bot_username
+        secret_key = resolve_secret_key(settings)
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                school = await find_school(uow, school_ref)
+                result = await issue_codes(
+                    uow,
+                    SystemClock(),
+                    secret_key,
+                    school,
+                    target,  # type: ignore[arg-type]
+                    reference,
+                    actor=cli_actor(),
+                    days=days,
+                )
+            except (SchoolError, LinkingError) as error:
+                raise CommandFailed(str(error)) from error
+            return result, school.name, username
+
+    result, school_name, username = run_async(run())
+    if pdf is not None and result.issued and username:
+        i18n = build_i18n()
+        letters = [
+            letter_for(i18n, language, school_name, issued, username) for issued in result.issued
+        ]
+        pdf.write_bytes(render_letters(letters))
+    if as_json:
+        print_json(
+            {
+                "issued": [
+                    {
+                        "code": c.code,
+                        "role": c.role.value,
+                        "for": c.recipient,
+                        "child": c.child,
+                        "class": c.class_name,
+                        "expires_at": c.expires_at.isoformat(),
+                        "link": deep_link(username, c.compact) if username else None,
+                    }
+                    for c in result.issued
+                ],
+                "skipped": [{"who": who, "reason": why} for who, why in result.skipped],
+            }
+        )
+        return
+    for issued in result.issued:
+        child = f" → {issued.child} ({issued.class_name})" if issued.child else ""
+        whom = f"{issued.recipient}{child}"
+        click.echo(f"{issued.code}  {whom}")
+    for who, why in result.skipped:
+        click.echo(f"skipped: {who} ({why})")
+    if pdf is not None and result.issued:
+        click.echo(f"{len(result.issued)} letter(s) written to {pdf}")
+
+
+@click.group("admin")
+def admin_group() -> None:
+    """School administrators in the bot."""
+
+
+@admin_group.command("add")
+@click.option("--school", "school_ref", required=True)
+@click.option("--telegram-id", type=click.IntRange(1), required=True)
+@click.pass_context
+def admin_add(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
+    """Make a Telegram user an administrator of the school."""
+    settings = settings_from(ctx)
+
+    async def run() -> bool:
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            try:
+                school = await find_school(uow, school_ref)
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            return await add_admin(uow, SystemClock(), school, telegram_id, actor=cli_actor())
+
+    added = run_async(run())
+    click.echo("administrator added" if added else "already an administrator of this school")

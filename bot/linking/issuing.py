@@ -1,0 +1,281 @@
+"""Issuing one-time codes (CLI) and recording consents the school holds (register)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.clock import Clock
+from bot.linking.codes import format_code, new_code
+from bot.linking.consent_text import consent_document
+from bot.linking.rules import may_issue_code
+from bot.linking.service import hash_code
+from db.models import (
+    AccountRole,
+    ConsentForm,
+    ConsentRecord,
+    ConsentState,
+    Guardian,
+    LinkCode,
+    School,
+    SchoolClass,
+    Student,
+)
+from db.unit_of_work import UnitOfWork
+
+DEFAULT_CODE_DAYS = 30
+Target = Literal["class", "guardian", "student", "teacher"]
+
+
+class LinkingError(Exception):
+    """A request that cannot be done; ``str()`` says why in one line."""
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str  # formatted, e.g. K7QF-M2XD-9HTB: shown once, never stored
+    compact: str  # what goes into the deep link
+    role: AccountRole
+    recipient: str
+    child: str | None
+    class_name: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    issued: list[IssuedCode]
+    skipped: list[tuple[str, str]]  # (who, why)
+
+
+async def issue_codes(
+    uow: UnitOfWork,
+    clock: Clock,
+    secret_key: str,
+    school: School,
+    target: Target,
+    reference: str,
+    *,
+    actor: str,
+    days: int = DEFAULT_CODE_DAYS,
+) -> IssueResult:
+    now = clock.now()
+    expires = now + timedelta(days=days)
+    result = IssueResult([], [])
+
+    def issue(
+        role: AccountRole,
+        recipient: str,
+        *,
+        guardian_id: int | None = None,
+        student: Student | None = None,
+        school_class: SchoolClass | None = None,
+        teacher_id: int | None = None,
+    ) -> None:
+        compact = new_code()
+        uow.linking.add_code(
+            LinkCode(
+                school_id=school.id,
+                code_hash=hash_code(secret_key, compact),
+                role=role,
+                guardian_id=guardian_id,
+                student_id=student.id if student else None,
+                teacher_id=teacher_id,
+                issued_at=now,
+                expires_at=expires,
+            )
+        )
+        result.issued.append(
+            IssuedCode(
+                format_code(compact),
+                compact,
+                role,
+                recipient,
+                student.full_name if student else None,
+                school_class.name if school_class else None,
+                expires,
+            )
+        )
+
+    if target in ("class", "guardian"):
+        pairs = await _guardian_pairs(uow, school, target, reference)
+        consents = await uow.linking.current_consents([g.id for g, _, _ in pairs])
+        for guardian, student, school_class in pairs:
+            state = consents[guardian.id].state if guardian.id in consents else None
+            if not may_issue_code(state):
+                result.skipped.append((guardian.full_name, f"consent {state}"))
+                continue
+            await uow.linking.revoke_open_codes(
+                role=AccountRole.GUARDIAN,
+                guardian_id=guardian.id,
+                student_id=student.id,
+                teacher_id=None,
+                now=now,
+            )
+            issue(
+                AccountRole.GUARDIAN,
+                guardian.full_name,
+                guardian_id=guardian.id,
+                student=student,
+                school_class=school_class,
+            )
+    elif target == "student":
+        own = await uow.linking.student(school.id, reference)
+        if own is None:
+            raise LinkingError(f"no student {reference!r} in this school")
+        record = await uow.linking.current_consent(student_id=own.id)
+        if not may_issue_code(record.state if record else None):
+            raise LinkingError(f"{own.full_name} refused or withdrew consent: no code issued")
+        await uow.linking.revoke_open_codes(
+            role=AccountRole.STUDENT,
+            guardian_id=None,
+            student_id=own.id,
+            teacher_id=None,
+            now=now,
+        )
+        issue(
+            AccountRole.STUDENT,
+            own.full_name,
+            student=own,
+            school_class=await uow.linking.class_of(own),
+        )
+    else:
+        teacher = await uow.linking.teacher(school.id, reference)
+        if teacher is None:
+            raise LinkingError(f"no teacher {reference!r} in this school")
+        await uow.linking.revoke_open_codes(
+            role=AccountRole.TEACHER,
+            guardian_id=None,
+            student_id=None,
+            teacher_id=teacher.id,
+            now=now,
+        )
+        issue(AccountRole.TEACHER, teacher.full_name, teacher_id=teacher.id)
+    uow.audit.record(
+        at=now,
+        actor=actor,
+        action="codes.issued",
+        school_id=school.id,
+        details={
+            "target": target,
+            "reference": reference,
+            "issued": len(result.issued),
+            "skipped": len(result.skipped),
+        },
+    )
+    await uow.commit()
+    return result
+
+
+async def _guardian_pairs(
+    uow: UnitOfWork, school: School, target: Target, reference: str
+) -> list[tuple[Guardian, Student, SchoolClass]]:
+    if target == "class":
+        school_class = await uow.linking.class_by_name(school.id, reference)
+        if school_class is None:
+            raise LinkingError(f"no class {reference!r} in this school")
+        pairs = await uow.linking.guardian_pairs(class_id=school_class.id)
+        if not pairs:
+            raise LinkingError(f"class {school_class.name} has no guardians in the journal data")
+        return pairs
+    guardian = await uow.linking.guardian(school.id, reference)
+    if guardian is None:
+        raise LinkingError(f"no guardian {reference!r} in this school")
+    pairs = await uow.linking.guardian_pairs(guardian_id=guardian.id)
+    if not pairs:
+        raise LinkingError(f"{guardian.full_name} has no children in the journal data")
+    consent = await uow.linking.current_consent(guardian_id=guardian.id)
+    if consent is not None and not may_issue_code(consent.state):
+        raise LinkingError(
+            f"{guardian.full_name} has {consent.state.value} consent: no code issued; the family "
+            "gets paper statements"
+        )
+    return pairs
+
+
+@dataclass(frozen=True)
+class RecordedConsent:
+    who: str
+    state: ConsentState
+    form: ConsentForm
+    recorded_at: datetime
+    text_version: str
+
+
+async def record_consent(
+    uow: UnitOfWork,
+    clock: Clock,
+    school: School,
+    *,
+    guardian_ref: str | None,
+    student_ref: str | None,
+    state: ConsentState,
+    form: ConsentForm,
+    document_ref: str | None,
+    actor: str,
+) -> RecordedConsent:
+    """A consent the school holds (a signed paper form or an electronic document)."""
+    now = clock.now()
+    guardian = await uow.linking.guardian(school.id, guardian_ref) if guardian_ref else None
+    if guardian_ref and guardian is None:
+        raise LinkingError(f"no guardian {guardian_ref!r} in this school")
+    student = await uow.linking.student(school.id, student_ref) if student_ref else None
+    if student_ref and student is None:
+        raise LinkingError(f"no student {student_ref!r} in this school")
+    if guardian is None and student is None:
+        raise LinkingError("name the person: --guardian EXT or --student EXT")
+    children = await uow.linking.guardian_pairs(guardian_id=guardian.id) if guardian else []
+    child = student or (children[0][1] if children else None)
+    if child is None:
+        raise LinkingError("the guardian has no children in the journal data")
+    school_class = await uow.linking.class_of(child)
+    # The register proves which text was signed: the Russian text of the current version.
+    document = (
+        consent_document(
+            "guardian",
+            "ru",
+            school=school.name,
+            guardian=guardian.full_name,
+            child=child.full_name,
+            class_name=school_class.name,
+        )
+        if guardian
+        else consent_document(
+            "student",
+            "ru",
+            school=school.name,
+            student=child.full_name,
+            class_name=school_class.name,
+        )
+    )
+    uow.linking.add_consent(
+        ConsentRecord(
+            school_id=school.id,
+            guardian_id=guardian.id if guardian else None,
+            student_id=None if guardian else child.id,
+            state=state,
+            form=form,
+            text_version=document.version,
+            text_hash=document.sha256,
+            recorded_by=actor,
+            recorded_at=now,
+            document_ref=document_ref,
+        )
+    )
+    who = guardian.full_name if guardian else child.full_name
+    if state != ConsentState.GRANTED and guardian is not None:
+        from bot.linking.access import end_guardian_links  # here: access imports this module
+
+        await end_guardian_links(uow, now, guardian.id, reason=f"consent_{state.value}")
+    uow.audit.record(
+        at=now,
+        actor=actor,
+        action=f"consent.{state.value}",
+        school_id=school.id,
+        subject_type="guardian" if guardian else "student",
+        subject_id=guardian.id if guardian else child.id,
+        details={"form": form.value, "document": document_ref, "version": document.version},
+    )
+    await uow.commit()
+    return RecordedConsent(who, state, form, now, document.version)

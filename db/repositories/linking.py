@@ -1,0 +1,241 @@
+"""Consents, link codes and account links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    AccountLink,
+    AccountRole,
+    AuditEvent,
+    ConsentRecord,
+    Guardian,
+    GuardianStudent,
+    LinkCode,
+    OutboxMessage,
+    OutboxStatus,
+    School,
+    SchoolClass,
+    Student,
+    Teacher,
+    TelegramAccount,
+)
+
+
+class LinkingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # Consent register ---------------------------------------------------------------------
+
+    async def current_consent(
+        self, *, guardian_id: int | None = None, student_id: int | None = None
+    ) -> ConsentRecord | None:
+        statement = select(ConsentRecord)
+        if guardian_id is not None:
+            statement = statement.where(ConsentRecord.guardian_id == guardian_id)
+        else:
+            statement = statement.where(
+                ConsentRecord.student_id == student_id, ConsentRecord.guardian_id.is_(None)
+            )
+        statement = statement.order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+        return (await self._session.execute(statement.limit(1))).scalar_one_or_none()
+
+    async def current_consents(self, guardian_ids: Sequence[int]) -> dict[int, ConsentRecord]:
+        """The newest record per guardian (one query for a whole class)."""
+        result = await self._session.execute(
+            select(ConsentRecord)
+            .where(ConsentRecord.guardian_id.in_(list(guardian_ids)))
+            .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+        )
+        newest: dict[int, ConsentRecord] = {}
+        for record in result.scalars():
+            assert record.guardian_id is not None
+            newest[record.guardian_id] = record
+        return newest
+
+    def add_consent(self, record: ConsentRecord) -> None:
+        self._session.add(record)
+
+    # The school's people -----------------------------------------------------------------
+
+    async def guardian(self, school_id: int, external_id: str) -> Guardian | None:
+        result = await self._session.execute(
+            select(Guardian).where(
+                Guardian.school_id == school_id, Guardian.external_id == external_id
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def student(self, school_id: int, external_id: str) -> Student | None:
+        result = await self._session.execute(
+            select(Student).where(
+                Student.school_id == school_id, Student.external_id == external_id
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def teacher(self, school_id: int, external_id: str) -> Teacher | None:
+        result = await self._session.execute(
+            select(Teacher).where(
+                Teacher.school_id == school_id, Teacher.external_id == external_id
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def class_by_name(self, school_id: int, name: str) -> SchoolClass | None:
+        # Compared in Python: class names are Cyrillic ("5А") and SQLite folds ASCII only.
+        result = await self._session.execute(
+            select(SchoolClass).where(SchoolClass.school_id == school_id)
+        )
+        wanted = name.strip().casefold()
+        return next((c for c in result.scalars() if c.name.casefold() == wanted), None)
+
+    async def guardian_pairs(
+        self, *, class_id: int | None = None, guardian_id: int | None = None
+    ) -> list[tuple[Guardian, Student, SchoolClass]]:
+        """(guardian, child, class) for a class's families or for one guardian's children."""
+        statement = (
+            select(Guardian, Student, SchoolClass)
+            .join(GuardianStudent, GuardianStudent.guardian_id == Guardian.id)
+            .join(Student, Student.id == GuardianStudent.student_id)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .order_by(Student.full_name, Guardian.full_name)
+        )
+        if class_id is not None:
+            statement = statement.where(Student.class_id == class_id)
+        if guardian_id is not None:
+            statement = statement.where(Guardian.id == guardian_id)
+        result = await self._session.execute(statement)
+        return [(g, s, c) for g, s, c in result.tuples()]
+
+    async def students_of_class(self, class_id: int) -> list[Student]:
+        result = await self._session.execute(
+            select(Student).where(Student.class_id == class_id).order_by(Student.full_name)
+        )
+        return list(result.scalars())
+
+    async def class_of(self, student: Student) -> SchoolClass:
+        found = await self._session.get(SchoolClass, student.class_id)
+        assert found is not None
+        return found
+
+    async def classes_of_teacher(self, teacher_id: int) -> list[SchoolClass]:
+        result = await self._session.execute(
+            select(SchoolClass)
+            .where(SchoolClass.class_teacher_id == teacher_id)
+            .order_by(SchoolClass.name)
+        )
+        return list(result.scalars())
+
+    async def school(self, school_id: int) -> School:
+        found = await self._session.get(School, school_id)
+        assert found is not None
+        return found
+
+    async def get_guardian(self, guardian_id: int) -> Guardian | None:
+        return await self._session.get(Guardian, guardian_id)
+
+    async def get_student(self, student_id: int) -> Student | None:
+        return await self._session.get(Student, student_id)
+
+    async def get_teacher(self, teacher_id: int) -> Teacher | None:
+        return await self._session.get(Teacher, teacher_id)
+
+    # Codes --------------------------------------------------------------------------------
+
+    def add_code(self, code: LinkCode) -> None:
+        self._session.add(code)
+
+    async def code_by_hash(self, code_hash: str) -> LinkCode | None:
+        result = await self._session.execute(
+            select(LinkCode).where(LinkCode.code_hash == code_hash)
+        )
+        return result.scalar_one_or_none()
+
+    async def code(self, code_id: int) -> LinkCode | None:
+        return await self._session.get(LinkCode, code_id)
+
+    async def revoke_open_codes(
+        self,
+        *,
+        role: AccountRole,
+        guardian_id: int | None,
+        student_id: int | None,
+        teacher_id: int | None,
+        now: datetime,
+    ) -> None:
+        """Re-issuing a code for the same person revokes the codes not yet used."""
+        await self._session.execute(
+            update(LinkCode)
+            .where(
+                LinkCode.role == role,
+                LinkCode.guardian_id.is_(None) if guardian_id is None
+                else LinkCode.guardian_id == guardian_id,
+                LinkCode.student_id.is_(None) if student_id is None
+                else LinkCode.student_id == student_id,
+                LinkCode.teacher_id.is_(None) if teacher_id is None
+                else LinkCode.teacher_id == teacher_id,
+                LinkCode.used_at.is_(None),
+                LinkCode.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )  # fmt: skip
+
+    # Failed attempts (kept in the audit trail) --------------------------------------------
+
+    async def failures_since(
+        self, *, since: datetime, actor: str | None = None, code_id: int | None = None
+    ) -> list[datetime]:
+        statement = select(AuditEvent.occurred_at).where(
+            AuditEvent.action == "link.failed", AuditEvent.occurred_at >= since
+        )
+        if actor is not None:
+            statement = statement.where(AuditEvent.actor == actor)
+        if code_id is not None:
+            statement = statement.where(
+                AuditEvent.subject_type == "link_code", AuditEvent.subject_id == code_id
+            )
+        return list((await self._session.execute(statement)).scalars())
+
+    # Accounts and links -------------------------------------------------------------------
+
+    async def account(self, telegram_user_id: int) -> TelegramAccount | None:
+        result = await self._session.execute(
+            select(TelegramAccount).where(TelegramAccount.telegram_user_id == telegram_user_id)
+        )
+        return result.scalar_one_or_none()
+
+    def add_link(self, link: AccountLink) -> None:
+        self._session.add(link)
+
+    async def active_links(self, account_id: int) -> list[AccountLink]:
+        result = await self._session.execute(
+            select(AccountLink)
+            .where(AccountLink.account_id == account_id, AccountLink.ended_at.is_(None))
+            .order_by(AccountLink.linked_at, AccountLink.id)
+        )
+        return list(result.scalars())
+
+    async def active_links_of_guardian(self, guardian_id: int) -> list[AccountLink]:
+        result = await self._session.execute(
+            select(AccountLink).where(
+                AccountLink.guardian_id == guardian_id, AccountLink.ended_at.is_(None)
+            )
+        )
+        return list(result.scalars())
+
+    async def cancel_pending_pushes(self, account_id: int, now: datetime) -> int:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.account_id == account_id,
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+            )
+            .values(status=OutboxStatus.CANCELLED, last_error="consent withdrawn")
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
