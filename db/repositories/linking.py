@@ -111,7 +111,7 @@ class LinkingRepository:
         if guardian_id is not None:
             statement = statement.where(Guardian.id == guardian_id)
         result = await self._session.execute(statement)
-        return [(g, s, c) for g, s, c in result.tuples()]
+        return [(g, s, c) for g, s, c in result.all()]
 
     async def students_of_class(self, class_id: int) -> list[Student]:
         result = await self._session.execute(

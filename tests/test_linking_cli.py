@@ -1,0 +1,163 @@
+"""``ediary consent``, ``ediary codes issue`` (with printable letters) and ``ediary admin add``."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.engine import URL
+
+from bot.cli import main
+from bot.linking.service import hash_code
+from db.database import Database
+from db.models import AccountLink, AccountRole, ConsentRecord, LinkCode
+from tests.conftest import SECRET_KEY
+from tests.doubles.clock import FakeClock
+from tests.linking_fixtures import school_with_families
+from tests.test_config import SETTING_NAMES
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+async def ediary(runner: CliRunner, url: URL, *args: str) -> Result:
+    env = {
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "SECRET_KEY": SECRET_KEY,
+        "BOT_USERNAME": "school7_diary_bot",
+    }
+    return await asyncio.to_thread(runner.invoke, main, list(args), env=env)
+
+
+async def test_codes_for_a_class_with_printable_letters(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await school_with_families(database, clock)
+    pdf = tmp_path / "letters.pdf"
+    result = await ediary(
+        runner,
+        database_url,
+        "codes",
+        "issue",
+        "--school",
+        "1",
+        "--class",
+        "5а",
+        "--pdf",
+        str(pdf),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    issued = json.loads(result.stdout)["issued"]
+    # g1 has two children in 5А, g2 one: a letter per guardian and child.
+    assert len(issued) == 3
+    first = issued[0]
+    assert first["link"] == f"https://t.me/school7_diary_bot?start={first['code'].replace('-', '')}"
+
+    async with database.unit_of_work() as uow:
+        hashes = set((await uow.session.execute(select(LinkCode.code_hash))).scalars())
+    assert hash_code(SECRET_KEY, first["code"].replace("-", "")) in hashes
+    assert all(code["code"] not in str(hashes) for code in issued)  # never stored in clear
+
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+    assert len(reader.pages) == 3
+    page = reader.pages[0]
+    text = page.extract_text()
+    assert first["code"] in text
+    assert first["child"] in text
+    assert "Подключение к электронному дневнику в Telegram" in text
+    decoded = zxingcpp.read_barcodes(page.images[0].image)
+    assert [barcode.text for barcode in decoded] == [first["link"]]
+
+
+async def test_reissuing_revokes_the_earlier_code(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    for _ in range(2):
+        result = await ediary(
+            runner, database_url, "codes", "issue", "--school", "1", "--teacher", "t1", "--json"
+        )
+        assert result.exit_code == 0, result.output
+    async with database.unit_of_work() as uow:
+        codes = (await uow.session.execute(select(LinkCode).order_by(LinkCode.id))).scalars().all()
+    assert [code.revoked_at is not None for code in codes] == [True, False]
+
+
+async def test_consent_on_paper_then_refusal_blocks_codes(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    granted = await ediary(
+        runner,
+        database_url,
+        "consent",
+        "grant",
+        "--school",
+        "1",
+        "--guardian",
+        "g2",
+        "--document",
+        "№ 12 от 01.09.2026",
+        "--json",
+    )
+    assert granted.exit_code == 0, granted.output
+    assert json.loads(granted.stdout)["state"] == "granted"
+    refused = await ediary(
+        runner, database_url, "consent", "refuse", "--school", "1", "--guardian", "g2"
+    )
+    assert refused.exit_code == 0, refused.output
+    blocked = await ediary(
+        runner, database_url, "codes", "issue", "--school", "1", "--guardian", "g2"
+    )
+    assert blocked.exit_code == 1
+    assert "refused consent: no code issued" in blocked.stderr
+    # The class run skips that family and says why.
+    in_class = await ediary(
+        runner, database_url, "codes", "issue", "--school", "1", "--class", "5А", "--json"
+    )
+    skipped = json.loads(in_class.stdout)["skipped"]
+    assert skipped == [{"who": "Иванов Сергей Петрович", "reason": "consent refused"}]
+
+    listed = await ediary(runner, database_url, "consent", "list", "--school", "1", "--json")
+    rows = {(row["guardian"], row["student"]): row for row in json.loads(listed.stdout)}
+    assert rows[("g2", "Иванов Пётр Сергеевич")]["state"] == "refused"
+    assert rows[("g1", "Иванов Пётр Сергеевич")]["state"] is None
+    async with database.unit_of_work() as uow:
+        history = (await uow.session.execute(select(ConsentRecord.state))).scalars().all()
+    assert [state.value for state in history] == ["granted", "refused"]  # append-only
+
+
+async def test_codes_need_exactly_one_target(runner: CliRunner, database_url: URL) -> None:
+    result = await ediary(runner, database_url, "codes", "issue", "--school", "1")
+    assert result.exit_code == 2
+    assert "exactly one of --class" in result.output
+
+
+async def test_admin_add(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    first = await ediary(
+        runner, database_url, "admin", "add", "--school", "1", "--telegram-id", "777"
+    )
+    again = await ediary(
+        runner, database_url, "admin", "add", "--school", "1", "--telegram-id", "777"
+    )
+    assert first.stdout == "administrator added\n"
+    assert again.stdout == "already an administrator of this school\n"
+    async with database.unit_of_work() as uow:
+        roles = (await uow.session.execute(select(AccountLink.role))).scalars().all()
+    assert roles == [AccountRole.ADMIN]
