@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
-from bot.scheduling import build_scheduler
+from bot.scheduling import add_housekeeping_jobs, build_scheduler
 from bot.secret_key import resolve_secret_key
 from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
@@ -116,6 +116,7 @@ async def _run_services(
         )
     )
     scheduler = build_scheduler()
+    add_housekeeping_jobs(scheduler, database, clock)
     polling: asyncio.Task[None] | None = None
     try:
         await runner.setup()

@@ -21,9 +21,11 @@ from bot.linking.codes import (
     new_code,
     normalize_code,
 )
+from bot.linking.erasure import erase_withdrawn_accounts
 from db.database import Database
 from db.models import (
     AccountLink,
+    AuditEvent,
     ConsentForm,
     ConsentRecord,
     ConsentState,
@@ -319,3 +321,30 @@ async def test_a_consent_button_without_a_pending_code_is_refused(
     assert await active_links(database) == 0
     count = await scalar(database, select(func.count(ConsentRecord.id)))
     assert count == 0
+
+
+async def test_what_the_channel_kept_is_erased_30_days_after_withdrawal(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await school_with_families(database, clock)
+    code = (await issue(database, clock, school, "guardian", "g2"))[0]
+    father = BotConversation(dispatcher, bot, FATHER)
+    await father.send(code.compact)
+    await father.click(ConsentChoice(agree=True))
+    await father.click(WithdrawStep(step="confirm"))
+
+    async with database.unit_of_work() as uow:
+        clock.advance(timedelta(days=29))
+        assert await erase_withdrawn_accounts(uow, clock) == 0
+    async with database.unit_of_work() as uow:
+        clock.advance(timedelta(days=2))
+        assert await erase_withdrawn_accounts(uow, clock) == 1
+    assert await scalar(database, select(func.count(TelegramAccount.id))) == 0
+    actors = await scalar(
+        database,
+        select(func.count(AuditEvent.id)).where(AuditEvent.actor == f"telegram:{FATHER.id}"),
+    )
+    assert actors == 0
+    # The consent history stays, as the school's proof.
+    states = await scalar(database, select(func.count(ConsentRecord.id)))
+    assert states == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -239,3 +239,32 @@ class LinkingRepository:
             .values(status=OutboxStatus.CANCELLED, last_error="consent withdrawn")
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # Erasure after withdrawal ---------------------------------------------------------------
+
+    async def accounts_to_erase(self, ended_before: datetime) -> list[TelegramAccount]:
+        """Accounts with no active link left, some ended by a consent decision, and nothing
+        ended since the cutoff."""
+        still_active = func.sum(case((AccountLink.ended_at.is_(None), 1), else_=0))
+        by_consent = func.sum(case((AccountLink.end_reason.like("consent_%"), 1), else_=0))
+        erasable = (
+            select(AccountLink.account_id)
+            .group_by(AccountLink.account_id)
+            .having(
+                still_active == 0, by_consent > 0, func.max(AccountLink.ended_at) < ended_before
+            )
+        )
+        result = await self._session.execute(
+            select(TelegramAccount).where(TelegramAccount.id.in_(erasable))
+        )
+        return list(result.scalars())
+
+    async def erase_account(self, account: TelegramAccount) -> None:
+        """Delete the account (its links and queued pushes go with it) and take its Telegram
+        id out of the audit trail; the consent history keeps its own proof."""
+        await self._session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.actor == f"telegram:{account.telegram_user_id}")
+            .values(actor="telegram:erased")
+        )
+        await self._session.delete(account)

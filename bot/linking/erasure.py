@@ -1,0 +1,24 @@
+"""Erasing what this channel kept about a person, 30 days after they withdrew consent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import Clock
+from db.unit_of_work import UnitOfWork
+
+ERASE_AFTER = timedelta(days=30)
+
+
+async def erase_withdrawn_accounts(uow: UnitOfWork, clock: Clock) -> int:
+    """Run daily; idempotent. Returns how many accounts were erased."""
+    now = clock.now()
+    accounts = await uow.linking.accounts_to_erase(now - ERASE_AFTER)
+    for account in accounts:
+        await uow.linking.erase_account(account)
+    if accounts:
+        uow.audit.record(
+            at=now, actor="system", action="accounts.erased", details={"count": len(accounts)}
+        )
+    await uow.commit()
+    return len(accounts)
