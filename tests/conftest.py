@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
+from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
 from bot.app import build_dispatcher
@@ -29,6 +30,24 @@ from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 
 DIALECTS = ["sqlite", "postgresql"]
+# Every setting the application reads; tests clear them so a developer's environment or
+# .env cannot change what is tested.
+SETTING_NAMES = (
+    "BOT_TOKEN",
+    "BOT_USERNAME",
+    "DATABASE_URL",
+    "TELEGRAM_API_URL",
+    "TELEGRAM_API_LOCAL",
+    "REDIS_URL",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "HTTP_HOST",
+    "HTTP_PORT",
+    "DEFAULT_TIMEZONE",
+    "SECRET_KEY",
+    "LOG_LEVEL",
+    "SYNC_MAX_BYTES",
+)
 # The key the test dispatcher hashes codes with; services under test must use the same.
 SECRET_KEY = "test-secret-key-" + "k" * 32
 
@@ -109,3 +128,12 @@ async def empty_database_url(
     url = await create_empty_postgres(postgres_server.admin_url)
     yield url
     await drop_postgres_database(postgres_server.admin_url, str(url.database))
+
+
+@pytest.fixture
+def cli_runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """A CLI runner in an empty working directory, with no setting leaking in from outside."""
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()

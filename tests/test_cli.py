@@ -12,15 +12,11 @@ from sqlalchemy.engine import URL
 from bot.cli import main
 from db.database import Database
 from db.migrate import current_revisions, head_revisions
-from tests.test_config import SETTING_NAMES
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+def runner(cli_runner: CliRunner) -> CliRunner:
+    return cli_runner
 
 
 def test_run_without_a_token_says_how_to_get_one(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,12 +9,7 @@ import pytest
 from bot.app import webhook_for
 from bot.config import ConfigurationError, Settings, load_settings
 from bot.secret_key import key_file_for, resolve_secret_key
-
-SETTING_NAMES = (
-    "BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL", "TELEGRAM_API_LOCAL", "REDIS_URL",
-    "WEBHOOK_URL", "WEBHOOK_SECRET", "HTTP_HOST", "HTTP_PORT", "DEFAULT_TIMEZONE", "SECRET_KEY",
-    "LOG_LEVEL",
-)  # fmt: skip
+from tests.conftest import SETTING_NAMES
 
 
 @pytest.fixture(autouse=True)

@@ -21,17 +21,13 @@ from db.database import Database
 from db.models import FinalGrade, FinalGradeStatus, Grade, Lesson, LessonStatus, School
 from tests.doubles.clock import FakeClock
 from tests.exchange_documents import small_school
-from tests.test_config import SETTING_NAMES
 
 SECRET = "c" * 40
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+def runner(cli_runner: CliRunner) -> CliRunner:
+    return cli_runner
 
 
 async def ediary(runner: CliRunner, url: URL, *args: str) -> Result:

@@ -21,15 +21,11 @@ from db.models import AccountLink, AccountRole, ConsentRecord, LinkCode
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
 from tests.linking_fixtures import school_with_families
-from tests.test_config import SETTING_NAMES
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+def runner(cli_runner: CliRunner) -> CliRunner:
+    return cli_runner
 
 
 async def ediary(runner: CliRunner, url: URL, *args: str) -> Result:

@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import URL
 
+from tests.conftest import SETTING_NAMES
 from tests.doubles.fake_bot_api import FakeBotApi, RecordedCall
 from tests.doubles.telegram_updates import TEST_TOKEN
-from tests.test_config import SETTING_NAMES
 
 pytestmark = pytest.mark.slow
 

@@ -124,6 +124,28 @@ async def show_outcome(
         await message.answer(linked_text(outcome))
 
 
+async def redeem_and_answer(
+    message: Message,
+    text: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    secret_key: str,
+    state: FSMContext,
+    i18n: I18n,
+) -> None:
+    assert message.from_user is not None
+    outcome = await redeem_code(
+        uow,
+        clock,
+        secret_key,
+        telegram_user_id=message.from_user.id,
+        chat_id=message.chat.id,
+        text=text,
+        locale=i18n.current_locale,
+    )
+    await show_outcome(message, outcome, state, i18n, clock)
+
+
 async def start_with_code(
     message: Message,
     command: CommandObject,
@@ -133,16 +155,7 @@ async def start_with_code(
     state: FSMContext,
     i18n: I18n,
 ) -> None:
-    outcome = await redeem_code(
-        uow,
-        clock,
-        secret_key,
-        telegram_user_id=message.chat.id if message.from_user is None else message.from_user.id,
-        chat_id=message.chat.id,
-        text=command.args or "",
-        locale=i18n.current_locale,
-    )
-    await show_outcome(message, outcome, state, i18n, clock)
+    await redeem_and_answer(message, command.args or "", uow, clock, secret_key, state, i18n)
 
 
 async def typed_code(
@@ -153,18 +166,7 @@ async def typed_code(
     state: FSMContext,
     i18n: I18n,
 ) -> None:
-    assert message.from_user is not None
-    assert message.text is not None
-    outcome = await redeem_code(
-        uow,
-        clock,
-        secret_key,
-        telegram_user_id=message.from_user.id,
-        chat_id=message.chat.id,
-        text=message.text,
-        locale=i18n.current_locale,
-    )
-    await show_outcome(message, outcome, state, i18n, clock)
+    await redeem_and_answer(message, message.text or "", uow, clock, secret_key, state, i18n)
 
 
 async def consent_chosen(
