@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import language, linking, start
+from bot.handlers import diary, language, linking, start
 
 
 def build_router() -> Router:
@@ -13,6 +13,7 @@ def build_router() -> Router:
     root.include_router(linking.build_router())
     root.include_router(start.build_router())
     root.include_router(language.build_router())
+    root.include_router(diary.build_router())
     # Must stay last: it answers any private message nobody else took.
     root.include_router(start.build_fallback_router())
     return root

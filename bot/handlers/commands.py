@@ -20,6 +20,9 @@ class CommandSpec:
 PUBLIC_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", N_("About the bot and how to link a child")),
     CommandSpec("help", N_("What the bot can do")),
+    CommandSpec("grades", N_("Grades of the week")),
+    CommandSpec("schedule", N_("Schedule with substitutions and moves")),
+    CommandSpec("homework", N_("Homework due tomorrow")),
     CommandSpec("children", N_("Linked children; unlink")),
     CommandSpec("privacy", N_("What is stored about you; withdraw consent")),
     CommandSpec("language", N_("Change the interface language")),

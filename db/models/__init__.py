@@ -25,6 +25,7 @@ from db.models.journal import (
     Lesson,
     Recommendation,
 )
+from db.models.reading import ReadingLogEntry
 from db.models.school import (
     CurriculumRow,
     Guardian,
@@ -64,6 +65,7 @@ __all__ = [
     "OutboxStatus",
     "Period",
     "PeriodKind",
+    "ReadingLogEntry",
     "Recommendation",
     "School",
     "SchoolClass",

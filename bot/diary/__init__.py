@@ -1,0 +1,1 @@
+"""What a linked family reads on request: grades, schedule with changes, homework."""

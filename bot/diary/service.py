@@ -1,0 +1,179 @@
+"""Diary views for a linked account; every view goes through the authorization gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.linking.access import linked_roles, may_see_student
+from db.models import AccountRole, LessonStatus
+from db.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ChildRef:
+    student_id: int
+    name: str
+    class_name: str
+
+
+@dataclass(frozen=True)
+class DiaryContext:
+    """Whose diary is shown, to whom, and what "today" is in the school's zone."""
+
+    child: ChildRef
+    children: tuple[ChildRef, ...]
+    school_id: int
+    class_id: int
+    today: dt.date
+    guardian_ids: tuple[int, ...]  # the viewer's guardian roles for this child (reading log)
+
+
+async def diary_context(
+    uow: UnitOfWork, clock: Clock, telegram_user_id: int, student_id: int | None
+) -> DiaryContext | None:
+    """The context for one of the account's children; None when there is none it may see
+    (no links, or a forged or stale student id)."""
+    roles = [
+        role
+        for role in await linked_roles(uow, telegram_user_id)
+        if role.summary.role in (AccountRole.GUARDIAN, AccountRole.STUDENT)
+        and role.student_id is not None
+    ]
+    children: list[ChildRef] = []
+    for role in roles:
+        assert role.student_id is not None
+        if all(child.student_id != role.student_id for child in children):
+            children.append(
+                ChildRef(role.student_id, role.summary.person, role.summary.class_name or "")
+            )
+    if not children:
+        return None
+    wanted = student_id if student_id is not None else children[0].student_id
+    child = next((c for c in children if c.student_id == wanted), None)
+    if child is None or not await may_see_student(uow, telegram_user_id, wanted):
+        return None
+    found = await uow.diary.student_and_class(wanted)
+    assert found is not None
+    student, _ = found
+    school = await uow.linking.school(student.school_id)
+    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
+    account = await uow.linking.account(telegram_user_id)
+    assert account is not None
+    guardian_ids = tuple(
+        link.guardian_id
+        for link in await uow.linking.active_links(account.id)
+        if link.role == AccountRole.GUARDIAN and link.student_id == wanted and link.guardian_id
+    )
+    return DiaryContext(child, tuple(children), school.id, student.class_id, today, guardian_ids)
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class MarkLine:
+    date: dt.date
+    value: str
+    work_type: str | None
+    weight: float
+
+
+@dataclass
+class SubjectMarks:
+    subject: str
+    marks: list[MarkLine] = field(default_factory=list)
+    average: float | None = None
+
+
+async def grades_between(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, first: dt.date, last: dt.date
+) -> list[SubjectMarks]:
+    subjects: dict[str, SubjectMarks] = {}
+    sums: dict[str, tuple[float, float]] = {}
+    for grade, subject in await uow.diary.grades_between(context.child.student_id, first, last):
+        entry = subjects.setdefault(subject, SubjectMarks(subject))
+        entry.marks.append(MarkLine(grade.date, grade.value, grade.work_type, grade.weight))
+        if grade.score is not None:
+            total, weight = sums.get(subject, (0.0, 0.0))
+            sums[subject] = (total + grade.score * grade.weight, weight + grade.weight)
+    for subject, (total, weight) in sums.items():
+        subjects[subject].average = total / weight if weight else None
+    if context.guardian_ids:
+        # Duty 9: the class teacher sees whether parents looked at current grades.
+        await uow.diary.record_reading(
+            school_id=context.school_id,
+            guardian_ids=context.guardian_ids,
+            student_id=context.child.student_id,
+            read_on=context.today,
+            section="grades",
+            at=clock.now(),
+        )
+        await uow.commit()
+    return list(subjects.values())
+
+
+@dataclass(frozen=True)
+class LessonLine:
+    number: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    subject: str
+    teacher: str
+    room: str | None
+    topic: str | None
+    status: LessonStatus
+    substitute: str | None
+    moved_to: tuple[dt.date, int] | None  # for a lesson moved away from this day
+    moved_from: dt.date | None  # for a lesson moved onto this day
+
+
+async def schedule_of_day(uow: UnitOfWork, context: DiaryContext, day: dt.date) -> list[LessonLine]:
+    lines = []
+    for lesson, subject, teacher, substitute in await uow.diary.lessons_between(
+        context.class_id, day, day
+    ):
+        moved_here = lesson.date != day
+        moved_to = (
+            (lesson.moved_to_date, lesson.moved_to_number or 0)
+            if lesson.moved_to_date is not None and not moved_here
+            else None
+        )
+        lines.append(
+            LessonLine(
+                number=lesson.moved_to_number
+                if moved_here and lesson.moved_to_number
+                else lesson.number,
+                starts_at=None if moved_here else lesson.starts_at,
+                ends_at=None if moved_here else lesson.ends_at,
+                subject=subject,
+                teacher=teacher,
+                room=lesson.room,
+                topic=lesson.topic,
+                status=lesson.status,
+                substitute=substitute,
+                moved_to=moved_to,
+                moved_from=lesson.date if moved_here else None,
+            )
+        )
+    return sorted(lines, key=lambda line: line.number)
+
+
+@dataclass(frozen=True)
+class HomeworkLine:
+    subject: str
+    text: str
+    assigned_on: dt.date
+
+
+async def homework_due_on(
+    uow: UnitOfWork, context: DiaryContext, day: dt.date
+) -> list[HomeworkLine]:
+    return [
+        HomeworkLine(subject, homework.text, homework.assigned_on)
+        for homework, subject in await uow.diary.homework_due(context.class_id, day, day)
+    ]

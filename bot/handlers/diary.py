@@ -1,0 +1,229 @@
+"""/grades, /schedule and /homework: a child's diary with day/week and child navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.clock import Clock
+from bot.diary.service import (
+    DiaryContext,
+    diary_context,
+    grades_between,
+    homework_due_on,
+    schedule_of_day,
+    week_of,
+)
+from bot.i18n import N_
+from bot.presentation.text import escape, split_message
+from db.models import LessonStatus
+from db.unit_of_work import UnitOfWork
+
+GRADES, SCHEDULE, HOMEWORK = "g", "s", "h"
+
+
+class DiaryNav(CallbackData, prefix="d"):
+    section: str
+    student: int
+    day: str  # ISO date
+
+
+def day_name(day: dt.date, locale: str) -> str:
+    return format_date(day, "EEE, d MMMM", locale=locale)
+
+
+def header(title: str, context: DiaryContext) -> str:
+    return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
+
+
+def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup:
+    step = dt.timedelta(days=7 if section == GRADES else 1)
+    builder = InlineKeyboardBuilder()
+    student = context.child.student_id
+    builder.button(
+        text="«",
+        callback_data=DiaryNav(section=section, student=student, day=(day - step).isoformat()),
+    )
+    builder.button(
+        text=_("Today"),
+        callback_data=DiaryNav(section=section, student=student, day=context.today.isoformat()),
+    )
+    builder.button(
+        text="»",
+        callback_data=DiaryNav(section=section, student=student, day=(day + step).isoformat()),
+    )
+    sizes = [3]
+    others = [child for child in context.children if child.student_id != student]
+    for child in others:
+        builder.button(
+            text=child.name,
+            callback_data=DiaryNav(section=section, student=child.student_id, day=day.isoformat()),
+        )
+    if others:
+        sizes.append(1)
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+async def render_grades(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
+) -> str:
+    first, last = week_of(day)
+    subjects = await grades_between(uow, clock, context, first, last)
+    lines = [
+        header(_("Grades"), context),
+        f"{day_name(first, locale)} — {day_name(last, locale)}",
+        "",
+    ]
+    if not subjects:
+        lines.append(_("No marks this week."))
+    for entry in subjects:
+        title = f"<b>{escape(entry.subject)}</b>"
+        if entry.average is not None:
+            average = format_decimal(entry.average, "0.00", locale=locale)
+            title += " · " + _("average {average}").format(average=average)
+        lines.append(title)
+        for mark in entry.marks:
+            details = [day_name(mark.date, locale)]
+            if mark.work_type:
+                details.append(escape(mark.work_type))
+            if mark.weight != 1:
+                details.append(
+                    _("weight {weight}").format(
+                        weight=format_decimal(mark.weight, "0.##", locale=locale)
+                    )
+                )
+            lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def time_range(start: dt.time | None, end: dt.time | None) -> str:
+    if start and end:
+        return f"{start:%H:%M}–{end:%H:%M} "
+    return ""
+
+
+async def render_schedule(uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str) -> str:
+    lines = [header(_("Schedule"), context), day_name(day, locale), ""]
+    lessons = await schedule_of_day(uow, context, day)
+    if not lessons:
+        lines.append(_("No lessons."))
+    for lesson in lessons:
+        subject = escape(lesson.subject)
+        text = f"{lesson.number}. {time_range(lesson.starts_at, lesson.ends_at)}{subject}"
+        if lesson.moved_from is not None:
+            text = f"{lesson.number}. ↩️ {subject} — " + _("moved here from {day}").format(
+                day=day_name(lesson.moved_from, locale)
+            )
+        elif lesson.moved_to is not None:
+            moved_day, number = lesson.moved_to
+            text = f"{lesson.number}. ↪️ <s>{subject}</s> — " + _(
+                "moved to {day}, lesson {number}"
+            ).format(day=day_name(moved_day, locale), number=number)
+        elif lesson.status == LessonStatus.CANCELLED:
+            text = f"{lesson.number}. ❌ <s>{subject}</s> — " + _("cancelled")
+        elif lesson.status == LessonStatus.SUBSTITUTED and lesson.substitute:
+            text += " — 🔁 " + _("substitution: {substitute} instead of {teacher}").format(
+                substitute=escape(lesson.substitute), teacher=escape(lesson.teacher)
+            )
+        else:
+            text += f" — {escape(lesson.teacher)}"
+        if lesson.room and lesson.moved_to is None and lesson.status != LessonStatus.CANCELLED:
+            text += ", " + _("room {room}").format(room=escape(lesson.room))
+        lines.append(text)
+    return "\n".join(lines)
+
+
+async def render_homework(uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str) -> str:
+    lines = [header(_("Homework"), context), _("Due {day}").format(day=day_name(day, locale)), ""]
+    items = await homework_due_on(uow, context, day)
+    if not items:
+        lines.append(_("Nothing is due on this day."))
+    for item in items:
+        lines.append(f"<b>{escape(item.subject)}</b>")
+        lines.append(escape(item.text))
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+async def render(
+    section: str, uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
+) -> str:
+    if section == GRADES:
+        return await render_grades(uow, clock, context, day, locale)
+    if section == SCHEDULE:
+        return await render_schedule(uow, context, day, locale)
+    return await render_homework(uow, context, day, locale)
+
+
+NOT_LINKED = N_("Nobody is linked yet. Send me the code from the school's letter to link a child.")
+
+
+async def open_section(
+    message: Message, section: str, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    assert message.from_user is not None
+    context = await diary_context(uow, clock, message.from_user.id, None)
+    if context is None:
+        await message.answer(_(NOT_LINKED))
+        return
+    day = context.today + dt.timedelta(days=1) if section == HOMEWORK else context.today
+    parts = split_message(await render(section, uow, clock, context, day, i18n.current_locale))
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], reply_markup=keyboard(section, context, day))
+
+
+async def show_grades(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+    await open_section(message, GRADES, uow, clock, i18n)
+
+
+async def show_schedule(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+    await open_section(message, SCHEDULE, uow, clock, i18n)
+
+
+async def show_homework(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+    await open_section(message, HOMEWORK, uow, clock, i18n)
+
+
+async def navigate(
+    query: CallbackQuery, callback_data: DiaryNav, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    try:
+        day = dt.date.fromisoformat(callback_data.day)
+    except ValueError:
+        day = None
+    context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
+    if context is None or day is None or callback_data.section not in (GRADES, SCHEDULE, HOMEWORK):
+        # A forged or stale button (another family's child, a bad date): refuse, show nothing.
+        await query.answer(_("This diary is not available to you."), show_alert=True)
+        return
+    text = await render(callback_data.section, uow, clock, context, day, i18n.current_locale)
+    await query.answer()
+    if query.message is not None and query.bot is not None:
+        # Edited in place: one message per section, not a new one per tap.
+        await query.bot.edit_message_text(
+            text=split_message(text)[0],
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=keyboard(callback_data.section, context, day),
+        )
+
+
+def build_router() -> Router:
+    router = Router(name="diary")
+    router.message.register(show_grades, Command("grades"))
+    router.message.register(show_schedule, Command("schedule"))
+    router.message.register(show_homework, Command("homework"))
+    router.callback_query.register(navigate, DiaryNav.filter())
+    return router

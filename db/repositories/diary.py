@@ -1,0 +1,105 @@
+"""What a family reads: a student's grades, a class's lessons and homework (one query each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db.base import table_of
+from db.dialect import insert_ignoring_conflicts
+from db.models import (
+    Grade,
+    Homework,
+    Lesson,
+    ReadingLogEntry,
+    SchoolClass,
+    Student,
+    Subject,
+    Teacher,
+)
+
+
+class DiaryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def student_and_class(self, student_id: int) -> tuple[Student, SchoolClass] | None:
+        result = await self._session.execute(
+            select(Student, SchoolClass)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .where(Student.id == student_id)
+        )
+        row = result.first()
+        return (row[0], row[1]) if row else None
+
+    async def grades_between(
+        self, student_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[Grade, str]]:
+        result = await self._session.execute(
+            select(Grade, Subject.name)
+            .join(Subject, Subject.id == Grade.subject_id)
+            .where(Grade.student_id == student_id, Grade.date.between(first, last))
+            .order_by(Subject.name, Grade.date, Grade.id)
+        )
+        return [(grade, name) for grade, name in result.all()]
+
+    async def lessons_between(
+        self, class_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[Lesson, str, str, str | None]]:
+        """Lessons with subject, teacher and substitute names; also lessons moved *into* the
+        range, so a moved lesson shows on its new day."""
+        substitute = aliased(Teacher)
+        result = await self._session.execute(
+            select(Lesson, Subject.name, Teacher.full_name, substitute.full_name)
+            .join(Subject, Subject.id == Lesson.subject_id)
+            .join(Teacher, Teacher.id == Lesson.teacher_id)
+            .outerjoin(substitute, substitute.id == Lesson.substitute_teacher_id)
+            .where(
+                Lesson.class_id == class_id,
+                Lesson.date.between(first, last) | Lesson.moved_to_date.between(first, last),
+            )
+            .order_by(Lesson.date, Lesson.number)
+        )
+        return [(lesson, subject, teacher, sub) for lesson, subject, teacher, sub in result.all()]
+
+    async def homework_due(
+        self, class_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[Homework, str]]:
+        result = await self._session.execute(
+            select(Homework, Subject.name)
+            .join(Subject, Subject.id == Homework.subject_id)
+            .where(Homework.class_id == class_id, Homework.due_on.between(first, last))
+            .order_by(Homework.due_on, Subject.name, Homework.id)
+        )
+        return [(homework, name) for homework, name in result.all()]
+
+    async def record_reading(
+        self,
+        *,
+        school_id: int,
+        guardian_ids: Sequence[int],
+        student_id: int,
+        read_on: dt.date,
+        section: str,
+        at: dt.datetime,
+    ) -> None:
+        """Idempotent per guardian, student, day and section (a second view writes nothing)."""
+        await insert_ignoring_conflicts(
+            self._session,
+            table_of(ReadingLogEntry),
+            [
+                {
+                    "school_id": school_id,
+                    "guardian_id": guardian_id,
+                    "student_id": student_id,
+                    "read_on": read_on,
+                    "section": section,
+                    "first_read_at": at,
+                }
+                for guardian_id in guardian_ids
+            ],
+        )
