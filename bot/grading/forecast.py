@@ -146,7 +146,7 @@ def rounded_average(average: float, *, thresholds: Thresholds | None = None) -> 
     never rounds up onto one the average has not reached: no "4.50" next to a predicted 4."""
     exact = Decimal(repr(float(average)))
     shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    limits = [thresholds.lowest_average(m) for m in (3, 4, 5)] if thresholds else []
+    limits = [thresholds.lowest_average(m) for m in (3, 4, 5)] if thresholds is not None else []
     if any(Fraction(exact) < limit <= Fraction(shown) for limit in limits):
         shown = exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     return f"{shown:.2f}"
