@@ -85,6 +85,8 @@ def sent(calls: Sequence[object]) -> SendMessage:
 
 
 def button_texts(message: SendMessage | EditMessageText) -> list[str]:
+    if message.reply_markup is None:
+        return []
     assert isinstance(message.reply_markup, InlineKeyboardMarkup)
     return [button.text for row in message.reply_markup.inline_keyboard for button in row]
 
@@ -189,3 +191,36 @@ async def test_an_account_without_children_is_told_how_to_link(
 ) -> None:
     answer = sent(await BotConversation(dispatcher, bot, TelegramUser(id=6099)).send("/grades"))
     assert answer.text.startswith("Пока никто не подключён.")
+
+
+async def test_forecast_of_the_current_period(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    marks = [("5", 1), ("4", 1), ("4", 1)]  # 13/3 = 4.33 → 4; one more 5 gives 18/4 = 4.5 → 5
+    document = {
+        "grades": [
+            {
+                "external_id": f"f{i}",
+                "student_id": "s1",
+                "subject_id": "rus",
+                "date": "2026-09-01",
+                "value": value,
+                "weight": weight,
+            }
+            for i, (value, weight) in enumerate(marks)
+        ]
+    }
+    async with database.unit_of_work() as uow:
+        await sync_document(
+            uow, clock, school, document, source="test", document_sha256="-", actor="test"
+        )
+    answer = sent(await BotConversation(dispatcher, bot, FATHER).send("/forecast"))
+    lines = answer.text.split("\n")
+    assert lines[0] == "<b>Прогноз</b> · Иванов Пётр Сергеевич, 5А"
+    assert lines[1] == "I четверть: вт, 1 сентября — сб, 24 октября"
+    # Subjects that cannot be assessed come first.
+    assert lines[3] == "<b>Математика</b>: мало оценок для прогноза (1 из 3)"
+    assert lines[4] == "<b>Русский язык</b>: средний балл 4,33, прогноз 4"
+    assert lines[5] == "   ещё 1 пятёрка — и будет 5"
+    assert button_texts(answer) == []  # one child: nothing to switch, nothing to page

@@ -23,6 +23,7 @@ PUBLIC_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("grades", N_("Grades of the week")),
     CommandSpec("schedule", N_("Schedule with substitutions and moves")),
     CommandSpec("homework", N_("Homework due tomorrow")),
+    CommandSpec("forecast", N_("Forecast of the period's final marks")),
     CommandSpec("children", N_("Linked children; unlink")),
     CommandSpec("privacy", N_("What is stored about you; withdraw consent")),
     CommandSpec("language", N_("Change the interface language")),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.clock import Clock
+from bot.diary.forecast_view import ForecastView, SubjectForecast, forecast_for
 from bot.diary.service import (
     DiaryContext,
     diary_context,
@@ -23,12 +25,14 @@ from bot.diary.service import (
     schedule_of_day,
     week_of,
 )
+from bot.grading.forecast import rounded_average
 from bot.i18n import N_
 from bot.presentation.text import escape, split_message
 from db.models import LessonStatus
 from db.unit_of_work import UnitOfWork
 
-GRADES, SCHEDULE, HOMEWORK = "g", "s", "h"
+GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
+SECTIONS = (GRADES, SCHEDULE, HOMEWORK, FORECAST)
 
 
 class DiaryNav(CallbackData, prefix="d"):
@@ -45,31 +49,28 @@ def header(title: str, context: DiaryContext) -> str:
     return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
 
 
-def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup:
-    step = dt.timedelta(days=7 if section == GRADES else 1)
+def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     student = context.child.student_id
-    builder.button(
-        text="«",
-        callback_data=DiaryNav(section=section, student=student, day=(day - step).isoformat()),
-    )
-    builder.button(
-        text=_("Today"),
-        callback_data=DiaryNav(section=section, student=student, day=context.today.isoformat()),
-    )
-    builder.button(
-        text="»",
-        callback_data=DiaryNav(section=section, student=student, day=(day + step).isoformat()),
-    )
-    sizes = [3]
+    sizes: list[int] = []
+    if section != FORECAST:  # the forecast is of the current period: nothing to page through
+        step = dt.timedelta(days=7 if section == GRADES else 1)
+        pages = (("«", day - step), (_("Today"), context.today), ("»", day + step))
+        for text, target in pages:
+            builder.button(
+                text=text,
+                callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
+            )
+        sizes.append(3)
     others = [child for child in context.children if child.student_id != student]
     for child in others:
         builder.button(
             text=child.name,
             callback_data=DiaryNav(section=section, student=child.student_id, day=day.isoformat()),
         )
-    if others:
         sizes.append(1)
+    if not sizes:
+        return None
     builder.adjust(*sizes)
     return builder.as_markup()
 
@@ -156,9 +157,44 @@ async def render_homework(uow: UnitOfWork, context: DiaryContext, day: dt.date, 
     return "\n".join(lines).rstrip()
 
 
+def forecast_line(item: SubjectForecast, view: ForecastView, locale: str) -> str:
+    result = item.forecast
+    line = f"<b>{escape(item.subject)}</b>: "
+    if not result.enough or result.predicted is None:
+        return line + _("not enough marks for a forecast ({count} of {minimum})").format(
+            count=result.marks, minimum=view.minimum_marks
+        )
+    average = rounded_average(result.average or 0, thresholds=view.thresholds)
+    shown = format_decimal(Decimal(average), "0.00", locale=locale)
+    mark = ("⚠️ " if result.predicted <= 2 else "") + str(result.predicted)
+    line += _("average {average}, forecast {mark}").format(average=shown, mark=mark)
+    if result.next_mark is not None and result.fives_to_next:
+        line += "\n   " + ngettext(
+            "one more 5 and it will be {mark}",
+            "{count} more 5s and it will be {mark}",
+            result.fives_to_next,
+        ).format(count=result.fives_to_next, mark=result.next_mark)
+    return line
+
+
+async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -> str:
+    lines = [header(_("Forecast"), context)]
+    view = await forecast_for(uow, context)
+    if view is None:
+        return "\n".join([*lines, "", _("There is no current period in the journal data.")])
+    period = f"{day_name(view.starts_on, locale)} — {day_name(view.ends_on, locale)}"
+    lines += [f"{escape(view.period)}: {period}", ""]
+    if not view.subjects:
+        lines.append(_("No marks in this period yet."))
+    lines += [forecast_line(item, view, locale) for item in view.subjects]
+    return "\n".join(lines)
+
+
 async def render(
     section: str, uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
 ) -> str:
+    if section == FORECAST:
+        return await render_forecast(uow, context, locale)
     if section == GRADES:
         return await render_grades(uow, clock, context, day, locale)
     if section == SCHEDULE:
@@ -196,6 +232,10 @@ async def show_homework(message: Message, uow: UnitOfWork, clock: Clock, i18n: I
     await open_section(message, HOMEWORK, uow, clock, i18n)
 
 
+async def show_forecast(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+    await open_section(message, FORECAST, uow, clock, i18n)
+
+
 async def navigate(
     query: CallbackQuery, callback_data: DiaryNav, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
@@ -204,7 +244,7 @@ async def navigate(
     except ValueError:
         day = None
     context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
-    if context is None or day is None or callback_data.section not in (GRADES, SCHEDULE, HOMEWORK):
+    if context is None or day is None or callback_data.section not in SECTIONS:
         # A forged or stale button (another family's child, a bad date): refuse, show nothing.
         await query.answer(_("This diary is not available to you."), show_alert=True)
         return
@@ -225,5 +265,6 @@ def build_router() -> Router:
     router.message.register(show_grades, Command("grades"))
     router.message.register(show_schedule, Command("schedule"))
     router.message.register(show_homework, Command("homework"))
+    router.message.register(show_forecast, Command("forecast"))
     router.callback_query.register(navigate, DiaryNav.filter())
     return router

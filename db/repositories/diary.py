@@ -12,9 +12,11 @@ from sqlalchemy.orm import aliased
 from db.base import table_of
 from db.dialect import insert_ignoring_conflicts
 from db.models import (
+    CurriculumRow,
     Grade,
     Homework,
     Lesson,
+    Period,
     ReadingLogEntry,
     SchoolClass,
     Student,
@@ -103,3 +105,24 @@ class DiaryRepository:
                 for guardian_id in guardian_ids
             ],
         )
+
+    async def current_period(self, school_id: int, class_id: int, day: dt.date) -> Period | None:
+        """The period a class is assessed in on ``day``: the shortest one its curriculum uses
+        (a quarter, or a semester for vocational groups), else the school's shortest one."""
+        planned = await self._session.execute(
+            select(Period)
+            .join(CurriculumRow, CurriculumRow.period_id == Period.id)
+            .where(
+                CurriculumRow.class_id == class_id, Period.starts_on <= day, Period.ends_on >= day
+            )
+            .distinct()
+        )
+        candidates = list(planned.scalars())
+        if not candidates:
+            any_period = await self._session.execute(
+                select(Period).where(
+                    Period.school_id == school_id, Period.starts_on <= day, Period.ends_on >= day
+                )
+            )
+            candidates = list(any_period.scalars())
+        return min(candidates, key=lambda p: (p.ends_on - p.starts_on, p.id), default=None)

@@ -1,0 +1,71 @@
+"""The forecast of final success for the current period (duty 5), per subject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from bot.diary.service import DiaryContext
+from bot.grading.forecast import Forecast, Thresholds, WeightedMark, forecast
+from db.unit_of_work import UnitOfWork
+
+DEFAULT_THRESHOLDS = (4.5, 3.5, 2.5)
+DEFAULT_MINIMUM_MARKS = 3
+
+
+@dataclass(frozen=True)
+class SubjectForecast:
+    subject: str
+    forecast: Forecast
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    period: str
+    starts_on: dt.date
+    ends_on: dt.date
+    thresholds: Thresholds
+    minimum_marks: int
+    subjects: list[SubjectForecast]
+
+
+def school_rules(settings: dict[str, Any]) -> tuple[Thresholds, int]:
+    """The school's thresholds and minimum number of marks (settings, else the defaults)."""
+    five, four, three = settings.get("forecast_thresholds", DEFAULT_THRESHOLDS)
+    minimum = int(settings.get("forecast_minimum_marks", DEFAULT_MINIMUM_MARKS))
+    return Thresholds(float(five), float(four), float(three)), minimum
+
+
+def at_risk_first(item: SubjectForecast) -> tuple[int, str]:
+    predicted = item.forecast.predicted
+    # Not assessable or heading for a 2 first: that is what a parent must see.
+    rank = 0 if predicted is None or predicted <= 2 else predicted
+    return rank, item.subject
+
+
+async def forecast_for(uow: UnitOfWork, context: DiaryContext) -> ForecastView | None:
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    if period is None:
+        return None
+    school = await uow.linking.school(context.school_id)
+    thresholds, minimum = school_rules(school.settings)
+    marks: dict[str, list[WeightedMark]] = {}
+    for grade, subject in await uow.diary.grades_between(
+        context.child.student_id, period.starts_on, min(period.ends_on, context.today)
+    ):
+        bucket = marks.setdefault(subject, [])
+        if grade.score is not None:
+            bucket.append(WeightedMark(grade.score, grade.weight))
+    subjects = [
+        SubjectForecast(subject, forecast(items, thresholds=thresholds, minimum_marks=minimum))
+        for subject, items in marks.items()
+    ]
+    return ForecastView(
+        period.name,
+        period.starts_on,
+        period.ends_on,
+        thresholds,
+        minimum,
+        sorted(subjects, key=at_risk_first),
+    )
