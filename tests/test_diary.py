@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.exchange.service import sync_document
-from bot.handlers.diary import DiaryNav
+from bot.handlers.diary_common import DiaryNav
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import ReadingLogEntry, School, Student
@@ -224,3 +224,89 @@ async def test_forecast_of_the_current_period(
     assert lines[4] == "<b>Русский язык</b>: средний балл 4,33, прогноз 4"
     assert lines[5] == "   ещё 1 пятёрка — и будет 5"
     assert button_texts(answer) == []  # one child: nothing to switch, nothing to page
+
+
+async def test_tests_teachers_holidays_recommendations_and_finals(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    finals = {
+        "final_grades": [
+            {
+                "external_id": "fg1",
+                "student_id": "s2",
+                "subject_id": "math",
+                "period_id": "q1",
+                "value": "5",
+                "status": "final",
+            },
+            {
+                "external_id": "fg2",
+                "student_id": "s2",
+                "subject_id": "rus",
+                "period_id": "q1",
+                "status": "deferred",
+                "deferred_until": "2027-01-20",
+                "reason": "болезнь <справка>",
+            },
+        ]
+    }
+    async with database.unit_of_work() as uow:
+        await sync_document(
+            uow, clock, school, finals, source="test", document_sha256="-", actor="test"
+        )
+    mother = BotConversation(dispatcher, bot, MOTHER)
+
+    tests = sent(await mother.send("/tests")).text
+    assert (
+        "📝 вс, 20 сентября — <b>Математика</b>: контрольная работа («Натуральные числа»)" in tests
+    )
+
+    teachers = sent(await mother.send("/teachers")).text.split("\n")
+    assert "Классный руководитель: Смирнова Ольга Петровна" in teachers
+    assert "<b>Математика</b> — Смирнова Ольга Петровна" in teachers
+    assert "<b>Русский язык</b> — Кузнецов Игорь Васильевич" in teachers
+
+    holidays = sent(await mother.send("/holidays")).text
+    assert "👉 <b>Осенние каникулы: 25 октября — 3 ноября</b>" in holidays
+
+    anna = await student_id(database, "s2")
+    calls = await mother.click(DiaryNav(section="r", student=anna, day="2026-09-01"))
+    recommendations = next(c for c in calls if isinstance(c, EditMessageText)).text or ""
+    assert "<b>вт, 1 сентября</b> · Математика, Смирнова Ольга Петровна" in recommendations
+    assert "Повторить таблицу умножения" in recommendations
+
+    calls = await mother.click(DiaryNav(section="n", student=anna, day="2026-09-01"))
+    finals_text = next(c for c in calls if isinstance(c, EditMessageText)).text or ""
+    assert "<b>I четверть</b>" in finals_text
+    assert "• Математика — <b>5</b>" in finals_text
+    assert "• Русский язык — отсрочка до 20.01.2027 (болезнь &lt;справка&gt;)" in finals_text
+
+
+async def test_a_long_answer_is_split_within_telegrams_limit(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    long_text = "Повторить правила и выполнить упражнения. " * 200  # ~8,400 characters
+    homework = {
+        "homework": [
+            {
+                "external_id": f"long{i}",
+                "class_id": "5a",
+                "subject_id": "rus",
+                "assigned_on": "2026-09-01",
+                "due_on": "2026-09-02",
+                "text": long_text[:9000],
+            }
+            for i in range(2)
+        ]
+    }
+    async with database.unit_of_work() as uow:
+        await sync_document(
+            uow, clock, school, homework, source="test", document_sha256="-", actor="test"
+        )
+    calls = await BotConversation(dispatcher, bot, FATHER).send("/homework")
+    messages = [call for call in calls if isinstance(call, SendMessage)]
+    assert len(messages) >= 4
+    assert all(len(message.text) <= 4096 for message in messages)
+    assert messages[-1].reply_markup is not None  # the buttons come with the last part

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.clock import Clock
@@ -26,53 +24,27 @@ from bot.diary.service import (
     week_of,
 )
 from bot.grading.forecast import rounded_average
+from bot.handlers.diary_common import (
+    FINALS,
+    FORECAST,
+    GRADES,
+    HOLIDAYS,
+    HOMEWORK,
+    RECOMMENDATIONS,
+    SCHEDULE,
+    SECTIONS,
+    TEACHERS,
+    TESTS,
+    DiaryNav,
+    day_name,
+    header,
+    keyboard,
+)
+from bot.handlers.diary_lists import LIST_SECTIONS
 from bot.i18n import N_
 from bot.presentation.text import escape, split_message
 from db.models import LessonStatus
 from db.unit_of_work import UnitOfWork
-
-GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
-SECTIONS = (GRADES, SCHEDULE, HOMEWORK, FORECAST)
-
-
-class DiaryNav(CallbackData, prefix="d"):
-    section: str
-    student: int
-    day: str  # ISO date
-
-
-def day_name(day: dt.date, locale: str) -> str:
-    return format_date(day, "EEE, d MMMM", locale=locale)
-
-
-def header(title: str, context: DiaryContext) -> str:
-    return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
-
-
-def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
-    student = context.child.student_id
-    sizes: list[int] = []
-    if section != FORECAST:  # the forecast is of the current period: nothing to page through
-        step = dt.timedelta(days=7 if section == GRADES else 1)
-        pages = (("«", day - step), (_("Today"), context.today), ("»", day + step))
-        for text, target in pages:
-            builder.button(
-                text=text,
-                callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
-            )
-        sizes.append(3)
-    others = [child for child in context.children if child.student_id != student]
-    for child in others:
-        builder.button(
-            text=child.name,
-            callback_data=DiaryNav(section=section, student=child.student_id, day=day.isoformat()),
-        )
-        sizes.append(1)
-    if not sizes:
-        return None
-    builder.adjust(*sizes)
-    return builder.as_markup()
 
 
 async def render_grades(
@@ -195,6 +167,8 @@ async def render(
 ) -> str:
     if section == FORECAST:
         return await render_forecast(uow, context, locale)
+    if section in LIST_SECTIONS:
+        return await LIST_SECTIONS[section](uow, context, locale)
     if section == GRADES:
         return await render_grades(uow, clock, context, day, locale)
     if section == SCHEDULE:
@@ -202,6 +176,13 @@ async def render(
     return await render_homework(uow, context, day, locale)
 
 
+LIST_COMMANDS = {
+    "tests": TESTS,
+    "teachers": TEACHERS,
+    "holidays": HOLIDAYS,
+    "recommendations": RECOMMENDATIONS,
+    "finals": FINALS,
+}
 NOT_LINKED = N_("Nobody is linked yet. Send me the code from the school's letter to link a child.")
 
 
@@ -236,6 +217,13 @@ async def show_forecast(message: Message, uow: UnitOfWork, clock: Clock, i18n: I
     await open_section(message, FORECAST, uow, clock, i18n)
 
 
+def section_command(section: str) -> Callable[[Message, UnitOfWork, Clock, I18n], Awaitable[None]]:
+    async def show(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+        await open_section(message, section, uow, clock, i18n)
+
+    return show
+
+
 async def navigate(
     query: CallbackQuery, callback_data: DiaryNav, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
@@ -266,5 +254,7 @@ def build_router() -> Router:
     router.message.register(show_schedule, Command("schedule"))
     router.message.register(show_homework, Command("homework"))
     router.message.register(show_forecast, Command("forecast"))
+    for command, section in LIST_COMMANDS.items():
+        router.message.register(section_command(section), Command(command))
     router.callback_query.register(navigate, DiaryNav.filter())
     return router

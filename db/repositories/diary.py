@@ -12,12 +12,16 @@ from sqlalchemy.orm import aliased
 from db.base import table_of
 from db.dialect import insert_ignoring_conflicts
 from db.models import (
+    Assessment,
     CurriculumRow,
+    FinalGrade,
     Grade,
+    Holiday,
     Homework,
     Lesson,
     Period,
     ReadingLogEntry,
+    Recommendation,
     SchoolClass,
     Student,
     Subject,
@@ -126,3 +130,68 @@ class DiaryRepository:
             )
             candidates = list(any_period.scalars())
         return min(candidates, key=lambda p: (p.ends_on - p.starts_on, p.id), default=None)
+
+    async def assessments_between(
+        self, class_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[tuple[Assessment, str]]:
+        result = await self._session.execute(
+            select(Assessment, Subject.name)
+            .join(Subject, Subject.id == Assessment.subject_id)
+            .where(Assessment.class_id == class_id, Assessment.date.between(first, last))
+            .order_by(Assessment.date, Subject.name)
+        )
+        return [(assessment, name) for assessment, name in result.all()]
+
+    async def teachers_of_class(self, class_id: int) -> Sequence[tuple[str, str]]:
+        """(subject, teacher) pairs from the curriculum and the lessons, without repeats."""
+        planned = (
+            select(Subject.name, Teacher.full_name)
+            .join(CurriculumRow, CurriculumRow.subject_id == Subject.id)
+            .join(Teacher, Teacher.id == CurriculumRow.teacher_id)
+            .where(CurriculumRow.class_id == class_id)
+        )
+        taught = (
+            select(Subject.name, Teacher.full_name)
+            .join(Lesson, Lesson.subject_id == Subject.id)
+            .join(Teacher, Teacher.id == Lesson.teacher_id)
+            .where(Lesson.class_id == class_id)
+        )
+        result = await self._session.execute(planned.union(taught).order_by(Subject.name))
+        return [(subject, teacher) for subject, teacher in result.all()]
+
+    async def class_teacher(self, class_id: int) -> str | None:
+        result = await self._session.execute(
+            select(Teacher.full_name)
+            .join(SchoolClass, SchoolClass.class_teacher_id == Teacher.id)
+            .where(SchoolClass.id == class_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def holidays(self, school_id: int) -> Sequence[Holiday]:
+        result = await self._session.execute(
+            select(Holiday).where(Holiday.school_id == school_id).order_by(Holiday.starts_on)
+        )
+        return list(result.scalars())
+
+    async def recommendations(
+        self, student_id: int, limit: int
+    ) -> Sequence[tuple[Recommendation, str, str | None]]:
+        result = await self._session.execute(
+            select(Recommendation, Teacher.full_name, Subject.name)
+            .join(Teacher, Teacher.id == Recommendation.teacher_id)
+            .outerjoin(Subject, Subject.id == Recommendation.subject_id)
+            .where(Recommendation.student_id == student_id)
+            .order_by(Recommendation.date.desc(), Recommendation.id.desc())
+            .limit(limit)
+        )
+        return [(item, teacher, subject) for item, teacher, subject in result.all()]
+
+    async def final_grades(self, student_id: int) -> Sequence[tuple[FinalGrade, str, Period]]:
+        result = await self._session.execute(
+            select(FinalGrade, Subject.name, Period)
+            .join(Subject, Subject.id == FinalGrade.subject_id)
+            .join(Period, Period.id == FinalGrade.period_id)
+            .where(FinalGrade.student_id == student_id)
+            .order_by(Period.starts_on, Period.ends_on, Subject.name)
+        )
+        return [(grade, subject, period) for grade, subject, period in result.all()]

@@ -1,0 +1,102 @@
+"""The diary's list sections: tests, teachers, holidays, recommendations, final grades."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.diary.service import DiaryContext
+from db.models import FinalGradeStatus
+from db.unit_of_work import UnitOfWork
+
+RECOMMENDATIONS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class TestLine:
+    date: dt.date
+    subject: str
+    kind: str
+    topic: str | None
+
+
+async def tests_of_period(
+    uow: UnitOfWork, context: DiaryContext
+) -> tuple[str | None, list[TestLine]]:
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    first, last = (
+        (period.starts_on, period.ends_on)
+        if period
+        else (context.today - dt.timedelta(days=45), context.today + dt.timedelta(days=45))
+    )
+    rows = await uow.diary.assessments_between(context.class_id, first, last)
+    lines = [TestLine(item.date, subject, item.kind, item.topic) for item, subject in rows]
+    return (period.name if period else None), lines
+
+
+@dataclass(frozen=True)
+class TeachersView:
+    class_teacher: str | None
+    by_subject: list[tuple[str, list[str]]]
+
+
+async def teachers_of(uow: UnitOfWork, context: DiaryContext) -> TeachersView:
+    grouped: dict[str, list[str]] = {}
+    for subject, teacher in await uow.diary.teachers_of_class(context.class_id):
+        names = grouped.setdefault(subject, [])
+        if teacher not in names:
+            names.append(teacher)
+    return TeachersView(await uow.diary.class_teacher(context.class_id), list(grouped.items()))
+
+
+@dataclass(frozen=True)
+class HolidayLine:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    current_or_next: bool
+
+
+async def holidays_of(uow: UnitOfWork, context: DiaryContext) -> list[HolidayLine]:
+    holidays = await uow.diary.holidays(context.school_id)
+    upcoming = next((h for h in holidays if h.ends_on >= context.today), None)
+    return [HolidayLine(h.name, h.starts_on, h.ends_on, h is upcoming) for h in holidays]
+
+
+@dataclass(frozen=True)
+class RecommendationLine:
+    date: dt.date
+    teacher: str
+    subject: str | None
+    text: str
+
+
+async def recommendations_for(uow: UnitOfWork, context: DiaryContext) -> list[RecommendationLine]:
+    rows = await uow.diary.recommendations(context.child.student_id, RECOMMENDATIONS_SHOWN)
+    return [
+        RecommendationLine(item.date, teacher, subject, item.text)
+        for item, teacher, subject in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FinalLine:
+    subject: str
+    value: str | None
+    deferred_until: dt.date | None
+    reason: str | None
+
+
+async def finals_of(uow: UnitOfWork, context: DiaryContext) -> list[tuple[str, list[FinalLine]]]:
+    periods: dict[str, list[FinalLine]] = {}
+    for grade, subject, period in await uow.diary.final_grades(context.child.student_id):
+        deferred = grade.status == FinalGradeStatus.DEFERRED
+        periods.setdefault(period.name, []).append(
+            FinalLine(
+                subject,
+                grade.value,
+                grade.deferred_until if deferred else None,
+                grade.reason if deferred else None,
+            )
+        )
+    return list(periods.items())

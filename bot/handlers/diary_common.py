@@ -1,0 +1,70 @@
+"""What the diary sections share: their codes, the navigation button, headers and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+
+from bot.diary.service import DiaryContext
+from bot.presentation.text import escape
+
+GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
+TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = "t", "c", "o", "r", "n"
+SECTIONS = (
+    GRADES,
+    SCHEDULE,
+    HOMEWORK,
+    FORECAST,
+    TESTS,
+    TEACHERS,
+    HOLIDAYS,
+    RECOMMENDATIONS,
+    FINALS,
+)
+# Sections shown for a day or a week, with «/Today/» buttons; the others show one list.
+PAGED = (GRADES, SCHEDULE, HOMEWORK)
+
+
+class DiaryNav(CallbackData, prefix="d"):
+    section: str
+    student: int
+    day: str  # ISO date
+
+
+def day_name(day: dt.date, locale: str) -> str:
+    return format_date(day, "EEE, d MMMM", locale=locale)
+
+
+def header(title: str, context: DiaryContext) -> str:
+    return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
+
+
+def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    student = context.child.student_id
+    sizes: list[int] = []
+    if section in PAGED:
+        step = dt.timedelta(days=7 if section == GRADES else 1)
+        pages = (("«", day - step), (_("Today"), context.today), ("»", day + step))
+        for text, target in pages:
+            builder.button(
+                text=text,
+                callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
+            )
+        sizes.append(3)
+    others = [child for child in context.children if child.student_id != student]
+    for child in others:
+        builder.button(
+            text=child.name,
+            callback_data=DiaryNav(section=section, student=child.student_id, day=day.isoformat()),
+        )
+        sizes.append(1)
+    if not sizes:
+        return None
+    builder.adjust(*sizes)
+    return builder.as_markup()
