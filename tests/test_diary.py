@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import func, select
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from sqlalchemy import event, func, select
 
 from bot.exchange.service import sync_document
 from bot.handlers.diary_common import DiaryNav
@@ -310,3 +311,110 @@ async def test_a_long_answer_is_split_within_telegrams_limit(
     assert len(messages) >= 4
     assert all(len(message.text) <= 4096 for message in messages)
     assert messages[-1].reply_markup is not None  # the buttons come with the last part
+
+
+async def test_the_menu_buttons_open_sections_in_the_readers_language(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_family(dispatcher, bot, database, clock)
+    father = BotConversation(dispatcher, bot, FATHER)
+    help_message = sent(await father.send("/help"))
+    assert isinstance(help_message.reply_markup, ReplyKeyboardMarkup)
+    labels = [b.text for row in help_message.reply_markup.keyboard for b in row]
+    assert labels[:3] == ["📊 Оценки", "📅 Расписание", "📚 Домашнее задание"]
+    assert sent(await father.send("📅 Расписание")).text.startswith("<b>Расписание</b>")
+    english = BotConversation(dispatcher, bot, TelegramUser(id=FATHER.id, language_code="en"))
+    assert sent(await english.send("📊 Grades")).text.startswith("<b>Grades</b>")
+
+
+SECTION_COMMANDS = [
+    "/grades",
+    "/schedule",
+    "/homework",
+    "/forecast",
+    "/tests",
+    "/teachers",
+    "/holidays",
+    "/recommendations",
+    "/finals",
+]
+
+
+@pytest.mark.parametrize("command", SECTION_COMMANDS)
+async def test_each_answer_costs_a_fixed_number_of_queries(
+    dispatcher: Dispatcher,
+    bot: RecordingBot,
+    database: Database,
+    clock: FakeClock,
+    command: str,
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    mother = BotConversation(dispatcher, bot, MOTHER)
+
+    async def statements() -> int:
+        count = 0
+
+        def counter(*_args: object) -> None:
+            nonlocal count
+            count += 1
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", counter)
+        try:
+            await mother.send(command)
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", counter)
+        return count
+
+    few = await statements()
+    more = {
+        "grades": [
+            {
+                "external_id": f"n{i}",
+                "student_id": "s1",
+                "subject_id": subject,
+                "date": "2026-09-01",
+                "value": "4",
+            }
+            for i, subject in enumerate(["math", "rus"] * 20)
+        ],
+        "lessons": [
+            {
+                "external_id": f"nl{i}",
+                "class_id": "5a",
+                "subject_id": "math",
+                "teacher_id": "t2",
+                "date": "2026-09-01",
+                "number": 5 + i,
+                "status": "substituted",
+                "substitute_teacher_id": "t1",
+            }
+            for i in range(5)
+        ],
+        "homework": [
+            {
+                "external_id": f"nh{i}",
+                "class_id": "5a",
+                "subject_id": "rus",
+                "assigned_on": "2026-09-01",
+                "due_on": "2026-09-02",
+                "text": "упр. 1",
+            }
+            for i in range(10)
+        ],
+        "recommendations": [
+            {
+                "external_id": f"nr{i}",
+                "student_id": "s1",
+                "teacher_id": "t2",
+                "date": "2026-09-01",
+                "text": "Читать",
+            }
+            for i in range(10)
+        ],
+    }
+    async with database.unit_of_work() as uow:
+        await sync_document(
+            uow, clock, school, more, source="test", document_sha256="-", actor="test"
+        )
+    assert await statements() == few
+    assert few <= 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import diary, language, linking, start
+from bot.handlers import diary, language, linking, menu, start
 
 
 def build_router() -> Router:
@@ -14,6 +14,7 @@ def build_router() -> Router:
     root.include_router(start.build_router())
     root.include_router(language.build_router())
     root.include_router(diary.build_router())
+    root.include_router(menu.build_router())
     # Must stay last: it answers any private message nobody else took.
     root.include_router(start.build_fallback_router())
     return root

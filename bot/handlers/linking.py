@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
+from bot.handlers.menu import menu_keyboard
 from bot.linking.access import linked_roles, privacy_report, unlink, withdraw_consent
 from bot.linking.codes import looks_like_code
 from bot.linking.consent_text import consent_labels
@@ -121,7 +122,7 @@ async def show_outcome(
             await message.answer(part)
         await message.answer(parts[-1], reply_markup=builder.as_markup())
     else:
-        await message.answer(linked_text(outcome))
+        await message.answer(linked_text(outcome), reply_markup=menu_keyboard())
 
 
 async def redeem_and_answer(
@@ -203,7 +204,8 @@ async def consent_chosen(
     if isinstance(outcome, Linked):
         await bot.send_message(
             query.message.chat.id,
-            escape(labels.agreed) + "\n\n" + linked_text(outcome),
+            reply_markup=menu_keyboard(),
+            text=escape(labels.agreed) + "\n\n" + linked_text(outcome),
         )
     elif isinstance(outcome, ConsentDeclined):
         await bot.send_message(query.message.chat.id, escape(labels.refused))

@@ -8,6 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.commands import PUBLIC_COMMANDS
+from bot.handlers.menu import menu_keyboard
 from bot.presentation.text import escape
 
 
@@ -43,7 +44,7 @@ async def show_help(message: Message) -> None:
             "looks wrong, please ask the teacher."
         )
     )
-    await message.answer("\n".join(lines))
+    await message.answer("\n".join(lines), reply_markup=menu_keyboard())
 
 
 async def not_understood(message: Message) -> None:
