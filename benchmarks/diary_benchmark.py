@@ -1,0 +1,220 @@
+"""Latency of the diary sections on a district-sized PostgreSQL database.
+
+    .venv/bin/python benchmarks/diary_benchmark.py [--students 1000] [--grades 300000]
+        [--requests 200] [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+
+Seeds a district (1,000 students with a guardian each, 300,000 grades, a term of lessons and
+homework), links every guardian, then feeds /grades, /schedule, … through the real
+Dispatcher with the recording Bot session (no network) and prints p50/p95 handler latency
+per section and updates per second in one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select
+
+from benchmarks.sync_benchmark import create_pg, district, drop_pg
+from bot.app import build_dispatcher
+from bot.exchange.service import sync_document
+from bot.i18n import build_i18n
+from bot.schools.service import create_school
+from db.database import Database
+from db.models import (
+    AccountLink,
+    AccountRole,
+    ConsentForm,
+    ConsentRecord,
+    ConsentState,
+    Guardian,
+    GuardianStudent,
+    TelegramAccount,
+)
+from tests.doubles.clock import FakeClock
+from tests.doubles.recording_session import RecordingBot
+from tests.doubles.telegram_updates import message_update
+
+SECTIONS = [
+    "/grades",
+    "/schedule",
+    "/homework",
+    "/forecast",
+    "/tests",
+    "/teachers",
+    "/holidays",
+    "/recommendations",
+    "/finals",
+]
+NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def term(document: dict[str, Any], classes: int) -> None:
+    """A week-day timetable of six lessons per class for the term, and homework."""
+    rng = random.Random(3)
+    document["lessons"], document["homework"], document["assessments"] = [], [], []
+    day = dt.date(2026, 11, 5)
+    while day <= dt.date(2026, 12, 28):
+        if day.weekday() < 5:
+            for c in range(classes):
+                for number in range(1, 7):
+                    subject = f"subj{(number + day.weekday() + c) % 10}"
+                    status = rng.choices(["conducted", "substituted", "cancelled"], [90, 7, 3])[0]
+                    lesson = {
+                        "external_id": f"l{c}-{day}-{number}",
+                        "class_id": f"c{c}",
+                        "subject_id": subject,
+                        "teacher_id": f"t{(c + number) % 40}",
+                        "date": day.isoformat(),
+                        "number": number,
+                        "status": status,
+                    }
+                    if status == "substituted":
+                        lesson["substitute_teacher_id"] = f"t{(c + number + 1) % 40}"
+                    document["lessons"].append(lesson)
+                document["homework"].append(
+                    {
+                        "external_id": f"h{c}-{day}",
+                        "class_id": f"c{c}",
+                        "subject_id": "subj1",
+                        "assigned_on": day.isoformat(),
+                        "due_on": (day + dt.timedelta(days=1)).isoformat(),
+                        "text": "§ 12, упр. 3",
+                    }
+                )
+        day += dt.timedelta(days=1)
+    document["curriculum"] = [
+        {
+            "class_id": f"c{c}",
+            "subject_id": f"subj{s}",
+            "teacher_id": f"t{(c + s) % 40}",
+            "period_id": "q2",
+            "planned_lessons": 24,
+        }
+        for c in range(classes)
+        for s in range(10)
+    ]
+    document["guardians"] = [
+        {
+            "external_id": f"g{s['external_id']}",
+            "full_name": f"Родитель {s['full_name']}",
+            "student_ids": [s["external_id"]],
+        }
+        for s in document["students"]
+    ]
+
+
+async def link_everyone(database: Database, school_id: int) -> list[int]:
+    async with database.unit_of_work() as uow:
+        pairs = (
+            await uow.session.execute(
+                select(Guardian.id, GuardianStudent.student_id).join(
+                    GuardianStudent, GuardianStudent.guardian_id == Guardian.id
+                )
+            )
+        ).all()
+        users = []
+        for index, (guardian_id, student_id) in enumerate(pairs):
+            telegram_id = 10_000_000 + index
+            account = TelegramAccount(
+                telegram_user_id=telegram_id,
+                chat_id=telegram_id,
+                settings={},
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            uow.session.add(account)
+            await uow.session.flush()
+            uow.session.add(
+                ConsentRecord(
+                    school_id=school_id,
+                    guardian_id=guardian_id,
+                    state=ConsentState.GRANTED,
+                    form=ConsentForm.PAPER,
+                    text_version="bench",
+                    text_hash="-",
+                    recorded_by="bench",
+                    recorded_at=NOW,
+                )
+            )
+            uow.session.add(
+                AccountLink(
+                    account_id=account.id,
+                    school_id=school_id,
+                    role=AccountRole.GUARDIAN,
+                    guardian_id=guardian_id,
+                    student_id=student_id,
+                    linked_at=NOW,
+                )
+            )
+            users.append(telegram_id)
+        await uow.commit()
+    return users
+
+
+async def main(args: argparse.Namespace) -> None:
+    url = await create_pg(args.postgres)
+    database = Database(url)
+    try:
+        await database.migrate()
+        clock = FakeClock(NOW)
+        document = district(args.students, args.grades)
+        term(document, max(1, args.students // 25))
+        async with database.unit_of_work() as uow:
+            school, _ = await create_school(
+                uow, clock, "b" * 40, name="Bench", timezone="Europe/Moscow", actor="bench"
+            )
+            started = time.perf_counter()
+            await sync_document(
+                uow, clock, school, document, source="bench", document_sha256="-", actor="bench"
+            )
+        print(
+            f"seeded {args.students} students, {args.grades} grades, "
+            f"{len(document['lessons'])} lessons in {time.perf_counter() - started:.1f} s"
+        )
+        users = await link_everyone(database, school.id)
+        bot = RecordingBot()
+        dispatcher = build_dispatcher(
+            database=database, clock=clock, i18n=build_i18n(), secret_key="b" * 40
+        )
+        rng = random.Random(5)
+        print(f"{'section':<18}{'p50 ms':>9}{'p95 ms':>9}")
+        total, elapsed_all = 0, 0.0
+        for command in SECTIONS:
+            timings = []
+            for _ in range(args.requests):
+                user = rng.choice(users)
+                update = message_update(command, user_id=user)
+                began = time.perf_counter()
+                await dispatcher.feed_update(bot, update)
+                timings.append((time.perf_counter() - began) * 1000)
+                bot.session.clear()
+            quantiles = statistics.quantiles(timings, n=20)
+            print(f"{command:<18}{statistics.median(timings):9.1f}{quantiles[18]:9.1f}")
+            total += len(timings)
+            elapsed_all += sum(timings) / 1000
+        print(f"{total / elapsed_all:.0f} updates/s in one process (all sections together)")
+    finally:
+        await database.dispose()
+        await drop_pg(args.postgres, url)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--grades", type=int, default=300_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    )
+    asyncio.run(main(parser.parse_args()))
