@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from sqlalchemy import event, func, select
 
 from bot.exchange.service import sync_document
-from bot.handlers.diary_common import DiaryNav
+from bot.handlers.diary_common import ChartRequest, DiaryNav
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import ReadingLogEntry, School, Student
@@ -224,7 +224,18 @@ async def test_forecast_of_the_current_period(
     assert lines[3] == "<b>Математика</b>: мало оценок для прогноза (1 из 3)"
     assert lines[4] == "<b>Русский язык</b>: средний балл 4,33, прогноз 4"
     assert lines[5] == "   ещё 1 пятёрка — и будет 5"
-    assert button_texts(answer) == []  # one child: nothing to switch, nothing to page
+    # One child: nothing to switch, nothing to page; the chart of the period's trend.
+    assert button_texts(answer) == ["📈 График"]
+    petr = await student_id(database, "s1")
+    calls = await BotConversation(dispatcher, bot, FATHER).click(ChartRequest(student=petr))
+    photo = next(call for call in calls if isinstance(call, SendPhoto))
+    assert isinstance(photo.photo, BufferedInputFile)
+    assert photo.photo.data.startswith(b"\x89PNG")
+    assert photo.caption == "Средний балл по предметам: Иванов Пётр Сергеевич, I четверть"
+    # Someone else's child: refused, nothing drawn.
+    anna = await student_id(database, "s2")
+    calls = await BotConversation(dispatcher, bot, FATHER).click(ChartRequest(student=anna))
+    assert not any(isinstance(call, SendPhoto) for call in calls)
 
 
 async def test_tests_teachers_holidays_recommendations_and_finals(

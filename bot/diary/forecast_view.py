@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from bot.diary.chart import running_averages
 from bot.diary.service import DiaryContext
 from bot.grading.forecast import Forecast, Thresholds, WeightedMark, forecast
 from db.unit_of_work import UnitOfWork
@@ -69,3 +70,21 @@ async def forecast_for(uow: UnitOfWork, context: DiaryContext) -> ForecastView |
         minimum,
         sorted(subjects, key=at_risk_first),
     )
+
+
+async def trend_series(
+    uow: UnitOfWork, context: DiaryContext
+) -> tuple[str, Thresholds, dict[str, list[tuple[dt.date, float]]]] | None:
+    """The running weighted average per subject over the current period, for the chart."""
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    if period is None:
+        return None
+    school = await uow.linking.school(context.school_id)
+    thresholds, _minimum = school_rules(school.settings)
+    marks: dict[str, list[tuple[dt.date, float, float]]] = {}
+    for grade, subject in await uow.diary.grades_between(
+        context.child.student_id, period.starts_on, min(period.ends_on, context.today)
+    ):
+        if grade.score is not None:
+            marks.setdefault(subject, []).append((grade.date, grade.score, grade.weight))
+    return period.name, thresholds, {s: running_averages(m) for s, m in marks.items()}

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
 from bot.clock import Clock
-from bot.diary.forecast_view import ForecastView, SubjectForecast, forecast_for
+from bot.diary.chart import trend_png
+from bot.diary.forecast_view import ForecastView, SubjectForecast, forecast_for, trend_series
 from bot.diary.service import (
     DiaryContext,
     diary_context,
@@ -35,6 +37,7 @@ from bot.handlers.diary_common import (
     SECTIONS,
     TEACHERS,
     TESTS,
+    ChartRequest,
     DiaryNav,
     day_name,
     header,
@@ -248,6 +251,31 @@ async def navigate(
         )
 
 
+async def send_chart(
+    query: CallbackQuery, callback_data: ChartRequest, uow: UnitOfWork, clock: Clock
+) -> None:
+    context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
+    series = await trend_series(uow, context) if context is not None else None
+    if context is None or query.message is None or query.bot is None:
+        await query.answer(_("This diary is not available to you."), show_alert=True)
+        return
+    if series is None or not series[2]:
+        await query.answer(_("No marks in this period yet."), show_alert=True)
+        return
+    period, thresholds, points = series
+    title = f"{context.child.name} · {period}"
+    # Drawing takes a noticeable fraction of a second: keep it off the event loop.
+    png = await asyncio.to_thread(trend_png, points, title=title, thresholds=thresholds)
+    await query.answer()
+    await query.bot.send_photo(
+        query.message.chat.id,
+        BufferedInputFile(png, filename="trend.png"),
+        caption=_("Weighted average by subject: {child}, {period}").format(
+            child=escape(context.child.name), period=escape(period)
+        ),
+    )
+
+
 def build_router() -> Router:
     router = Router(name="diary")
     router.message.register(show_grades, Command("grades"))
@@ -257,4 +285,5 @@ def build_router() -> Router:
     for command, section in LIST_COMMANDS.items():
         router.message.register(section_command(section), Command(command))
     router.callback_query.register(navigate, DiaryNav.filter())
+    router.callback_query.register(send_chart, ChartRequest.filter())
     return router

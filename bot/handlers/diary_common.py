@@ -36,6 +36,10 @@ class DiaryNav(CallbackData, prefix="d"):
     day: str  # ISO date
 
 
+class ChartRequest(CallbackData, prefix="chart"):
+    student: int
+
+
 def day_name(day: dt.date, locale: str) -> str:
     return format_date(day, "EEE, d MMMM", locale=locale)
 
@@ -57,6 +61,9 @@ def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboar
                 callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
             )
         sizes.append(3)
+    if section == FORECAST:
+        builder.button(text=_("📈 Chart"), callback_data=ChartRequest(student=student))
+        sizes.append(1)
     others = [child for child in context.children if child.student_id != student]
     for child in others:
         builder.button(
