@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboard
 from sqlalchemy import event, func, select
 
 from bot.exchange.service import sync_document
-from bot.handlers.diary_common import ChartRequest, DiaryNav
+from bot.handlers.diary_common import ChartRequest, DiaryNav, SubjectNav
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import ReadingLogEntry, School, Student
@@ -107,7 +107,7 @@ async def test_grades_of_the_week_with_the_child_switcher(
     assert answer.text.startswith("<b>Оценки</b> · Иванов Пётр Сергеевич, 5А")
     assert "<b>Математика</b> · средний балл 5,00" in answer.text
     assert "• <b>5</b> — вт, 1 сентября, ответ на уроке" in answer.text
-    assert button_texts(answer) == ["«", "Сегодня", "»", "Петрова Анна Игоревна"]
+    assert button_texts(answer) == ["«", "Сегодня", "»", "🔎 Математика", "Петрова Анна Игоревна"]
 
     anna = await student_id(database, "s2")
     calls = await mother.click(DiaryNav(section="g", student=anna, day="2026-09-01"))
@@ -429,3 +429,33 @@ async def test_each_answer_costs_a_fixed_number_of_queries(
         )
     assert await statements() == few
     assert few <= 30
+
+
+async def test_drilling_into_a_subject_shows_its_marks_and_topics(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_family(dispatcher, bot, database, clock)
+    father = BotConversation(dispatcher, bot, FATHER)
+    answer = sent(await father.send("/grades"))
+    assert "🔎 Математика" in button_texts(answer)
+    assert isinstance(answer.reply_markup, InlineKeyboardMarkup)
+    subject_button = next(
+        b for row in answer.reply_markup.inline_keyboard for b in row if b.text == "🔎 Математика"
+    )
+    assert subject_button.callback_data is not None
+    calls = await father.click(subject_button.callback_data)
+    edited = next(call for call in calls if isinstance(call, EditMessageText))
+    assert edited.text is not None
+    assert edited.text.startswith("<b>Математика</b> · Иванов Пётр Сергеевич, 5А")
+    assert "• <b>5</b> — вт, 1 сентября, ответ на уроке" in edited.text
+    assert "• вт, 1 сентября — Натуральные числа" in edited.text
+    assert button_texts(edited) == ["« Назад к оценкам"]
+    # A subject id of another school, or another family's child: refused.
+    petr = await student_id(database, "s1")
+    anna = await student_id(database, "s2")
+    for forged in (
+        SubjectNav(student=petr, subject=999_999, day="2026-09-01"),
+        SubjectNav(student=anna, subject=1, day="2026-09-01"),
+    ):
+        calls = await father.click(forged)
+        assert not any(isinstance(call, EditMessageText) for call in calls)

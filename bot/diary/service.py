@@ -86,6 +86,7 @@ class MarkLine:
 @dataclass
 class SubjectMarks:
     subject: str
+    subject_id: int
     marks: list[MarkLine] = field(default_factory=list)
     average: float | None = None
 
@@ -96,7 +97,7 @@ async def grades_between(
     subjects: dict[str, SubjectMarks] = {}
     sums: dict[str, tuple[float, float]] = {}
     for grade, subject in await uow.diary.grades_between(context.child.student_id, first, last):
-        entry = subjects.setdefault(subject, SubjectMarks(subject))
+        entry = subjects.setdefault(subject, SubjectMarks(subject, grade.subject_id))
         entry.marks.append(MarkLine(grade.date, grade.value, grade.work_type, grade.weight))
         if grade.score is not None:
             total, weight = sums.get(subject, (0.0, 0.0))

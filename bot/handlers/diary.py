@@ -12,6 +12,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.numbers import format_decimal
 
 from bot.clock import Clock
@@ -25,6 +26,7 @@ from bot.diary.service import (
     schedule_of_day,
     week_of,
 )
+from bot.diary.subject_view import SubjectView, subject_view
 from bot.grading.forecast import rounded_average
 from bot.handlers.diary_common import (
     FINALS,
@@ -39,6 +41,7 @@ from bot.handlers.diary_common import (
     TESTS,
     ChartRequest,
     DiaryNav,
+    SubjectNav,
     day_name,
     header,
     keyboard,
@@ -52,7 +55,7 @@ from db.unit_of_work import UnitOfWork
 
 async def render_grades(
     uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
-) -> str:
+) -> tuple[str, list[tuple[int, str]]]:
     first, last = week_of(day)
     subjects = await grades_between(uow, clock, context, first, last)
     lines = [
@@ -80,7 +83,8 @@ async def render_grades(
                 )
             lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
         lines.append("")
-    return "\n".join(lines).rstrip()
+    buttons = [(entry.subject_id, entry.subject) for entry in subjects]
+    return "\n".join(lines).rstrip(), buttons
 
 
 def time_range(start: dt.time | None, end: dt.time | None) -> str:
@@ -167,16 +171,17 @@ async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -
 
 async def render(
     section: str, uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
-) -> str:
-    if section == FORECAST:
-        return await render_forecast(uow, context, locale)
-    if section in LIST_SECTIONS:
-        return await LIST_SECTIONS[section](uow, context, locale)
+) -> tuple[str, list[tuple[int, str]]]:
+    """The section's text, and the subjects to offer for drilling in (grades only)."""
     if section == GRADES:
         return await render_grades(uow, clock, context, day, locale)
+    if section == FORECAST:
+        return await render_forecast(uow, context, locale), []
+    if section in LIST_SECTIONS:
+        return await LIST_SECTIONS[section](uow, context, locale), []
     if section == SCHEDULE:
-        return await render_schedule(uow, context, day, locale)
-    return await render_homework(uow, context, day, locale)
+        return await render_schedule(uow, context, day, locale), []
+    return await render_homework(uow, context, day, locale), []
 
 
 LIST_COMMANDS = {
@@ -198,10 +203,11 @@ async def open_section(
         await message.answer(_(NOT_LINKED))
         return
     day = context.today + dt.timedelta(days=1) if section == HOMEWORK else context.today
-    parts = split_message(await render(section, uow, clock, context, day, i18n.current_locale))
+    text, subjects = await render(section, uow, clock, context, day, i18n.current_locale)
+    parts = split_message(text)
     for part in parts[:-1]:
         await message.answer(part)
-    await message.answer(parts[-1], reply_markup=keyboard(section, context, day))
+    await message.answer(parts[-1], reply_markup=keyboard(section, context, day, subjects))
 
 
 async def show_grades(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
@@ -239,7 +245,9 @@ async def navigate(
         # A forged or stale button (another family's child, a bad date): refuse, show nothing.
         await query.answer(_("This diary is not available to you."), show_alert=True)
         return
-    text = await render(callback_data.section, uow, clock, context, day, i18n.current_locale)
+    text, subjects = await render(
+        callback_data.section, uow, clock, context, day, i18n.current_locale
+    )
     await query.answer()
     if query.message is not None and query.bot is not None:
         # Edited in place: one message per section, not a new one per tap.
@@ -247,7 +255,7 @@ async def navigate(
             text=split_message(text)[0],
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
-            reply_markup=keyboard(callback_data.section, context, day),
+            reply_markup=keyboard(callback_data.section, context, day, subjects),
         )
 
 
@@ -276,6 +284,58 @@ async def send_chart(
     )
 
 
+async def render_subject(view: SubjectView, context: DiaryContext, locale: str) -> str:
+    lines = [header(escape(view.subject), context)]
+    if view.period:
+        lines.append(escape(view.period))
+    lines.append("")
+    if not view.marks:
+        lines.append(_("No marks in this period yet."))
+    for mark in view.marks:
+        details = [day_name(mark.date, locale)]
+        if mark.work_type:
+            details.append(escape(mark.work_type))
+        lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
+    if view.forecast.average is not None:
+        average = rounded_average(view.forecast.average)
+        lines += [
+            "",
+            _("Average: {average}").format(
+                average=format_decimal(Decimal(average), "0.00", locale=locale)
+            ),
+        ]
+    if view.topics:
+        topics_title = _("Lesson topics")
+        lines += ["", f"<b>{topics_title}</b>"]
+        lines += [f"• {day_name(day, locale)} — {escape(topic)}" for day, topic in view.topics]
+    return "\n".join(lines)
+
+
+async def show_subject(
+    query: CallbackQuery, callback_data: SubjectNav, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
+    view = await subject_view(uow, context, callback_data.subject) if context else None
+    if context is None or view is None or query.message is None or query.bot is None:
+        await query.answer(_("This diary is not available to you."), show_alert=True)
+        return
+    text = await render_subject(view, context, i18n.current_locale)
+    back = InlineKeyboardBuilder()
+    back.button(
+        text=_("« Back to the grades"),
+        callback_data=DiaryNav(
+            section=GRADES, student=context.child.student_id, day=callback_data.day
+        ),
+    )
+    await query.answer()
+    await query.bot.edit_message_text(
+        text=split_message(text)[0],
+        chat_id=query.message.chat.id,
+        message_id=query.message.message_id,
+        reply_markup=back.as_markup(),
+    )
+
+
 def build_router() -> Router:
     router = Router(name="diary")
     router.message.register(show_grades, Command("grades"))
@@ -286,4 +346,5 @@ def build_router() -> Router:
         router.message.register(section_command(section), Command(command))
     router.callback_query.register(navigate, DiaryNav.filter())
     router.callback_query.register(send_chart, ChartRequest.filter())
+    router.callback_query.register(show_subject, SubjectNav.filter())
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
@@ -36,6 +37,12 @@ class DiaryNav(CallbackData, prefix="d"):
     day: str  # ISO date
 
 
+class SubjectNav(CallbackData, prefix="subj"):
+    student: int
+    subject: int
+    day: str  # the grades week to return to
+
+
 class ChartRequest(CallbackData, prefix="chart"):
     student: int
 
@@ -48,7 +55,12 @@ def header(title: str, context: DiaryContext) -> str:
     return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
 
 
-def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboardMarkup | None:
+def keyboard(
+    section: str,
+    context: DiaryContext,
+    day: dt.date,
+    subjects: Sequence[tuple[int, str]] = (),
+) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     student = context.child.student_id
     sizes: list[int] = []
@@ -61,6 +73,13 @@ def keyboard(section: str, context: DiaryContext, day: dt.date) -> InlineKeyboar
                 callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
             )
         sizes.append(3)
+    for subject_id, name in subjects:
+        builder.button(
+            text=f"🔎 {name}",
+            callback_data=SubjectNav(student=student, subject=subject_id, day=day.isoformat()),
+        )
+    # Two subjects a row; an odd last one alone, so the rows after keep their own sizes.
+    sizes += [2] * (len(subjects) // 2) + [1] * (len(subjects) % 2)
     if section == FORECAST:
         builder.button(text=_("📈 Chart"), callback_data=ChartRequest(student=student))
         sizes.append(1)

@@ -195,3 +195,39 @@ class DiaryRepository:
             .order_by(Period.starts_on, Period.ends_on, Subject.name)
         )
         return [(grade, subject, period) for grade, subject, period in result.all()]
+
+    async def subject_name(self, school_id: int, subject_id: int) -> str | None:
+        """The subject's name if it is this school's; a foreign id finds nothing."""
+        result = await self._session.execute(
+            select(Subject.name).where(Subject.id == subject_id, Subject.school_id == school_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def subject_grades(
+        self, student_id: int, subject_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[Grade]:
+        result = await self._session.execute(
+            select(Grade)
+            .where(
+                Grade.student_id == student_id,
+                Grade.subject_id == subject_id,
+                Grade.date.between(first, last),
+            )
+            .order_by(Grade.date, Grade.id)
+        )
+        return list(result.scalars())
+
+    async def subject_topics(
+        self, class_id: int, subject_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[Lesson]:
+        result = await self._session.execute(
+            select(Lesson)
+            .where(
+                Lesson.class_id == class_id,
+                Lesson.subject_id == subject_id,
+                Lesson.date.between(first, last),
+                Lesson.topic.is_not(None),
+            )
+            .order_by(Lesson.date, Lesson.number)
+        )
+        return list(result.scalars())

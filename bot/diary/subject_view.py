@@ -1,0 +1,45 @@
+"""One subject over the current period: its marks and the lessons' topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.diary.forecast_view import school_rules
+from bot.diary.service import DiaryContext, MarkLine
+from bot.grading.forecast import Forecast, WeightedMark, forecast
+from db.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    subject: str
+    period: str | None
+    marks: list[MarkLine]
+    forecast: Forecast
+    topics: list[tuple[dt.date, str]]
+
+
+async def subject_view(
+    uow: UnitOfWork, context: DiaryContext, subject_id: int
+) -> SubjectView | None:
+    subject = await uow.diary.subject_name(context.school_id, subject_id)
+    if subject is None:
+        return None
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    first, last = (
+        (period.starts_on, min(period.ends_on, context.today))
+        if period
+        else (context.today - dt.timedelta(days=60), context.today)
+    )
+    grades = await uow.diary.subject_grades(context.child.student_id, subject_id, first, last)
+    lessons = await uow.diary.subject_topics(context.class_id, subject_id, first, last)
+    thresholds, minimum = school_rules((await uow.linking.school(context.school_id)).settings)
+    scored = [WeightedMark(g.score, g.weight) for g in grades if g.score is not None]
+    return SubjectView(
+        subject,
+        period.name if period else None,
+        [MarkLine(g.date, g.value, g.work_type, g.weight) for g in grades],
+        forecast(scored, thresholds=thresholds, minimum_marks=minimum),
+        [(lesson.date, lesson.topic) for lesson in lessons if lesson.topic],
+    )
