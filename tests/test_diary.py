@@ -107,7 +107,14 @@ async def test_grades_of_the_week_with_the_child_switcher(
     assert answer.text.startswith("<b>Оценки</b> · Иванов Пётр Сергеевич, 5А")
     assert "<b>Математика</b> · средний балл 5,00" in answer.text
     assert "• <b>5</b> — вт, 1 сентября, ответ на уроке" in answer.text
-    assert button_texts(answer) == ["«", "Сегодня", "»", "🔎 Математика", "Петрова Анна Игоревна"]
+    assert button_texts(answer) == [
+        "«",
+        "Сегодня",
+        "»",
+        "За период",
+        "🔎 Математика",
+        "Петрова Анна Игоревна",
+    ]
 
     anna = await student_id(database, "s2")
     calls = await mother.click(DiaryNav(section="g", student=anna, day="2026-09-01"))
@@ -459,3 +466,27 @@ async def test_drilling_into_a_subject_shows_its_marks_and_topics(
     ):
         calls = await father.click(forged)
         assert not any(isinstance(call, EditMessageText) for call in calls)
+
+
+async def test_week_schedule_and_grades_of_the_period(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_family(dispatcher, bot, database, clock)
+    father = BotConversation(dispatcher, bot, FATHER)
+    day = sent(await father.send("/schedule"))
+    assert "Неделя" in button_texts(day)
+    petr = await student_id(database, "s1")
+    calls = await father.click(DiaryNav(section="w", student=petr, day="2026-09-01"))
+    week = next(call for call in calls if isinstance(call, EditMessageText))
+    assert week.text is not None
+    assert "<b>вт, 1 сентября</b>" in week.text
+    assert "<b>ср, 2 сентября</b>" in week.text
+    assert "5. ↩️ Русский язык — перенесён сюда с вт, 1 сентября" in week.text
+    assert "День" in button_texts(week)
+
+    calls = await father.click(DiaryNav(section="p", student=petr, day="2026-09-01"))
+    period = next(call for call in calls if isinstance(call, EditMessageText))
+    assert period.text is not None
+    assert "I четверть: вт, 1 сентября — сб, 24 октября" in period.text
+    assert "• <b>5</b> — вт, 1 сентября, ответ на уроке" in period.text
+    assert "За неделю" in button_texts(period)

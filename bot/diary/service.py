@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -133,35 +133,50 @@ class LessonLine:
     moved_from: dt.date | None  # for a lesson moved onto this day
 
 
-async def schedule_of_day(uow: UnitOfWork, context: DiaryContext, day: dt.date) -> list[LessonLine]:
-    lines = []
-    for lesson, subject, teacher, substitute in await uow.diary.lessons_between(
-        context.class_id, day, day
-    ):
-        moved_here = lesson.date != day
+async def schedule_between(
+    uow: UnitOfWork, context: DiaryContext, first: dt.date, last: dt.date
+) -> dict[dt.date, list[LessonLine]]:
+    """Each day's lessons (one query for the whole range). A moved lesson appears twice: on
+    its old day as moved away, and on its new day as moved here."""
+    days: dict[dt.date, list[LessonLine]] = {}
+    rows = await uow.diary.lessons_between(context.class_id, first, last)
+    for lesson, subject, teacher, substitute in rows:
         moved_to = (
             (lesson.moved_to_date, lesson.moved_to_number or 0)
-            if lesson.moved_to_date is not None and not moved_here
+            if lesson.moved_to_date is not None
             else None
         )
-        lines.append(
-            LessonLine(
-                number=lesson.moved_to_number
-                if moved_here and lesson.moved_to_number
-                else lesson.number,
-                starts_at=None if moved_here else lesson.starts_at,
-                ends_at=None if moved_here else lesson.ends_at,
-                subject=subject,
-                teacher=teacher,
-                room=lesson.room,
-                topic=lesson.topic,
-                status=lesson.status,
-                substitute=substitute,
-                moved_to=moved_to,
-                moved_from=lesson.date if moved_here else None,
-            )
+        line = LessonLine(
+            number=lesson.number,
+            starts_at=lesson.starts_at,
+            ends_at=lesson.ends_at,
+            subject=subject,
+            teacher=teacher,
+            room=lesson.room,
+            topic=lesson.topic,
+            status=lesson.status,
+            substitute=substitute,
+            moved_to=moved_to,
+            moved_from=None,
         )
-    return sorted(lines, key=lambda line: line.number)
+        if first <= lesson.date <= last:
+            days.setdefault(lesson.date, []).append(line)
+        target = lesson.moved_to_date
+        if target is not None and first <= target <= last:
+            moved_here = replace(
+                line,
+                number=lesson.moved_to_number or lesson.number,
+                starts_at=None,
+                ends_at=None,
+                moved_to=None,
+                moved_from=lesson.date,
+            )
+            days.setdefault(target, []).append(moved_here)
+    return {day: sorted(lines, key=lambda line: line.number) for day, lines in sorted(days.items())}
+
+
+async def schedule_of_day(uow: UnitOfWork, context: DiaryContext, day: dt.date) -> list[LessonLine]:
+    return (await schedule_between(uow, context, day, day)).get(day, [])
 
 
 @dataclass(frozen=True)
@@ -178,3 +193,10 @@ async def homework_due_on(
         HomeworkLine(subject, homework.text, homework.assigned_on)
         for homework, subject in await uow.diary.homework_due(context.class_id, day, day)
     ]
+
+
+async def current_period_span(
+    uow: UnitOfWork, context: DiaryContext
+) -> tuple[str, dt.date, dt.date] | None:
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    return (period.name, period.starts_on, period.ends_on) if period else None

@@ -20,10 +20,11 @@ from bot.diary.chart import trend_png
 from bot.diary.forecast_view import ForecastView, SubjectForecast, forecast_for, trend_series
 from bot.diary.service import (
     DiaryContext,
+    SubjectMarks,
+    current_period_span,
     diary_context,
     grades_between,
     homework_due_on,
-    schedule_of_day,
     week_of,
 )
 from bot.diary.subject_view import SubjectView, subject_view
@@ -32,10 +33,12 @@ from bot.handlers.diary_common import (
     FINALS,
     FORECAST,
     GRADES,
+    GRADES_PERIOD,
     HOLIDAYS,
     HOMEWORK,
     RECOMMENDATIONS,
     SCHEDULE,
+    SCHEDULE_WEEK,
     SECTIONS,
     TEACHERS,
     TESTS,
@@ -47,24 +50,18 @@ from bot.handlers.diary_common import (
     keyboard,
 )
 from bot.handlers.diary_lists import LIST_SECTIONS
+from bot.handlers.diary_schedule import render_schedule, render_schedule_week
 from bot.i18n import N_
 from bot.presentation.text import escape, split_message
-from db.models import LessonStatus
 from db.unit_of_work import UnitOfWork
 
 
-async def render_grades(
-    uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
+def grades_text(
+    context: DiaryContext, span: str, subjects: list[SubjectMarks], empty: str, locale: str
 ) -> tuple[str, list[tuple[int, str]]]:
-    first, last = week_of(day)
-    subjects = await grades_between(uow, clock, context, first, last)
-    lines = [
-        header(_("Grades"), context),
-        f"{day_name(first, locale)} — {day_name(last, locale)}",
-        "",
-    ]
+    lines = [header(_("Grades"), context), span, ""]
     if not subjects:
-        lines.append(_("No marks this week."))
+        lines.append(empty)
     for entry in subjects:
         title = f"<b>{escape(entry.subject)}</b>"
         if entry.average is not None:
@@ -76,52 +73,35 @@ async def render_grades(
             if mark.work_type:
                 details.append(escape(mark.work_type))
             if mark.weight != 1:
-                details.append(
-                    _("weight {weight}").format(
-                        weight=format_decimal(mark.weight, "0.##", locale=locale)
-                    )
-                )
+                weight = format_decimal(mark.weight, "0.##", locale=locale)
+                details.append(_("weight {weight}").format(weight=weight))
             lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
         lines.append("")
     buttons = [(entry.subject_id, entry.subject) for entry in subjects]
     return "\n".join(lines).rstrip(), buttons
 
 
-def time_range(start: dt.time | None, end: dt.time | None) -> str:
-    if start and end:
-        return f"{start:%H:%M}–{end:%H:%M} "
-    return ""
+async def render_grades(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
+    first, last = week_of(day)
+    subjects = await grades_between(uow, clock, context, first, last)
+    span = f"{day_name(first, locale)} — {day_name(last, locale)}"
+    return grades_text(context, span, subjects, _("No marks this week."), locale)
 
 
-async def render_schedule(uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str) -> str:
-    lines = [header(_("Schedule"), context), day_name(day, locale), ""]
-    lessons = await schedule_of_day(uow, context, day)
-    if not lessons:
-        lines.append(_("No lessons."))
-    for lesson in lessons:
-        subject = escape(lesson.subject)
-        text = f"{lesson.number}. {time_range(lesson.starts_at, lesson.ends_at)}{subject}"
-        if lesson.moved_from is not None:
-            text = f"{lesson.number}. ↩️ {subject} — " + _("moved here from {day}").format(
-                day=day_name(lesson.moved_from, locale)
-            )
-        elif lesson.moved_to is not None:
-            moved_day, number = lesson.moved_to
-            text = f"{lesson.number}. ↪️ <s>{subject}</s> — " + _(
-                "moved to {day}, lesson {number}"
-            ).format(day=day_name(moved_day, locale), number=number)
-        elif lesson.status == LessonStatus.CANCELLED:
-            text = f"{lesson.number}. ❌ <s>{subject}</s> — " + _("cancelled")
-        elif lesson.status == LessonStatus.SUBSTITUTED and lesson.substitute:
-            text += " — 🔁 " + _("substitution: {substitute} instead of {teacher}").format(
-                substitute=escape(lesson.substitute), teacher=escape(lesson.teacher)
-            )
-        else:
-            text += f" — {escape(lesson.teacher)}"
-        if lesson.room and lesson.moved_to is None and lesson.status != LessonStatus.CANCELLED:
-            text += ", " + _("room {room}").format(room=escape(lesson.room))
-        lines.append(text)
-    return "\n".join(lines)
+async def render_grades_of_period(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
+    period = await current_period_span(uow, context)
+    if period is None:
+        return header(_("Grades"), context) + "\n\n" + _(
+            "There is no current period in the journal data."
+        ), []
+    name, first, last = period
+    subjects = await grades_between(uow, clock, context, first, min(last, context.today))
+    span = f"{escape(name)}: {day_name(first, locale)} — {day_name(last, locale)}"
+    return grades_text(context, span, subjects, _("No marks in this period yet."), locale)
 
 
 async def render_homework(uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str) -> str:
@@ -181,6 +161,10 @@ async def render(
         return await LIST_SECTIONS[section](uow, context, locale), []
     if section == SCHEDULE:
         return await render_schedule(uow, context, day, locale), []
+    if section == SCHEDULE_WEEK:
+        return await render_schedule_week(uow, context, day, locale), []
+    if section == GRADES_PERIOD:
+        return await render_grades_of_period(uow, clock, context, locale)
     return await render_homework(uow, context, day, locale), []
 
 

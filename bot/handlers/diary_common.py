@@ -16,6 +16,14 @@ from bot.presentation.text import escape
 
 GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
 TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = "t", "c", "o", "r", "n"
+GRADES_PERIOD, SCHEDULE_WEEK = "p", "w"
+# The other view of the same thing: a week's grades ↔ the period's, a day ↔ a week.
+TOGGLES = {
+    GRADES: GRADES_PERIOD,
+    GRADES_PERIOD: GRADES,
+    SCHEDULE: SCHEDULE_WEEK,
+    SCHEDULE_WEEK: SCHEDULE,
+}
 SECTIONS = (
     GRADES,
     SCHEDULE,
@@ -26,9 +34,11 @@ SECTIONS = (
     HOLIDAYS,
     RECOMMENDATIONS,
     FINALS,
+    GRADES_PERIOD,
+    SCHEDULE_WEEK,
 )
 # Sections shown for a day or a week, with «/Today/» buttons; the others show one list.
-PAGED = (GRADES, SCHEDULE, HOMEWORK)
+PAGED = (GRADES, SCHEDULE, HOMEWORK, SCHEDULE_WEEK)
 
 
 class DiaryNav(CallbackData, prefix="d"):
@@ -65,7 +75,7 @@ def keyboard(
     student = context.child.student_id
     sizes: list[int] = []
     if section in PAGED:
-        step = dt.timedelta(days=7 if section == GRADES else 1)
+        step = dt.timedelta(days=7 if section in (GRADES, SCHEDULE_WEEK) else 1)
         pages = (("«", day - step), (_("Today"), context.today), ("»", day + step))
         for text, target in pages:
             builder.button(
@@ -73,6 +83,19 @@ def keyboard(
                 callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
             )
         sizes.append(3)
+    if section in TOGGLES:
+        labels = {
+            GRADES_PERIOD: _("For the period"),
+            GRADES: _("For the week"),
+            SCHEDULE_WEEK: _("Week"),
+            SCHEDULE: _("Day"),
+        }
+        other = TOGGLES[section]
+        builder.button(
+            text=labels[other],
+            callback_data=DiaryNav(section=other, student=student, day=day.isoformat()),
+        )
+        sizes.append(1)
     for subject_id, name in subjects:
         builder.button(
             text=f"🔎 {name}",
