@@ -490,3 +490,26 @@ async def test_week_schedule_and_grades_of_the_period(
     assert "I четверть: вт, 1 сентября — сб, 24 октября" in period.text
     assert "• <b>5</b> — вт, 1 сентября, ответ на уроке" in period.text
     assert "За неделю" in button_texts(period)
+
+
+async def test_homework_by_subject_and_settings(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_family(dispatcher, bot, database, clock)
+    father = BotConversation(dispatcher, bot, FATHER)
+    answer = sent(await father.send("/homework"))
+    assert isinstance(answer.reply_markup, InlineKeyboardMarkup)
+    button = next(
+        b for row in answer.reply_markup.inline_keyboard for b in row if b.text == "🔎 Математика"
+    )
+    assert button.callback_data is not None
+    calls = await father.click(button.callback_data)
+    edited = next(call for call in calls if isinstance(call, EditMessageText))
+    assert edited.text is not None
+    assert edited.text.startswith("<b>Домашнее задание: Математика</b>")
+    assert "<b>На ср, 2 сентября</b>" in edited.text
+    assert button_texts(edited) == ["« Назад к домашнему заданию"]
+
+    settings = sent(await father.send("/settings"))
+    assert settings.text == "<b>Настройки</b>\nЯзык интерфейса:"
+    assert button_texts(settings) == ["✓ Русский", "English"]

@@ -182,16 +182,31 @@ async def schedule_of_day(uow: UnitOfWork, context: DiaryContext, day: dt.date) 
 @dataclass(frozen=True)
 class HomeworkLine:
     subject: str
+    subject_id: int
     text: str
     assigned_on: dt.date
+    due_on: dt.date
 
 
 async def homework_due_on(
     uow: UnitOfWork, context: DiaryContext, day: dt.date
 ) -> list[HomeworkLine]:
+    return await homework_between(uow, context, day, day)
+
+
+async def homework_between(
+    uow: UnitOfWork,
+    context: DiaryContext,
+    first: dt.date,
+    last: dt.date,
+    subject_id: int | None = None,
+) -> list[HomeworkLine]:
+    rows = await uow.diary.homework_due(context.class_id, first, last, subject_id)
     return [
-        HomeworkLine(subject, homework.text, homework.assigned_on)
-        for homework, subject in await uow.diary.homework_due(context.class_id, day, day)
+        HomeworkLine(
+            subject, homework.subject_id, homework.text, homework.assigned_on, homework.due_on
+        )
+        for homework, subject in rows
     ]
 
 
@@ -200,3 +215,8 @@ async def current_period_span(
 ) -> tuple[str, dt.date, dt.date] | None:
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     return (period.name, period.starts_on, period.ends_on) if period else None
+
+
+async def subject_name(uow: UnitOfWork, context: DiaryContext, subject_id: int) -> str | None:
+    """The name of one of the school's subjects; None for a foreign or unknown id."""
+    return await uow.diary.subject_name(context.school_id, subject_id)

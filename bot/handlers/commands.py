@@ -31,6 +31,7 @@ PUBLIC_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("finals", N_("Final grades")),
     CommandSpec("children", N_("Linked children; unlink")),
     CommandSpec("privacy", N_("What is stored about you; withdraw consent")),
+    CommandSpec("settings", N_("Settings")),
     CommandSpec("language", N_("Change the interface language")),
 )
 

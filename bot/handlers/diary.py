@@ -24,7 +24,9 @@ from bot.diary.service import (
     current_period_span,
     diary_context,
     grades_between,
+    homework_between,
     homework_due_on,
+    subject_name,
     week_of,
 )
 from bot.diary.subject_view import SubjectView, subject_view
@@ -104,15 +106,36 @@ async def render_grades_of_period(
     return grades_text(context, span, subjects, _("No marks in this period yet."), locale)
 
 
-async def render_homework(uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str) -> str:
+async def render_homework(
+    uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
     lines = [header(_("Homework"), context), _("Due {day}").format(day=day_name(day, locale)), ""]
     items = await homework_due_on(uow, context, day)
     if not items:
         lines.append(_("Nothing is due on this day."))
+    subjects: dict[int, str] = {}
     for item in items:
-        lines.append(f"<b>{escape(item.subject)}</b>")
-        lines.append(escape(item.text))
-        lines.append("")
+        lines += [f"<b>{escape(item.subject)}</b>", escape(item.text), ""]
+        subjects.setdefault(item.subject_id, item.subject)
+    return "\n".join(lines).rstrip(), list(subjects.items())
+
+
+async def render_subject_homework(
+    uow: UnitOfWork, context: DiaryContext, subject_id: int, day: dt.date, locale: str
+) -> str | None:
+    """A subject's homework from a week before ``day`` to two weeks after it."""
+    subject = await subject_name(uow, context, subject_id)
+    if subject is None:
+        return None
+    items = await homework_between(
+        uow, context, day - dt.timedelta(days=7), day + dt.timedelta(days=14), subject_id
+    )
+    lines = [header(_("Homework") + f": {escape(subject)}", context), ""]
+    if not items:
+        lines.append(_("Nothing is due on this day."))
+    for item in items:
+        due = _("Due {day}").format(day=day_name(item.due_on, locale))
+        lines += [f"<b>{due}</b>", escape(item.text), ""]
     return "\n".join(lines).rstrip()
 
 
@@ -165,7 +188,7 @@ async def render(
         return await render_schedule_week(uow, context, day, locale), []
     if section == GRADES_PERIOD:
         return await render_grades_of_period(uow, clock, context, locale)
-    return await render_homework(uow, context, day, locale), []
+    return await render_homework(uow, context, day, locale)
 
 
 LIST_COMMANDS = {
@@ -295,20 +318,37 @@ async def render_subject(view: SubjectView, context: DiaryContext, locale: str) 
     return "\n".join(lines)
 
 
+async def subject_text(
+    uow: UnitOfWork, context: DiaryContext | None, request: SubjectNav, locale: str
+) -> str | None:
+    if context is None:
+        return None
+    if request.section == HOMEWORK:
+        try:
+            day = dt.date.fromisoformat(request.day)
+        except ValueError:
+            return None
+        return await render_subject_homework(uow, context, request.subject, day, locale)
+    view = await subject_view(uow, context, request.subject)
+    return await render_subject(view, context, locale) if view else None
+
+
 async def show_subject(
     query: CallbackQuery, callback_data: SubjectNav, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
     context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
-    view = await subject_view(uow, context, callback_data.subject) if context else None
-    if context is None or view is None or query.message is None or query.bot is None:
+    text = await subject_text(uow, context, callback_data, i18n.current_locale)
+    if context is None or text is None or query.message is None or query.bot is None:
         await query.answer(_("This diary is not available to you."), show_alert=True)
         return
-    text = await render_subject(view, context, i18n.current_locale)
     back = InlineKeyboardBuilder()
+    homework = callback_data.section == HOMEWORK
     back.button(
-        text=_("« Back to the grades"),
+        text=_("« Back to the homework") if homework else _("« Back to the grades"),
         callback_data=DiaryNav(
-            section=GRADES, student=context.child.student_id, day=callback_data.day
+            section=HOMEWORK if homework else GRADES,
+            student=context.child.student_id,
+            day=callback_data.day,
         ),
     )
     await query.answer()

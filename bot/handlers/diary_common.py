@@ -50,7 +50,8 @@ class DiaryNav(CallbackData, prefix="d"):
 class SubjectNav(CallbackData, prefix="subj"):
     student: int
     subject: int
-    day: str  # the grades week to return to
+    day: str  # the day or week to return to
+    section: str = "g"  # drilled in from the grades ("g") or the homework ("h")
 
 
 class ChartRequest(CallbackData, prefix="chart"):
@@ -99,7 +100,9 @@ def keyboard(
     for subject_id, name in subjects:
         builder.button(
             text=f"🔎 {name}",
-            callback_data=SubjectNav(student=student, subject=subject_id, day=day.isoformat()),
+            callback_data=SubjectNav(
+                student=student, subject=subject_id, day=day.isoformat(), section=section
+            ),
         )
     # Two subjects a row; an odd last one alone, so the rows after keep their own sizes.
     sizes += [2] * (len(subjects) // 2) + [1] * (len(subjects) % 2)

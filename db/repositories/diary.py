@@ -73,14 +73,17 @@ class DiaryRepository:
         return [(lesson, subject, teacher, sub) for lesson, subject, teacher, sub in result.all()]
 
     async def homework_due(
-        self, class_id: int, first: dt.date, last: dt.date
+        self, class_id: int, first: dt.date, last: dt.date, subject_id: int | None = None
     ) -> Sequence[tuple[Homework, str]]:
-        result = await self._session.execute(
+        statement = (
             select(Homework, Subject.name)
             .join(Subject, Subject.id == Homework.subject_id)
             .where(Homework.class_id == class_id, Homework.due_on.between(first, last))
             .order_by(Homework.due_on, Subject.name, Homework.id)
         )
+        if subject_id is not None:
+            statement = statement.where(Homework.subject_id == subject_id)
+        result = await self._session.execute(statement)
         return [(homework, name) for homework, name in result.all()]
 
     async def record_reading(
