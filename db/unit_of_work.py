@@ -10,6 +10,7 @@ from db.repositories.audit import AuditRepository
 from db.repositories.diary import DiaryRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.linking import LinkingRepository
+from db.repositories.outbox import OutboxRepository
 from db.repositories.schools import SchoolRepository
 
 
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.diary = DiaryRepository(session)
         self.journal = JournalRepository(session)
         self.linking = LinkingRepository(session)
+        self.outbox = OutboxRepository(session)
         self.schools = SchoolRepository(session)
 
     async def commit(self) -> None:
