@@ -8,7 +8,7 @@ from bot.command_line import EXIT_CONFIGURATION, fail, run_async, settings_from
 from bot.config import ConfigurationError
 from bot.exchange.cli import demo_command, import_command, school_group
 from bot.linking.cli import admin_group, codes_group, consent_group
-from bot.runtime import migrate, serve
+from bot.runtime import migrate, serve, serve_worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +35,18 @@ def run(ctx: click.Context) -> None:
     except ConfigurationError as error:
         fail(str(error), EXIT_CONFIGURATION)
     run_async(serve(settings))
+
+
+@main.command("worker")
+@click.pass_context
+def worker_command(ctx: click.Context) -> None:
+    """Run only the delivery worker (several may run on several machines)."""
+    settings = settings_from(ctx)
+    try:
+        settings.require_bot_token()
+    except ConfigurationError as error:
+        fail(str(error), EXIT_CONFIGURATION)
+    run_async(serve_worker(settings))
 
 
 @main.command("migrate")

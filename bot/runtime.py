@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -16,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import Webhook, build_bot, build_dispatcher, build_storage, build_web_app, webhook_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.digests.delivery import DeliveryWorker, run_delivery
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
@@ -25,6 +28,11 @@ from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
 
 log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    """Who holds a claimed push: host and process, readable in the outbox table."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 class DatabaseUnavailable(Exception):
@@ -118,6 +126,13 @@ async def _run_services(
     scheduler = build_scheduler()
     add_housekeeping_jobs(scheduler, database, clock)
     polling: asyncio.Task[None] | None = None
+    delivery_stop = asyncio.Event()
+    delivery = asyncio.create_task(
+        run_delivery(
+            DeliveryWorker(database=database, bot=bot, clock=clock, name=worker_name()),
+            delivery_stop,
+        )
+    )
     try:
         await runner.setup()
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -153,8 +168,30 @@ async def _run_services(
                     await dispatcher.stop_polling()
             with contextlib.suppress(asyncio.CancelledError):
                 await polling
+        delivery_stop.set()
+        await delivery
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await runner.cleanup()
         await bot.session.close()
         await storage.close()
+
+
+async def serve_worker(settings: Settings, *, clock: Clock | None = None) -> None:
+    """``ediary worker``: only the delivery worker (for extra machines)."""
+    settings.require_bot_token()
+    prepare_sqlite_directory(settings)
+    database = Database(settings.database_url)
+    stop = asyncio.Event()
+    _install_signal_handlers(stop)
+    bot = build_bot(settings)
+    try:
+        await migrate_database(database)
+        worker = DeliveryWorker(
+            database=database, bot=bot, clock=clock or SystemClock(), name=worker_name()
+        )
+        log.info("delivery worker %s is running", worker.name)
+        await run_delivery(worker, stop)
+    finally:
+        await bot.session.close()
+        await database.dispose()

@@ -9,7 +9,7 @@ from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
-from bot.digests.delivery import DeliveryWorker, RateLimits
+from bot.digests.delivery import DeliveryWorker, RateLimits, run_delivery
 from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.handlers.linking import ConsentChoice
@@ -222,3 +222,21 @@ async def test_two_workers_never_send_a_row_twice(
             select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT)
         )
         assert sent.scalar_one() == 40
+
+
+async def test_the_delivery_loop_sends_and_stops_cleanly(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_parent(dispatcher, bot, database, clock)
+    await push(database, clock, "a", text="Замена урока завтра")
+    stop = asyncio.Event()
+    loop = asyncio.create_task(
+        run_delivery(worker(database, bot, clock, FakeTime()), stop, idle=0.01)
+    )
+    for _ in range(200):
+        if bot.session.calls(SendMessage):
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(loop, timeout=5)
+    assert [m.text for m in bot.session.calls(SendMessage)] == ["Замена урока завтра"]

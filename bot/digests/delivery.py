@@ -7,6 +7,8 @@ takes the row again. Each outcome is committed as soon as it is known.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 
 Sleep = Callable[[float], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -175,3 +178,17 @@ class DeliveryWorker:
 
 def _markup(raw: object) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.model_validate(raw) if raw else None
+
+
+async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: float = 1.0) -> None:
+    """Deliver until ``stop`` is set; a failing pass is logged and retried, never fatal."""
+    while not stop.is_set():
+        try:
+            report = await worker.deliver_due()
+        except Exception:
+            log.exception("delivery pass failed; retrying")
+            report = DeliveryReport()
+        if report.sent or report.retried or report.dead or report.blocked:
+            continue  # there may be more due right away
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=idle)
