@@ -29,6 +29,12 @@ def test_run_without_a_token_says_how_to_get_one(runner: CliRunner, tmp_path: Pa
     assert not (tmp_path / "ediary.sqlite3").exists()  # nothing was created
 
 
+def test_worker_without_a_token_says_how_to_get_one(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["worker"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ediary: BOT_TOKEN is not set")
+
+
 def test_run_with_a_malformed_database_url(runner: CliRunner) -> None:
     result = runner.invoke(
         main, ["run"], env={"BOT_TOKEN": "123:abc", "DATABASE_URL": "mysql://root@db/ediary"}
