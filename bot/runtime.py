@@ -22,7 +22,7 @@ from bot.digests.delivery import DeliveryWorker, run_delivery
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
-from bot.scheduling import add_housekeeping_jobs, build_scheduler
+from bot.scheduling import add_housekeeping_jobs, add_push_jobs, build_scheduler
 from bot.secret_key import resolve_secret_key
 from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
@@ -125,6 +125,7 @@ async def _run_services(
     )
     scheduler = build_scheduler()
     add_housekeeping_jobs(scheduler, database, clock)
+    add_push_jobs(scheduler, database, clock, i18n)
     polling: asyncio.Task[None] | None = None
     delivery_stop = asyncio.Event()
     delivery = asyncio.create_task(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
+from bot.digests.change_pushes import push_changes
 from bot.linking.erasure import erase_withdrawn_accounts
 from db.database import Database
 
@@ -36,5 +39,24 @@ def add_housekeeping_jobs(scheduler: AsyncIOScheduler, database: Database, clock
         CronTrigger(hour=2, minute=30, timezone=UTC),
         args=(database, clock),
         id="erase-withdrawn-accounts",
+        replace_existing=True,
+    )
+
+
+async def push_changes_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    async with database.unit_of_work() as uow:
+        await push_changes(uow, clock, i18n)
+
+
+def add_push_jobs(
+    scheduler: AsyncIOScheduler, database: Database, clock: Clock, i18n: I18n
+) -> None:
+    # Every minute: grade pushes wait out their 10-minute merge window anyway, and a lesson
+    # change for today should not wait longer than that.
+    scheduler.add_job(
+        push_changes_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        args=(database, clock, i18n),
+        id="push-changes",
         replace_existing=True,
     )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories.accounts import AccountRepository
 from db.repositories.audit import AuditRepository
+from db.repositories.changes import ChangeRepository
 from db.repositories.diary import DiaryRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.linking import LinkingRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.session = session
         self.accounts = AccountRepository(session)
         self.audit = AuditRepository(session)
+        self.changes = ChangeRepository(session)
         self.diary = DiaryRepository(session)
         self.journal = JournalRepository(session)
         self.linking = LinkingRepository(session)

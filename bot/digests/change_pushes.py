@@ -1,0 +1,282 @@
+"""Turning the journal's change records into pushes (grades, lesson changes, advice).
+
+Runs as a scheduler job; the pushes are queued and the records marked consumed in one
+transaction, so a change is pushed once or, after a crash, not yet — never twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.digests.quiet_hours import release_time
+from bot.linking.rules import may_receive_data
+from bot.presentation.text import escape
+from db.models import AccountRole, ChangeRecord
+from db.unit_of_work import UnitOfWork
+
+GRADE_WINDOW = dt.timedelta(minutes=10)
+BACKFILL = dt.timedelta(days=7)
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Reader:
+    account_id: int
+    language: str
+
+
+async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
+    """Per student, the accounts that may receive its data now (active, consented)."""
+    found = await uow.changes.readers_of(sorted(student_ids))
+    guardians = [link.guardian_id for _, link, _ in found if link.guardian_id is not None]
+    consents = await uow.linking.current_consents(guardians)
+    by_student: dict[int, list[Reader]] = defaultdict(list)
+    for student_id, link, account in found:
+        if link.role == AccountRole.GUARDIAN and link.guardian_id is not None:
+            record = consents.get(link.guardian_id)
+        else:
+            record = await uow.linking.current_consent(student_id=student_id)
+        if may_receive_data(record.state if record else None):
+            reader = Reader(account.id, account.language or "ru")
+            if reader not in by_student[student_id]:
+                by_student[student_id].append(reader)
+    return by_student
+
+
+def net_grade_changes(records: list[ChangeRecord]) -> list[tuple[Any, Any]]:
+    """(before, after) per grade over the batch: a mark changed and changed back, or added
+    and removed again, is no news at all."""
+    first: dict[int, ChangeRecord] = {}
+    last: dict[int, ChangeRecord] = {}
+    for record in records:
+        first.setdefault(record.entity_id, record)
+        last[record.entity_id] = record
+    changes = []
+    for entity_id, opening in first.items():
+        closing = last[entity_id]
+        before = None if opening.action == "created" else opening.details.get("before")
+        after = None if closing.action == "deleted" else closing.details.get("after")
+        if before != after:
+            changes.append((before, after))
+    return changes
+
+
+async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
+    """Queue the pushes for what the journal changed; returns how many were queued."""
+    now = clock.now()
+    grades = await uow.changes.unconsumed(["grade"], now, BATCH)
+    others = await uow.changes.unconsumed(["lesson", "recommendation"], now, BATCH)
+    by_student: dict[int, list[ChangeRecord]] = defaultdict(list)
+    for record in grades:
+        if record.student_id is not None:
+            by_student[record.student_id].append(record)
+    # A child's marks wait until the oldest is GRADE_WINDOW old, then go out together.
+    ready = {s: r for s, r in by_student.items() if r[0].created_at <= now - GRADE_WINDOW}
+    lesson_students = await uow.changes.students_of_classes(
+        sorted({r.class_id for r in others if r.entity == "lesson" and r.class_id})
+    )
+    students = set(ready) | {r.student_id for r in others if r.student_id is not None}
+    students |= {s for ids in lesson_students.values() for s in ids}
+    audience = await readers(uow, students)
+    names = await _names(uow, grades + others, students)
+    schools = {
+        r.school_id: (await uow.linking.school(r.school_id)).timezone for r in grades + others
+    }
+    queued = 0
+    for student_id, records in ready.items():
+        zone = schools[records[0].school_id]
+        today = now.astimezone(ZoneInfo(zone)).date()
+        fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= today - BACKFILL]
+        changes = net_grade_changes(fresh)
+        for reader in audience.get(student_id, []) if changes else []:
+            text = _grades_text(i18n, reader.language, names, student_id, changes)
+            queued += await _queue(
+                uow,
+                records[0].school_id,
+                reader,
+                "grades",
+                f"grades:{student_id}:{reader.account_id}:{records[-1].id}",
+                text,
+                release_time(now, zone),
+                urgent=False,
+            )
+    for record in others:
+        zone = schools[record.school_id]
+        today = now.astimezone(ZoneInfo(zone)).date()
+        if record.entity == "lesson":
+            if not _today_or_tomorrow(record, today):
+                continue
+            for student_id in lesson_students.get(record.class_id or 0, []):
+                for reader in audience.get(student_id, []):
+                    text = _lesson_text(i18n, reader.language, names, student_id, record)
+                    queued += await _queue(
+                        uow,
+                        record.school_id,
+                        reader,
+                        "lesson",
+                        f"lesson:{record.id}:{reader.account_id}",
+                        text,
+                        now,
+                        urgent=True,
+                    )
+        elif record.action == "created" and record.student_id is not None:
+            for reader in audience.get(record.student_id, []):
+                text = _advice_text(i18n, reader.language, names, record)
+                queued += await _queue(
+                    uow,
+                    record.school_id,
+                    reader,
+                    "recommendation",
+                    f"recommendation:{record.id}:{reader.account_id}",
+                    text,
+                    release_time(now, zone),
+                    urgent=False,
+                )
+    consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
+    await uow.changes.mark_consumed(consumed, now)
+    await uow.commit()
+    return queued
+
+
+async def _queue(
+    uow: UnitOfWork,
+    school_id: int,
+    reader: Reader,
+    kind: str,
+    key: str,
+    text: str,
+    due: dt.datetime,
+    *,
+    urgent: bool,
+) -> int:
+    await uow.outbox.enqueue(
+        [
+            {
+                "school_id": school_id,
+                "account_id": reader.account_id,
+                "idempotency_key": key,
+                "kind": kind,
+                "payload": {"text": text, "reply_markup": None},
+                "urgent": urgent,
+                "status": "pending",
+                "due_at": due,
+                "attempts": 0,
+                "created_at": due,
+            }
+        ]
+    )
+    return 1
+
+
+Names = tuple[dict[int, str], dict[int, str], dict[int, str]]
+
+
+async def _names(uow: UnitOfWork, records: list[ChangeRecord], students: set[int]) -> Names:
+    subjects: set[int] = set()
+    teachers: set[int] = set()
+    for record in records:
+        for side in ("before", "after"):
+            part = record.details.get(side) or {}
+            if part.get("subject_id"):
+                subjects.add(int(part["subject_id"]))
+            for key in ("teacher_id", "substitute_teacher_id"):
+                if part.get(key):
+                    teachers.add(int(part[key]))
+    return await uow.changes.names(
+        students=sorted(students), subjects=sorted(subjects), teachers=sorted(teachers)
+    )
+
+
+def _today_or_tomorrow(record: ChangeRecord, today: dt.date) -> bool:
+    after = record.details.get("after") or record.details.get("before") or {}
+    days = {after.get("date"), after.get("moved_to_date")}
+    return bool({today.isoformat(), (today + dt.timedelta(days=1)).isoformat()} & days)
+
+
+def _grades_text(
+    i18n: I18n, locale: str, names: Names, student_id: int, changes: list[tuple[Any, Any]]
+) -> str:
+    _ = translator(i18n, locale)
+    students, subjects, _teachers = names
+    title = _("New marks: {child}").format(child=students.get(student_id, ""))
+    lines = [f"<b>{escape(title)}</b>"]
+    for before, after in changes:
+        subject = escape(subjects.get(int((after or before)["subject_id"]), ""))
+        if before is None:
+            work = f" ({escape(after['work_type'])})" if after.get("work_type") else ""
+            lines.append(f"• {subject}: <b>{escape(after['value'])}</b>{work}")
+        elif after is None:
+            lines.append(
+                "• "
+                + _("{subject}: the mark {value} of {date} was removed").format(
+                    subject=subject, value=escape(before["value"]), date=_short_date(before["date"])
+                )
+            )
+        else:
+            lines.append(
+                f"• {subject}: {escape(before['value'])} → <b>{escape(after['value'])}</b>"
+            )
+    return "\n".join(lines)
+
+
+def translator(i18n: I18n, locale: str) -> Any:
+    """A ``_`` bound to the reader's language (jobs run outside any update's locale)."""
+
+    def _(message: str) -> str:
+        return i18n.gettext(message, locale=locale)
+
+    return _
+
+
+def _lesson_text(
+    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
+) -> str:
+    _ = translator(i18n, locale)
+    students, subjects, teachers = names
+    lesson = record.details.get("after") or record.details.get("before") or {}
+    title = _("Schedule change: {child}, {date}").format(
+        child=students.get(student_id, ""), date=_short_date(lesson.get("date", ""))
+    )
+    subject = subjects.get(int(lesson.get("subject_id") or 0), "")
+    status = lesson.get("status") if record.action != "deleted" else "cancelled"
+    if status == "substituted":
+        what = _("substitution: {substitute} instead of {teacher}").format(
+            substitute=teachers.get(int(lesson.get("substitute_teacher_id") or 0), ""),
+            teacher=teachers.get(int(lesson.get("teacher_id") or 0), ""),
+        )
+    elif status == "moved":
+        what = _("moved to {day}, lesson {number}").format(
+            day=_short_date(lesson.get("moved_to_date") or ""), number=lesson.get("moved_to_number")
+        )
+    elif status == "cancelled":
+        what = _("cancelled")
+    else:
+        what = _("changed")
+    return f"🔁 <b>{escape(title)}</b>\n{lesson.get('number')}. {escape(subject)} — {escape(what)}"
+
+
+def _advice_text(i18n: I18n, locale: str, names: Names, record: ChangeRecord) -> str:
+    _ = translator(i18n, locale)
+    students, subjects, teachers = names
+    after = record.details.get("after") or {}
+    title = _("Recommendation for {child} from {teacher}").format(
+        child=students.get(record.student_id or 0, ""),
+        teacher=teachers.get(int(after.get("teacher_id") or 0), ""),
+    )
+    subject = subjects.get(int(after.get("subject_id") or 0))
+    head = f"💬 <b>{escape(title)}</b>" + (f" · {escape(subject)}" if subject else "")
+    return f"{head}\n{escape(after.get('text', ''))}"
+
+
+def _short_date(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d.%m")
+    except ValueError:
+        return iso
