@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.exchange.api import ExchangeConfig, add_exchange_routes
 from bot.handlers import build_router
@@ -25,6 +25,7 @@ from bot.i18n import AccountLocaleMiddleware
 from bot.middlewares.database_session import DatabaseSessionMiddleware
 from bot.secret_key import derive_secret
 from bot.web.health import DATABASE_KEY, add_health_routes
+from bot.web.metrics import add_metrics_routes
 from db.database import Database
 
 
@@ -96,11 +97,13 @@ def build_web_app(
     bot: Bot | None = None,
     webhook: Webhook | None = None,
     exchange: ExchangeConfig | None = None,
+    clock: Clock | None = None,
 ) -> web.Application:
     # Large sync documents are read by the exchange route itself, against its own limit.
     app = web.Application(client_max_size=exchange.max_bytes + 1 if exchange else 1024**2)
     app[DATABASE_KEY] = database
     add_health_routes(app)
+    add_metrics_routes(app, clock or SystemClock())
     if exchange is not None:
         add_exchange_routes(app, exchange)
     if webhook is not None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
-from bot.command_line import EXIT_CONFIGURATION, fail, run_async, settings_from
+from bot.clock import SystemClock
+from bot.command_line import (
+    EXIT_CONFIGURATION,
+    fail,
+    open_database,
+    print_json,
+    run_async,
+    settings_from,
+)
 from bot.config import ConfigurationError
+from bot.digests.status import DeliveryStatus, delivery_status
 from bot.exchange.cli import demo_command, import_command, school_group
 from bot.linking.cli import admin_group, codes_group, consent_group
 from bot.runtime import migrate, serve, serve_worker
@@ -47,6 +58,34 @@ def worker_command(ctx: click.Context) -> None:
     except ConfigurationError as error:
         fail(str(error), EXIT_CONFIGURATION)
     run_async(serve_worker(settings))
+
+
+@main.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """Queue depth and delivery outcomes of the last hour and day."""
+    settings = settings_from(ctx)
+
+    async def read() -> DeliveryStatus:
+        async with open_database(settings) as database, database.unit_of_work() as uow:
+            return await delivery_status(uow, SystemClock())
+
+    status = run_async(read())
+    if as_json:
+        print_json(asdict(status))
+        return
+    oldest = status.oldest_pending_seconds
+    click.echo(f"queue: {status.pending} pending, {status.claimed} being sent")
+    click.echo(f"oldest due push waiting: {'-' if oldest is None else f'{oldest:.0f} s'}")
+    click.echo(
+        f"last hour: {status.sent_last_hour} sent, {status.dead_last_hour} dead, "
+        f"{status.retrying_last_hour} retrying"
+    )
+    click.echo(
+        f"last day:  {status.sent_last_day} sent, {status.dead_last_day} dead, "
+        f"{status.retrying_last_day} retrying"
+    )
 
 
 @main.command("migrate")

@@ -120,7 +120,12 @@ async def _run_services(
     )
     runner = web.AppRunner(
         build_web_app(
-            database=database, dispatcher=dispatcher, bot=bot, webhook=webhook, exchange=exchange
+            database=database,
+            dispatcher=dispatcher,
+            bot=bot,
+            webhook=webhook,
+            exchange=exchange,
+            clock=clock,
         )
     )
     scheduler = build_scheduler()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,16 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
     finally:
         sys.argv = argv
     assert exited.value.code == 0
+
+
+async def test_status_on_an_empty_queue(runner: CliRunner, database_url: URL) -> None:
+    url = database_url.render_as_string(hide_password=False)
+    result = await asyncio.to_thread(
+        runner.invoke, main, ["status", "--json"], env={"DATABASE_URL": url}
+    )
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    assert status["pending"] == 0
+    assert status["oldest_pending_seconds"] is None
+    text = await asyncio.to_thread(runner.invoke, main, ["status"], env={"DATABASE_URL": url})
+    assert text.stdout.startswith("queue: 0 pending, 0 being sent")

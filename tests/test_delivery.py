@@ -7,11 +7,14 @@ from datetime import timedelta
 
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
+from bot.app import build_web_app
 from bot.digests.delivery import DeliveryWorker, RateLimits, run_delivery
 from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
+from bot.digests.status import delivery_status
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
@@ -240,3 +243,32 @@ async def test_the_delivery_loop_sends_and_stops_cleanly(
     stop.set()
     await asyncio.wait_for(loop, timeout=5)
     assert [m.text for m in bot.session.calls(SendMessage)] == ["Замена урока завтра"]
+
+
+async def test_status_and_metrics_report_the_queue(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_parent(dispatcher, bot, database, clock)
+    for key in ("a", "b", "c"):
+        await push(database, clock, key)
+    bot.session.queue_error(SendMessage, 400, "Bad Request: chat not found")
+    await worker(database, bot, clock, FakeTime()).deliver_due()  # a dead, b and c sent
+    await push(database, clock, "d")
+    clock.advance(timedelta(seconds=90))
+    async with database.unit_of_work() as uow:
+        status = await delivery_status(uow, clock)
+    assert (status.pending, status.claimed) == (1, 0)
+    assert status.oldest_pending_seconds == 90
+    assert (status.sent_last_hour, status.dead_last_hour) == (2, 1)
+
+    client = TestClient(TestServer(build_web_app(database=database, clock=clock)))
+    await client.start_server()
+    try:
+        response = await client.get("/metrics")
+        body = await response.text()
+    finally:
+        await client.close()
+    assert response.status == 200
+    assert "ediary_outbox_pending 1.0" in body
+    assert 'ediary_outbox_outcomes{outcome="sent",window="1h"} 2.0' in body
+    assert "ediary_outbox_oldest_due_seconds 90.0" in body

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
@@ -81,3 +81,47 @@ class OutboxRepository:
             )
             .values(status=OutboxStatus.CANCELLED, last_error=reason)
         )
+
+    async def figures(self, now: datetime) -> dict[str, Any]:
+        """Queue depth and outcomes for ``ediary status`` and ``/metrics`` (one query each)."""
+        depth = await self._session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id))
+            .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]))
+            .group_by(OutboxMessage.status)
+        )
+        oldest = await self._session.execute(
+            select(func.min(OutboxMessage.due_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now
+            )
+        )
+        windows: dict[str, dict[str, int]] = {}
+        for name, since in (("hour", now - timedelta(hours=1)), ("day", now - timedelta(days=1))):
+            outcomes = await self._session.execute(
+                select(OutboxMessage.status, func.count(OutboxMessage.id))
+                .where(
+                    OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.DEAD]),
+                    func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) >= since,
+                )
+                .group_by(OutboxMessage.status)
+            )
+            counts = {str(status): int(count) for status, count in outcomes.all()}
+            retried = await self._session.execute(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.attempts > 0,
+                    OutboxMessage.created_at >= since,
+                )
+            )
+            windows[name] = {
+                "sent": counts.get("sent", 0),
+                "dead": counts.get("dead", 0),
+                "failed_retrying": int(retried.scalar_one()),
+            }
+        by_status = {str(status): int(count) for status, count in depth.all()}
+        return {
+            "pending": by_status.get("pending", 0),
+            "claimed": by_status.get("claimed", 0),
+            "oldest_due": oldest.scalar_one(),
+            "last_hour": windows["hour"],
+            "last_day": windows["day"],
+        }

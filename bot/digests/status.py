@@ -1,0 +1,85 @@
+"""What the delivery is doing: for ``ediary status`` and ``GET /metrics``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from bot.clock import Clock
+from db.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    pending: int
+    claimed: int
+    oldest_pending_seconds: float | None
+    sent_last_hour: int
+    dead_last_hour: int
+    retrying_last_hour: int
+    sent_last_day: int
+    dead_last_day: int
+    retrying_last_day: int
+
+
+async def delivery_status(uow: UnitOfWork, clock: Clock) -> DeliveryStatus:
+    now = clock.now()
+    figures = await uow.outbox.figures(now)
+    oldest = figures["oldest_due"]
+    return DeliveryStatus(
+        pending=figures["pending"],
+        claimed=figures["claimed"],
+        oldest_pending_seconds=(now - oldest).total_seconds() if oldest else None,
+        sent_last_hour=figures["last_hour"]["sent"],
+        dead_last_hour=figures["last_hour"]["dead"],
+        retrying_last_hour=figures["last_hour"]["failed_retrying"],
+        sent_last_day=figures["last_day"]["sent"],
+        dead_last_day=figures["last_day"]["dead"],
+        retrying_last_day=figures["last_day"]["failed_retrying"],
+    )
+
+
+class _StatusCollector(Collector):
+    """Hands prometheus-client the figures read for this scrape."""
+
+    def __init__(self, status: DeliveryStatus) -> None:
+        self._status = status
+
+    def collect(self) -> Iterator[Metric]:
+        status = self._status
+        yield GaugeMetricFamily(
+            "ediary_outbox_pending", "Pushes waiting to be sent (due or not).", status.pending
+        )
+        yield GaugeMetricFamily(
+            "ediary_outbox_claimed", "Pushes a worker holds right now.", status.claimed
+        )
+        yield GaugeMetricFamily(
+            "ediary_outbox_oldest_due_seconds",
+            "Age of the oldest due pending push.",
+            status.oldest_pending_seconds or 0,
+        )
+        outcomes = GaugeMetricFamily(
+            "ediary_outbox_outcomes",
+            "Pushes by outcome over a window.",
+            labels=["window", "outcome"],
+        )
+        for window, sent, dead, retrying in (
+            ("1h", status.sent_last_hour, status.dead_last_hour, status.retrying_last_hour),
+            ("1d", status.sent_last_day, status.dead_last_day, status.retrying_last_day),
+        ):
+            outcomes.add_metric([window, "sent"], sent)
+            outcomes.add_metric([window, "dead"], dead)
+            outcomes.add_metric([window, "retrying"], retrying)
+        yield outcomes
+
+
+def prometheus_text(status: DeliveryStatus) -> bytes:
+    """The figures in Prometheus' text format (a registry per scrape: the numbers come
+    from the database, shared by every instance, not from this process's counters)."""
+    registry = CollectorRegistry()
+    registry.register(_StatusCollector(status))
+    return generate_latest(registry)
