@@ -22,10 +22,16 @@ from bot.digests.delivery import DeliveryWorker, run_delivery
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
-from bot.scheduling import add_housekeeping_jobs, add_push_jobs, build_scheduler
+from bot.scheduling import (
+    add_housekeeping_jobs,
+    add_push_jobs,
+    build_scheduler,
+    run_scheduler_when_holding,
+)
 from bot.secret_key import resolve_secret_key
 from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
+from db.locks import InstanceLock
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +138,7 @@ async def _run_services(
     add_housekeeping_jobs(scheduler, database, clock)
     add_push_jobs(scheduler, database, clock, i18n)
     polling: asyncio.Task[None] | None = None
+    scheduling: asyncio.Task[None] | None = None
     delivery_stop = asyncio.Event()
     delivery = asyncio.create_task(
         run_delivery(
@@ -142,7 +149,9 @@ async def _run_services(
     try:
         await runner.setup()
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-        scheduler.start()
+        scheduling = asyncio.create_task(
+            run_scheduler_when_holding(scheduler, InstanceLock(database.engine), stop)
+        )
         await _publish_commands_or_log(bot, i18n)
         await _start_receiving(bot, dispatcher, webhook)
         log.info(
@@ -176,8 +185,9 @@ async def _run_services(
                 await polling
         delivery_stop.set()
         await delivery
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        stop.set()
+        if scheduling is not None:
+            await scheduling
         await runner.cleanup()
         await bot.session.close()
         await storage.close()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from datetime import UTC
 
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_PAUSED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -13,6 +17,9 @@ from bot.clock import Clock
 from bot.digests.change_pushes import push_changes
 from bot.linking.erasure import erase_withdrawn_accounts
 from db.database import Database
+from db.locks import InstanceLock
+
+log = logging.getLogger(__name__)
 
 
 def build_scheduler() -> AsyncIOScheduler:
@@ -60,3 +67,30 @@ def add_push_jobs(
         id="push-changes",
         replace_existing=True,
     )
+
+
+async def run_scheduler_when_holding(
+    scheduler: AsyncIOScheduler, lock: InstanceLock, stop: asyncio.Event, *, retry: float = 15.0
+) -> None:
+    """Run the scheduler only while this instance holds the lock; stand by otherwise.
+
+    APScheduler's job store must not be shared by several processes, so exactly one
+    instance schedules; the jobs themselves are idempotent, so a hand-over is harmless.
+    """
+    try:
+        while not stop.is_set():
+            if await lock.try_acquire() and await lock.still_held():
+                if not scheduler.running:
+                    log.info("this instance runs the scheduler")
+                    scheduler.start()
+                elif scheduler.state == STATE_PAUSED:
+                    scheduler.resume()
+            elif scheduler.running and scheduler.state != STATE_PAUSED:
+                log.warning("lost the scheduler lock; standing by")
+                scheduler.pause()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=retry)
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await lock.release()
