@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.digests.change_pushes import push_changes
+from bot.digests.forecast_digest import forecast_digests
 from bot.linking.erasure import erase_withdrawn_accounts
 from db.database import Database
 from db.locks import InstanceLock
@@ -55,6 +56,15 @@ async def push_changes_job(database: Database, clock: Clock, i18n: I18n) -> None
         await push_changes(uow, clock, i18n)
 
 
+async def forecast_digest_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    async with database.unit_of_work() as uow:
+        schools = await uow.schools.all()
+    for school in schools:
+        # One transaction per school: one school's trouble does not hold back the others.
+        async with database.unit_of_work() as uow:
+            await forecast_digests(uow, clock, i18n, school)
+
+
 def add_push_jobs(
     scheduler: AsyncIOScheduler, database: Database, clock: Clock, i18n: I18n
 ) -> None:
@@ -65,6 +75,14 @@ def add_push_jobs(
         IntervalTrigger(minutes=1, timezone=UTC),
         args=(database, clock, i18n),
         id="push-changes",
+        replace_existing=True,
+    )
+    # Hourly: each school's digest goes out at its own local day and hour.
+    scheduler.add_job(
+        forecast_digest_job,
+        CronTrigger(minute=5, timezone=UTC),
+        args=(database, clock, i18n),
+        id="forecast-digests",
         replace_existing=True,
     )
 

@@ -220,3 +220,15 @@ async def current_period_span(
 async def subject_name(uow: UnitOfWork, context: DiaryContext, subject_id: int) -> str | None:
     """The name of one of the school's subjects; None for a foreign or unknown id."""
     return await uow.diary.subject_name(context.school_id, subject_id)
+
+
+async def context_for_student(uow: UnitOfWork, clock: Clock, student_id: int) -> DiaryContext:
+    """A student's diary context for a scheduled job (no viewer; the caller checked who
+    may receive it)."""
+    found = await uow.diary.student_and_class(student_id)
+    assert found is not None
+    student, school_class = found
+    school = await uow.linking.school(student.school_id)
+    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
+    child = ChildRef(student.id, student.full_name, school_class.name)
+    return DiaryContext(child, (child,), school.id, student.class_id, today, ())

@@ -91,3 +91,17 @@ class ChangeRepository:
             {row[0]: row[1] for row in found_subjects.all()},
             {row[0]: row[1] for row in found_teachers.all()},
         )
+
+    async def linked_students(self, school_id: int) -> list[int]:
+        """Students of the school with at least one active guardian or student link."""
+        result = await self._session.execute(
+            select(AccountLink.student_id)
+            .where(
+                AccountLink.school_id == school_id,
+                AccountLink.ended_at.is_(None),
+                AccountLink.student_id.is_not(None),
+                AccountLink.role.in_([AccountRole.GUARDIAN, AccountRole.STUDENT]),
+            )
+            .distinct()
+        )
+        return [student for student in result.scalars() if student is not None]

@@ -1,0 +1,75 @@
+"""The regular forecast of final success (прогноз итоговой успешности), per child.
+
+Weekly by default (the school's day and hour), and in any case once in the last two weeks
+of every period. Each digest is keyed by period and week, so a re-run never repeats it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.diary.service import context_for_student
+from bot.digests.change_pushes import readers
+from bot.handlers.diary import render_forecast
+from db.models import School
+from db.unit_of_work import UnitOfWork
+
+DEFAULT_WEEKDAY = 4  # Friday
+DEFAULT_HOUR = 18
+FINAL_STRETCH = dt.timedelta(days=14)
+
+
+def digest_due(school: School, local: dt.datetime, period_ends_on: dt.date) -> str | None:
+    """The digest's key part if one is due now at the school's local time, else None."""
+    settings = school.settings
+    weekday = int(settings.get("digest_weekday", DEFAULT_WEEKDAY))
+    hour = int(settings.get("digest_hour", DEFAULT_HOUR))
+    weekly = bool(settings.get("digest_weekly", True))
+    year, week, _ = local.isocalendar()
+    if weekly and local.weekday() == weekday and local.hour >= hour:
+        return f"week-{year}-{week}"
+    if not weekly and period_ends_on - local.date() <= FINAL_STRETCH and local.hour >= hour:
+        return "final-stretch"
+    return None
+
+
+async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Queue the digests that are due for one school; returns how many were due (a re-run
+    counts them again, but their keys keep one row each in the outbox)."""
+    now = clock.now()
+    local = now.astimezone(ZoneInfo(school.timezone))
+    students = await uow.changes.linked_students(school.id)
+    audience = await readers(uow, set(students))
+    queued = 0
+    for student_id in students:
+        context = await context_for_student(uow, clock, student_id)
+        period = await uow.diary.current_period(school.id, context.class_id, context.today)
+        if period is None or (slot := digest_due(school, local, period.ends_on)) is None:
+            continue
+        for reader in audience.get(student_id, []):
+            key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
+            with i18n.context(), i18n.use_locale(reader.language):
+                text = "📈 " + await render_forecast(uow, context, reader.language)
+            await uow.outbox.enqueue(
+                [
+                    {
+                        "school_id": school.id,
+                        "account_id": reader.account_id,
+                        "idempotency_key": key,
+                        "kind": "forecast_digest",
+                        "payload": {"text": text, "reply_markup": None},
+                        "urgent": False,
+                        "status": "pending",
+                        "due_at": now,
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                ]
+            )
+            queued += 1
+    await uow.commit()
+    return queued
