@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import build_web_app
-from bot.digests.delivery import DeliveryWorker, RateLimits, run_delivery
+from bot.digests.delivery import DeliveryWorker, RateLimits, merge_for_chats, run_delivery
 from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.digests.status import delivery_status
@@ -52,10 +52,28 @@ async def linked_parent(
     bot.session.clear()
 
 
-async def push(database: Database, clock: FakeClock, key: str, text: str = "Новая оценка") -> bool:
+# A push with buttons is always sent alone, so row-level behaviour can be observed.
+BUTTONS = {"inline_keyboard": [[{"text": "👍", "callback_data": "read"}]]}
+
+
+async def push(
+    database: Database,
+    clock: FakeClock,
+    key: str,
+    text: str = "Новая оценка",
+    *,
+    alone: bool = True,
+) -> bool:
     async with database.unit_of_work() as uow:
         queued = await queue_push(
-            uow, clock, telegram_user_id=PARENT.id, school_id=1, kind="grade", key=key, text=text
+            uow,
+            clock,
+            telegram_user_id=PARENT.id,
+            school_id=1,
+            kind="grade",
+            key=key,
+            text=text,
+            reply_markup=BUTTONS if alone else None,
         )
         await uow.commit()
     return queued
@@ -272,3 +290,35 @@ async def test_status_and_metrics_report_the_queue(
     assert "ediary_outbox_pending 1.0" in body
     assert 'ediary_outbox_outcomes{outcome="sent",window="1h"} 2.0' in body
     assert "ediary_outbox_oldest_due_seconds 90.0" in body
+
+
+async def test_plain_pushes_for_one_chat_go_as_one_message_within_the_limit(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await linked_parent(dispatcher, bot, database, clock)
+    await push(database, clock, "a", "Первая новость", alone=False)
+    await push(database, clock, "b", "Вторая новость", alone=False)
+    await push(database, clock, "c", "Кнопки отдельно", alone=True)
+    await push(database, clock, "d", "х" * 3000, alone=False)
+    await push(database, clock, "e", "у" * 3000, alone=False)
+    report = await worker(database, bot, clock, FakeTime()).deliver_due()
+    assert report.sent == 5
+    texts = [m.text for m in bot.session.calls(SendMessage)]
+    # Order is kept: the push with buttons ends the first merge; the two long ones would
+    # together exceed 4096 characters.
+    assert texts == ["Первая новость\n\nВторая новость", "Кнопки отдельно", "х" * 3000, "у" * 3000]
+    async with database.unit_of_work() as uow:
+        ids = (await uow.session.execute(select(OutboxMessage.telegram_message_id))).scalars()
+        assert len(set(ids)) == 4  # the merged rows share their message
+
+
+def test_merging_respects_the_order_and_the_limit() -> None:
+    rows = [
+        (1, 10, "a", False),
+        (2, 20, "b", False),
+        (3, 10, "c", False),
+        (4, 10, "d", True),
+        (5, 10, "e", False),
+        (6, 10, "f" * 4096, False),
+    ]
+    assert merge_for_chats(rows) == [(10, [1, 3]), (20, [2]), (10, [4]), (10, [5]), (10, [6])]

@@ -27,10 +27,12 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.digests.retry import MAX_ATTEMPTS, backoff
+from bot.presentation.text import MESSAGE_LIMIT, telegram_length
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 
 Sleep = Callable[[float], Awaitable[None]]
+MERGE_SEPARATOR = "\n\n"
 log = logging.getLogger(__name__)
 
 
@@ -65,7 +67,7 @@ class DeliveryWorker:
     _last_by_chat: dict[int, float] = field(default_factory=dict, init=False)
 
     async def deliver_due(self) -> DeliveryReport:
-        """Claim one batch of due rows and deliver it."""
+        """Claim one batch of due rows and deliver it, several for one chat as one message."""
         report = DeliveryReport()
         now = self.clock.now()
         async with self.database.unit_of_work() as uow:
@@ -73,11 +75,16 @@ class DeliveryWorker:
                 worker=self.name, now=now, lease_until=now + self.lease, limit=self.batch
             )
             await uow.commit()
-        for index, (message, account) in enumerate(claimed):
-            paused = await self._deliver(message.id, account.id, report)
-            if paused:
+        groups = merge_for_chats(
+            [
+                (m.id, m.account_id, m.payload["text"], bool(m.payload.get("reply_markup")))
+                for m, _ in claimed
+            ]
+        )
+        for index, (account_id, message_ids) in enumerate(groups):
+            if await self._deliver(message_ids, account_id, report):
                 # Telegram asked the whole bot to wait: give the rest back for later.
-                await self._release([m.id for m, _ in claimed[index + 1 :]])
+                await self._release([i for _, ids in groups[index + 1 :] for i in ids])
                 break
         return report
 
@@ -93,79 +100,85 @@ class DeliveryWorker:
             await self.sleep(gap)
         self._last_send = self._last_by_chat[chat_id] = self.monotonic()
 
-    async def _deliver(self, message_id: int, account_id: int, report: DeliveryReport) -> bool:
-        """Send one row and record what happened; True when Telegram asked to pause."""
+    async def _deliver(
+        self, message_ids: list[int], account_id: int, report: DeliveryReport
+    ) -> bool:
+        """Send rows for one chat and record what happened; True when Telegram asked to pause."""
         async with self.database.unit_of_work() as uow:
-            message = await uow.outbox.get(message_id)
             account = await uow.outbox.account(account_id)
-            if (
-                message is None
-                or account is None
-                or message.status != OutboxStatus.CLAIMED
-                or message.claimed_by != self.name
-            ):
-                # Cancelled meanwhile (consent withdrawn), or our lease ran out and another
-                # worker took the row: it is not ours to send.
+            messages = [m for m in [await uow.outbox.get(i) for i in message_ids] if m is not None]
+            # Cancelled meanwhile (consent withdrawn), or our lease ran out and another worker
+            # took the row: not ours to send.
+            ours = [
+                m
+                for m in messages
+                if m.status == OutboxStatus.CLAIMED and m.claimed_by == self.name
+            ]
+            if account is None or not ours:
                 return False
-            paused = await self._attempt(message, account, report)
+            paused = await self._attempt(ours, account, report)
             await uow.commit()
             return paused
 
     async def _attempt(
-        self, message: OutboxMessage, account: TelegramAccount, report: DeliveryReport
+        self, messages: list[OutboxMessage], account: TelegramAccount, report: DeliveryReport
     ) -> bool:
         now = self.clock.now()
-        message.attempts += 1
+        count = len(messages)
+        text = MERGE_SEPARATOR.join(m.payload["text"] for m in messages)
+        markup = _markup(messages[0].payload.get("reply_markup")) if count == 1 else None
+        for message in messages:
+            message.attempts += 1
         for _migration in range(2):  # a group chat that became a supergroup: once more
             await self._pace(account.chat_id)
             try:
                 sent = await self.bot.send_message(
-                    chat_id=account.chat_id,
-                    text=message.payload["text"],
-                    reply_markup=_markup(message.payload.get("reply_markup")),
+                    chat_id=account.chat_id, text=text, reply_markup=markup
                 )
             except TelegramMigrateToChat as error:
                 account.chat_id = error.migrate_to_chat_id
                 continue
             except TelegramRetryAfter as error:
-                message.status, message.due_at = (
-                    OutboxStatus.PENDING,
-                    now + timedelta(seconds=error.retry_after),
-                )
-                message.attempts -= 1  # Telegram's pacing is not the push's failure
-                report.retried += 1
+                for message in messages:
+                    message.status = OutboxStatus.PENDING
+                    message.due_at = now + timedelta(seconds=error.retry_after)
+                    message.attempts -= 1  # Telegram's pacing is not the push's failure
+                report.retried += count
                 return True
             except TelegramForbiddenError as error:
                 # Blocked by the user: stop every push to them until they write again.
                 account.is_active, account.blocked_at = False, now
-                self._finish(message, OutboxStatus.DEAD, f"blocked: {error.message}")
-                report.blocked += 1
+                self._finish(messages, OutboxStatus.DEAD, f"blocked: {error.message}")
+                report.blocked += count
                 return False
             except TelegramBadRequest as error:
-                self._finish(message, OutboxStatus.DEAD, f"bad request: {error.message}")
-                report.dead += 1
+                self._finish(messages, OutboxStatus.DEAD, f"bad request: {error.message}")
+                report.dead += count
                 return False
             except (TelegramServerError, TelegramNetworkError) as error:
-                if message.attempts >= MAX_ATTEMPTS:
-                    self._finish(message, OutboxStatus.DEAD, f"gave up: {error}")
-                    report.dead += 1
-                else:
-                    message.status, message.last_error = OutboxStatus.PENDING, str(error)
-                    message.due_at = now + backoff(message.attempts)
-                    report.retried += 1
+                for message in messages:
+                    if message.attempts >= MAX_ATTEMPTS:
+                        self._finish([message], OutboxStatus.DEAD, f"gave up: {error}")
+                        report.dead += 1
+                    else:
+                        message.status, message.last_error = OutboxStatus.PENDING, str(error)
+                        message.due_at = now + backoff(message.attempts)
+                        report.retried += 1
                 return False
-            message.status, message.sent_at = OutboxStatus.SENT, now
-            message.telegram_message_id = sent.message_id
-            message.lease_expires_at = None
-            report.sent += 1
+            for message in messages:
+                message.status, message.sent_at = OutboxStatus.SENT, now
+                message.telegram_message_id = sent.message_id
+                message.lease_expires_at = None
+            report.sent += count
             return False
-        self._finish(message, OutboxStatus.DEAD, "chat migrated twice")
-        report.dead += 1
+        self._finish(messages, OutboxStatus.DEAD, "chat migrated twice")
+        report.dead += count
         return False
 
     @staticmethod
-    def _finish(message: OutboxMessage, status: OutboxStatus, error: str) -> None:
-        message.status, message.last_error, message.lease_expires_at = status, error, None
+    def _finish(messages: list[OutboxMessage], status: OutboxStatus, error: str) -> None:
+        for message in messages:
+            message.status, message.last_error, message.lease_expires_at = status, error, None
 
     async def _release(self, message_ids: list[int]) -> None:
         async with self.database.unit_of_work() as uow:
@@ -174,6 +187,33 @@ class DeliveryWorker:
                 if message is not None and message.status == OutboxStatus.CLAIMED:
                     message.status, message.lease_expires_at = OutboxStatus.PENDING, None
             await uow.commit()
+
+
+def merge_for_chats(
+    rows: list[tuple[int, int, str, bool]], limit: int = MESSAGE_LIMIT
+) -> list[tuple[int, list[int]]]:
+    """(row id, account id, text, has buttons) in due order → (account, row ids) sends.
+
+    Plain pushes for one chat that are due together become one message, up to Telegram's
+    limit; a push with buttons always goes alone (its buttons belong to its text).
+    """
+    sends: list[tuple[int, list[int]]] = []
+    open_for: dict[int, tuple[int, int]] = {}  # account → (index in sends, length so far)
+    for row_id, account_id, text, has_buttons in rows:
+        size = telegram_length(text)
+        if not has_buttons and account_id in open_for:
+            index, length = open_for[account_id]
+            grown = length + telegram_length(MERGE_SEPARATOR) + size
+            if grown <= limit:
+                sends[index][1].append(row_id)
+                open_for[account_id] = (index, grown)
+                continue
+        sends.append((account_id, [row_id]))
+        if has_buttons:
+            open_for.pop(account_id, None)
+        else:
+            open_for[account_id] = (len(sends) - 1, size)
+    return sends
 
 
 def _markup(raw: object) -> InlineKeyboardMarkup | None:
