@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from aiogram import Dispatcher
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
@@ -322,3 +324,30 @@ def test_merging_respects_the_order_and_the_limit() -> None:
         (6, 10, "f" * 4096, False),
     ]
     assert merge_for_chats(rows) == [(10, [1, 3]), (20, [2]), (10, [4]), (10, [5]), (10, [6])]
+
+
+async def test_a_read_timeout_is_retried_once_only(
+    dispatcher: Dispatcher,
+    bot: RecordingBot,
+    database: Database,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await linked_parent(dispatcher, bot, database, clock)
+    await push(database, clock, "a")
+
+    async def timing_out(*_args: object, **_kwargs: object) -> object:
+        raise TelegramNetworkError(
+            method=SendMessage(chat_id=1, text="-"), message="Request timeout error"
+        )
+
+    monkeypatch.setattr(bot.session, "make_request", timing_out)
+    first = await worker(database, bot, clock, FakeTime()).deliver_due()
+    assert (first.timed_out, first.retried) == (1, 1)
+    clock.advance(timedelta(minutes=5))
+    second = await worker(database, bot, clock, FakeTime()).deliver_due()
+    assert (second.timed_out, second.dead) == (1, 1)
+    async with database.unit_of_work() as uow:
+        message = (await uow.session.execute(select(OutboxMessage))).scalar_one()
+    assert message.status == OutboxStatus.DEAD
+    assert message.last_error == "read time-out: outcome unknown, twice"

@@ -33,6 +33,8 @@ from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 
 Sleep = Callable[[float], Awaitable[None]]
 MERGE_SEPARATOR = "\n\n"
+# A read time-out leaves the outcome unknown; such a push is tried again once only.
+TIMED_OUT = "read time-out: outcome unknown"
 log = logging.getLogger(__name__)
 
 
@@ -42,6 +44,7 @@ class DeliveryReport:
     retried: int = 0
     dead: int = 0
     blocked: int = 0
+    timed_out: int = 0  # the outcome is unknown: Telegram may or may not have delivered
 
 
 @dataclass
@@ -156,12 +159,20 @@ class DeliveryWorker:
                 report.dead += count
                 return False
             except (TelegramServerError, TelegramNetworkError) as error:
+                timed_out = isinstance(error, TelegramNetworkError) and is_timeout(error)
+                report.timed_out += count if timed_out else 0
                 for message in messages:
-                    if message.attempts >= MAX_ATTEMPTS:
+                    if timed_out and message.last_error == TIMED_OUT:
+                        # A second read time-out: it may well have arrived twice already;
+                        # a third copy is worse than none.
+                        self._finish([message], OutboxStatus.DEAD, TIMED_OUT + ", twice")
+                        report.dead += 1
+                    elif message.attempts >= MAX_ATTEMPTS:
                         self._finish([message], OutboxStatus.DEAD, f"gave up: {error}")
                         report.dead += 1
                     else:
-                        message.status, message.last_error = OutboxStatus.PENDING, str(error)
+                        message.status = OutboxStatus.PENDING
+                        message.last_error = TIMED_OUT if timed_out else str(error)
                         message.due_at = now + backoff(message.attempts)
                         report.retried += 1
                 return False
@@ -187,6 +198,11 @@ class DeliveryWorker:
                 if message is not None and message.status == OutboxStatus.CLAIMED:
                     message.status, message.lease_expires_at = OutboxStatus.PENDING, None
             await uow.commit()
+
+
+def is_timeout(error: TelegramNetworkError) -> bool:
+    # aiogram turns a read time-out into TelegramNetworkError("Request timeout error").
+    return isinstance(error.__cause__, TimeoutError) or "timeout" in error.message.lower()
 
 
 def merge_for_chats(
@@ -228,6 +244,8 @@ async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: flo
         except Exception:
             log.exception("delivery pass failed; retrying")
             report = DeliveryReport()
+        if report.timed_out:
+            log.warning("%d push(es) timed out; their outcome is unknown", report.timed_out)
         if report.sent or report.retried or report.dead or report.blocked:
             continue  # there may be more due right away
         with contextlib.suppress(TimeoutError):
