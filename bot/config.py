@@ -91,18 +91,18 @@ class Settings(BaseSettings):
     sync_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
 
     @field_validator(
-        "bot_token", "bot_username", "redis_url", "webhook_secret", "secret_key", mode="before"
+        "bot_token",
+        "bot_username",
+        "redis_url",
+        "webhook_secret",
+        "secret_key",
+        "telegram_api_url",
+        "webhook_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         # "BOT_TOKEN=" in a .env file means "not set", not "set to nothing".
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("telegram_api_url", "webhook_url", mode="before")
-    @classmethod
-    def _empty_url_is_unset(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
         return value

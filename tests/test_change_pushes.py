@@ -173,8 +173,11 @@ async def test_marks_at_night_wait_for_the_morning(
     clock.advance(timedelta(minutes=11))
     assert await run_job(database, clock, i18n) == 1
     async with database.unit_of_work() as uow:
-        due = (await uow.session.execute(select(OutboxMessage.due_at))).scalar_one()
+        due, created = (
+            await uow.session.execute(select(OutboxMessage.due_at, OutboxMessage.created_at))
+        ).one()
     assert due == datetime(2026, 9, 2, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
+    assert created == clock.now()  # queued now, held until the morning
     assert await deliver(database, bot, clock) == []
     clock.set(datetime(2026, 9, 2, 5, 0, tzinfo=UTC))
     assert len(await deliver(database, bot, clock)) == 1

@@ -106,6 +106,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                 text,
                 release_time(now, zone),
                 urgent=False,
+                now=now,
             )
     for record in others:
         zone = schools[record.school_id]
@@ -125,6 +126,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                         text,
                         now,
                         urgent=True,
+                        now=now,
                     )
         elif record.action == "created" and record.student_id is not None:
             for reader in audience.get(record.student_id, []):
@@ -138,6 +140,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                     text,
                     release_time(now, zone),
                     urgent=False,
+                    now=now,
                 )
     consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
     await uow.changes.mark_consumed(consumed, now)
@@ -155,22 +158,18 @@ async def _queue(
     due: dt.datetime,
     *,
     urgent: bool,
+    now: dt.datetime,
 ) -> int:
-    await uow.outbox.enqueue(
-        [
-            {
-                "school_id": school_id,
-                "account_id": reader.account_id,
-                "idempotency_key": key,
-                "kind": kind,
-                "payload": {"text": text, "reply_markup": None},
-                "urgent": urgent,
-                "status": "pending",
-                "due_at": due,
-                "attempts": 0,
-                "created_at": due,
-            }
-        ]
+    await uow.outbox.queue(
+        account_id=reader.account_id,
+        school_id=school_id,
+        kind=kind,
+        key=key,
+        text=text,
+        reply_markup=None,
+        due_at=due,
+        urgent=urgent,
+        now=now,
     )
     return 1
 

@@ -54,21 +54,16 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
             key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
             with i18n.context(), i18n.use_locale(reader.language):
                 text = "📈 " + await render_forecast(uow, context, reader.language)
-            await uow.outbox.enqueue(
-                [
-                    {
-                        "school_id": school.id,
-                        "account_id": reader.account_id,
-                        "idempotency_key": key,
-                        "kind": "forecast_digest",
-                        "payload": {"text": text, "reply_markup": None},
-                        "urgent": False,
-                        "status": "pending",
-                        "due_at": now,
-                        "attempts": 0,
-                        "created_at": now,
-                    }
-                ]
+            await uow.outbox.queue(
+                account_id=reader.account_id,
+                school_id=school.id,
+                kind="forecast_digest",
+                key=key,
+                text=text,
+                reply_markup=None,
+                due_at=now,
+                urgent=False,
+                now=now,
             )
             queued += 1
     await uow.commit()

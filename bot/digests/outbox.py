@@ -34,20 +34,15 @@ async def queue_push(
     if not await linked_roles(uow, telegram_user_id):
         return False
     now = clock.now()
-    await uow.outbox.enqueue(
-        [
-            {
-                "school_id": school_id,
-                "account_id": account.id,
-                "idempotency_key": key,
-                "kind": kind,
-                "payload": {"text": text, "reply_markup": reply_markup},
-                "urgent": urgent,
-                "status": "pending",
-                "due_at": due_at or now,
-                "attempts": 0,
-                "created_at": now,
-            }
-        ]
+    await uow.outbox.queue(
+        account_id=account.id,
+        school_id=school_id,
+        kind=kind,
+        key=key,
+        text=text,
+        reply_markup=reply_markup,
+        due_at=due_at or now,
+        urgent=urgent,
+        now=now,
     )
     return True

@@ -117,9 +117,10 @@ def school_list(ctx: click.Context, as_json: bool) -> None:
     schools = run_async(load())
     if as_json:
         print_json(schools)
-    elif not schools:
+        return
+    if not schools:
         click.echo("no schools yet; create one with `ediary school add NAME`")
-    for school in schools if not as_json else []:
+    for school in schools:
         click.echo(f"{school['id']:>4}  {school['name']}  ({school['timezone']})")
 
 

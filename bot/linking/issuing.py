@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.clock import Clock
+from bot.linking.access import end_guardian_links
 from bot.linking.codes import format_code, new_code
 from bot.linking.consent_text import consent_document
 from bot.linking.rules import may_issue_code
@@ -265,8 +266,6 @@ async def record_consent(
     )
     who = guardian.full_name if guardian else child.full_name
     if state != ConsentState.GRANTED and guardian is not None:
-        from bot.linking.access import end_guardian_links  # here: access imports this module
-
         await end_guardian_links(uow, now, guardian.id, reason=f"consent_{state.value}")
     uow.audit.record(
         at=now,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.linking.codes import normalize_code
-from bot.linking.consent_text import CONSENT_TEXT_VERSION, ConsentDocument, consent_document
+from bot.linking.consent_text import ConsentDocument, consent_document
 from bot.linking.rules import FAILURE_WINDOW, failures_left, locked_until
 from bot.secret_key import keyed_hash
 from db.models import (
@@ -275,6 +275,3 @@ async def describe_link(
         classes = tuple(c.name for c in await uow.linking.classes_of_teacher(teacher_id))
         return LinkSummary(role, school.name, teacher.full_name, None, classes)
     return LinkSummary(role, school.name, school.name, None)
-
-
-__all__ = ["CONSENT_TEXT_VERSION", "ConsentDocument", "hash_code"]

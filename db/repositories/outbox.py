@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,9 +17,33 @@ class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def enqueue(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Queue pushes; a row whose idempotency key is already queued is silently skipped."""
-        await insert_ignoring_conflicts(self._session, table_of(OutboxMessage), rows)
+    async def queue(
+        self,
+        *,
+        account_id: int,
+        school_id: int | None,
+        kind: str,
+        key: str,
+        text: str,
+        reply_markup: dict[str, Any] | None,
+        due_at: datetime,
+        urgent: bool,
+        now: datetime,
+    ) -> None:
+        """Queue one push; one whose idempotency key is already queued is silently skipped."""
+        row = {
+            "school_id": school_id,
+            "account_id": account_id,
+            "idempotency_key": key,
+            "kind": kind,
+            "payload": {"text": text, "reply_markup": reply_markup},
+            "urgent": urgent,
+            "status": OutboxStatus.PENDING.value,
+            "due_at": due_at,
+            "attempts": 0,
+            "created_at": now,
+        }
+        await insert_ignoring_conflicts(self._session, table_of(OutboxMessage), [row])
 
     async def claim(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
