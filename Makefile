@@ -36,8 +36,8 @@ migrate: $(STAMP)
 
 ## Re-extract translatable strings and merge them into the catalogs.
 messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-by-file -k _ -k __ -k N_ -k lazy_gettext -k ngettext:1,2 -o locales/messages.pot bot
-	$(BIN)/pybabel update --no-fuzzy-matching -d locales -D messages -i locales/messages.pot
+	$(BIN)/pybabel extract --no-location --sort-by-file -k _ -k __ -k N_ -k lazy_gettext -k ngettext:1,2 -w 100 -o locales/messages.pot bot
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -d locales -D messages -i locales/messages.pot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

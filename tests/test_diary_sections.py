@@ -334,5 +334,6 @@ async def test_homework_by_subject_and_settings(
     assert button_texts(edited) == ["« Назад к домашнему заданию"]
 
     settings = sent(await father.send("/settings"))
-    assert settings.text == "<b>Настройки</b>\nЯзык интерфейса:"
-    assert button_texts(settings) == ["✓ Русский", "English"]
+    assert settings.text is not None
+    assert settings.text.startswith("<b>Настройки</b>\nЯзык интерфейса:")
+    assert button_texts(settings)[:2] == ["✓ Русский", "English"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.clock import Clock
+from bot.digests.preferences import PushPreferences
 from db.unit_of_work import UnitOfWork
 
 
@@ -23,3 +26,32 @@ async def choose_language(
     account.language = language
     account.updated_at = now
     await uow.commit()
+
+
+async def push_preferences(uow: UnitOfWork, telegram_user_id: int) -> PushPreferences:
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
+    return PushPreferences.from_settings(account.settings if account else None)
+
+
+async def change_push_preferences(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    change: Callable[[PushPreferences], PushPreferences],
+) -> PushPreferences:
+    """Apply ``change`` to the account's push preferences and keep the result; a
+    ``ValueError`` from ``change`` (a forged choice) propagates with nothing changed."""
+    now = clock.now()
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
+    current = PushPreferences.from_settings(account.settings if account else None)
+    changed = change(current)
+    if account is None:
+        account = await uow.accounts.add(
+            telegram_user_id=telegram_user_id, chat_id=chat_id, now=now
+        )
+    account.settings = changed.to_settings(account.settings)
+    account.updated_at = now
+    await uow.commit()
+    return changed

@@ -8,46 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.digests.quiet_hours import release_time
-from bot.linking.rules import may_receive_data
+from bot.digests.audience import Reader, readers
+from bot.digests.outbox import queue_for_reader
+from bot.digests.preferences import PushKind
 from bot.presentation.text import escape
-from db.models import AccountRole, ChangeRecord
+from bot.presentation.translation import translator
+from db.models import ChangeRecord
 from db.unit_of_work import UnitOfWork
 
 GRADE_WINDOW = dt.timedelta(minutes=10)
 BACKFILL = dt.timedelta(days=7)
 BATCH = 2000
-
-
-@dataclass(frozen=True)
-class Reader:
-    account_id: int
-    language: str
-
-
-async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
-    """Per student, the accounts that may receive its data now (active, consented)."""
-    found = await uow.changes.readers_of(sorted(student_ids))
-    guardians = [link.guardian_id for _, link, _ in found if link.guardian_id is not None]
-    consents = await uow.linking.current_consents(guardians)
-    by_student: dict[int, list[Reader]] = defaultdict(list)
-    for student_id, link, account in found:
-        if link.role == AccountRole.GUARDIAN and link.guardian_id is not None:
-            record = consents.get(link.guardian_id)
-        else:
-            record = await uow.linking.current_consent(student_id=student_id)
-        if may_receive_data(record.state if record else None):
-            reader = Reader(account.id, account.language or "ru")
-            if reader not in by_student[student_id]:
-                by_student[student_id].append(reader)
-    return by_student
+# Change records that concern a whole class rather than one student.
+CLASS_WIDE = frozenset({"lesson", "homework"})
 
 
 def net_grade_changes(records: list[ChangeRecord]) -> list[tuple[Any, Any]]:
@@ -72,106 +51,81 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     """Queue the pushes for what the journal changed; returns how many were queued."""
     now = clock.now()
     grades = await uow.changes.unconsumed(["grade"], now, BATCH)
-    others = await uow.changes.unconsumed(["lesson", "recommendation"], now, BATCH)
+    others = await uow.changes.unconsumed(["lesson", "homework", "recommendation"], now, BATCH)
     by_student: dict[int, list[ChangeRecord]] = defaultdict(list)
     for record in grades:
         if record.student_id is not None:
             by_student[record.student_id].append(record)
     # A child's marks wait until the oldest is GRADE_WINDOW old, then go out together.
     ready = {s: r for s, r in by_student.items() if r[0].created_at <= now - GRADE_WINDOW}
-    lesson_students = await uow.changes.students_of_classes(
-        sorted({r.class_id for r in others if r.entity == "lesson" and r.class_id})
+    class_students = await uow.changes.students_of_classes(
+        sorted({r.class_id for r in others if r.entity in CLASS_WIDE and r.class_id})
     )
     students = set(ready) | {r.student_id for r in others if r.student_id is not None}
-    students |= {s for ids in lesson_students.values() for s in ids}
+    students |= {s for ids in class_students.values() for s in ids}
     audience = await readers(uow, students)
     names = await _names(uow, grades + others, students)
     schools = {
         r.school_id: (await uow.linking.school(r.school_id)).timezone for r in grades + others
     }
     queued = 0
+
+    async def queue(
+        record: ChangeRecord, reader: Reader, kind: PushKind, key: str, text: str, urgent: bool
+    ) -> None:
+        nonlocal queued
+        queued += await queue_for_reader(
+            uow,
+            i18n,
+            reader,
+            school_id=record.school_id,
+            timezone=schools[record.school_id],
+            kind=kind,
+            key=key,
+            text=text,
+            now=now,
+            urgent=urgent,
+        )
+
     for student_id, records in ready.items():
-        zone = schools[records[0].school_id]
-        today = now.astimezone(ZoneInfo(zone)).date()
+        today = _local_today(now, schools[records[0].school_id])
         fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= today - BACKFILL]
         changes = net_grade_changes(fresh)
         for reader in audience.get(student_id, []) if changes else []:
             text = _grades_text(i18n, reader.language, names, student_id, changes)
-            queued += await _queue(
-                uow,
-                records[0].school_id,
-                reader,
-                "grades",
-                f"grades:{student_id}:{reader.account_id}:{records[-1].id}",
-                text,
-                release_time(now, zone),
-                urgent=False,
-                now=now,
-            )
+            key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
+            await queue(records[-1], reader, PushKind.GRADES, key, text, False)
     for record in others:
-        zone = schools[record.school_id]
-        today = now.astimezone(ZoneInfo(zone)).date()
+        today = _local_today(now, schools[record.school_id])
         if record.entity == "lesson":
             if not _today_or_tomorrow(record, today):
                 continue
-            for student_id in lesson_students.get(record.class_id or 0, []):
+            for student_id in class_students.get(record.class_id or 0, []):
                 for reader in audience.get(student_id, []):
                     text = _lesson_text(i18n, reader.language, names, student_id, record)
-                    queued += await _queue(
-                        uow,
-                        record.school_id,
-                        reader,
-                        "lesson",
-                        f"lesson:{record.id}:{reader.account_id}",
-                        text,
-                        now,
-                        urgent=True,
-                        now=now,
-                    )
+                    key = f"lesson:{record.id}:{reader.account_id}"
+                    await queue(record, reader, PushKind.LESSONS, key, text, True)
+        elif record.entity == "homework":
+            if record.occurred_on is not None and record.occurred_on < today:
+                continue  # due already: no longer worth a line
+            for student_id in class_students.get(record.class_id or 0, []):
+                for reader in audience.get(student_id, []):
+                    text = _homework_text(i18n, reader.language, names, student_id, record)
+                    key = f"homework:{record.id}:{reader.account_id}"
+                    await queue(record, reader, PushKind.HOMEWORK, key, text, False)
         elif record.action == "created" and record.student_id is not None:
             for reader in audience.get(record.student_id, []):
                 text = _advice_text(i18n, reader.language, names, record)
-                queued += await _queue(
-                    uow,
-                    record.school_id,
-                    reader,
-                    "recommendation",
-                    f"recommendation:{record.id}:{reader.account_id}",
-                    text,
-                    release_time(now, zone),
-                    urgent=False,
-                    now=now,
-                )
+                key = f"recommendation:{record.id}:{reader.account_id}"
+                await queue(record, reader, PushKind.RECOMMENDATIONS, key, text, False)
     consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
     await uow.changes.mark_consumed(consumed, now)
     await uow.commit()
     return queued
 
 
-async def _queue(
-    uow: UnitOfWork,
-    school_id: int,
-    reader: Reader,
-    kind: str,
-    key: str,
-    text: str,
-    due: dt.datetime,
-    *,
-    urgent: bool,
-    now: dt.datetime,
-) -> int:
-    await uow.outbox.queue(
-        account_id=reader.account_id,
-        school_id=school_id,
-        kind=kind,
-        key=key,
-        text=text,
-        reply_markup=None,
-        due_at=due,
-        urgent=urgent,
-        now=now,
-    )
-    return 1
+def _local_today(now: dt.datetime, timezone: str) -> dt.date:
+    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 Names = tuple[dict[int, str], dict[int, str], dict[int, str]]
@@ -225,15 +179,6 @@ def _grades_text(
     return "\n".join(lines)
 
 
-def translator(i18n: I18n, locale: str) -> Any:
-    """A ``_`` bound to the reader's language (jobs run outside any update's locale)."""
-
-    def _(message: str) -> str:
-        return i18n.gettext(message, locale=locale)
-
-    return _
-
-
 def _lesson_text(
     i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
 ) -> str:
@@ -259,6 +204,19 @@ def _lesson_text(
     else:
         what = _("changed")
     return f"🔁 <b>{escape(title)}</b>\n{lesson.get('number')}. {escape(subject)} — {escape(what)}"
+
+
+def _homework_text(
+    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
+) -> str:
+    _ = translator(i18n, locale)
+    students, subjects, _teachers = names
+    homework = record.details.get("after") or {}
+    title = _("Homework for {child}").format(child=students.get(student_id, ""))
+    subject = subjects.get(int(homework.get("subject_id") or 0), "")
+    due = _("due {date}").format(date=_short_date(homework.get("due_on") or ""))
+    text = escape(homework.get("text", ""))
+    return f"📚 <b>{escape(title)}</b>\n{escape(subject)} ({escape(due)}): {text}"
 
 
 def _advice_text(i18n: I18n, locale: str, names: Names, record: ChangeRecord) -> str:

@@ -13,7 +13,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.diary.service import context_for_student
-from bot.digests.change_pushes import readers
+from bot.digests.audience import readers
+from bot.digests.outbox import queue_for_reader
+from bot.digests.preferences import PushKind
 from bot.handlers.diary import render_forecast
 from db.models import School
 from db.unit_of_work import UnitOfWork
@@ -54,17 +56,16 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
             key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
             with i18n.context(), i18n.use_locale(reader.language):
                 text = "📈 " + await render_forecast(uow, context, reader.language)
-            await uow.outbox.queue(
-                account_id=reader.account_id,
+            queued += await queue_for_reader(
+                uow,
+                i18n,
+                reader,
                 school_id=school.id,
-                kind="forecast_digest",
+                timezone=school.timezone,
+                kind=PushKind.FORECAST,
                 key=key,
                 text=text,
-                reply_markup=None,
-                due_at=now,
-                urgent=False,
                 now=now,
             )
-            queued += 1
     await uow.commit()
     return queued

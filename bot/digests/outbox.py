@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.digests.audience import Reader
+from bot.digests.preferences import PushKind, PushMode, delivery_time
 from bot.linking.access import linked_roles
+from bot.presentation.translation import translator
 from db.unit_of_work import UnitOfWork
 
 
@@ -42,6 +48,58 @@ async def queue_push(
         text=text,
         reply_markup=reply_markup,
         due_at=due_at or now,
+        urgent=urgent,
+        now=now,
+    )
+    return True
+
+
+async def queue_for_reader(
+    uow: UnitOfWork,
+    i18n: I18n,
+    reader: Reader,
+    *,
+    school_id: int,
+    timezone: str,
+    kind: PushKind,
+    key: str,
+    text: str,
+    now: datetime,
+    urgent: bool = False,
+) -> bool:
+    """Queue a push of a tunable kind as the reader wants it: at once (after their quiet
+    hours unless urgent), in their daily summary, or not at all (False). The caller has
+    checked that the reader may receive it and commits.
+
+    Summary items are due together at the summary hour, so the delivery worker sends them
+    as one message; a header row keyed per account and day goes first.
+    """
+    due = delivery_time(reader.preferences, kind, now, timezone, urgent=urgent)
+    if due is None:
+        return False
+    if reader.preferences.mode(kind) is PushMode.SUMMARY:
+        _ = translator(i18n, reader.language)
+        day = due.astimezone(ZoneInfo(timezone)).date()
+        title = _("Daily summary for {date}").format(date=day.strftime("%d.%m"))
+        await uow.outbox.queue(
+            account_id=reader.account_id,
+            school_id=school_id,
+            kind="summary",
+            key=f"summary:{day.isoformat()}:{reader.account_id}",
+            text=f"🗒 <b>{title}</b>",
+            reply_markup=None,
+            due_at=due,
+            urgent=False,
+            now=now,
+        )
+    await uow.outbox.queue(
+        account_id=reader.account_id,
+        school_id=school_id,
+        kind=kind.value,
+        key=key,
+        text=text,
+        reply_markup=None,
+        due_at=due,
         urgent=urgent,
         now=now,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import diary, language, linking, menu, start
+from bot.handlers import diary, language, linking, menu, settings, start
 
 
 def build_router() -> Router:
@@ -13,6 +13,7 @@ def build_router() -> Router:
     root.include_router(linking.build_router())
     root.include_router(start.build_router())
     root.include_router(language.build_router())
+    root.include_router(settings.build_router())
     root.include_router(diary.build_router())
     root.include_router(menu.build_router())
     # Must stay last: it answers any private message nobody else took.

@@ -36,15 +36,6 @@ async def ask_language(message: Message, i18n: I18n) -> None:
     )
 
 
-async def show_settings(message: Message, i18n: I18n) -> None:
-    # Notification preferences will join the language here as they are built.
-    title = _("Settings")
-    await message.answer(
-        f"<b>{title}</b>\n" + _("Interface language:"),
-        reply_markup=language_keyboard(i18n.current_locale),
-    )
-
-
 async def set_language(
     query: CallbackQuery, callback_data: LanguageChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
@@ -74,6 +65,5 @@ async def set_language(
 def build_router() -> Router:
     router = Router(name="language")
     router.message.register(ask_language, Command("language"))
-    router.message.register(show_settings, Command("settings"))
     router.callback_query.register(set_language, LanguageChoice.filter())
     return router

@@ -1,0 +1,168 @@
+"""What an account wants to be told, and when (pure: no I/O).
+
+Per kind of push the account chooses: at once, in the daily summary (at an hour it chooses)
+or not at all; and its own quiet hours instead of the school's 21:00–08:00. The choices are
+kept in ``telegram_account.settings``; anything stored there that does not parse falls back
+to the default, so a bad value can never stop a push that the law requires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.digests.quiet_hours import QUIET_FROM, QUIET_UNTIL, release_time
+
+
+class PushMode(StrEnum):
+    INSTANT = "instant"
+    SUMMARY = "summary"
+    OFF = "off"
+
+
+class PushKind(StrEnum):
+    """The kinds of push an account may tune; final grades and the teacher's announcements
+    are not among them (the regulations require them to arrive)."""
+
+    GRADES = "grades"
+    LESSONS = "lesson"
+    HOMEWORK = "homework"
+    RECOMMENDATIONS = "recommendation"
+    FORECAST = "forecast_digest"
+
+
+ALL_MODES = (PushMode.INSTANT, PushMode.SUMMARY, PushMode.OFF)
+# New homework is a lot of small news: it is only ever part of the summary.
+ALLOWED_MODES: dict[PushKind, tuple[PushMode, ...]] = {
+    PushKind.GRADES: ALL_MODES,
+    PushKind.LESSONS: ALL_MODES,
+    PushKind.HOMEWORK: (PushMode.SUMMARY, PushMode.OFF),
+    PushKind.RECOMMENDATIONS: ALL_MODES,
+    PushKind.FORECAST: ALL_MODES,
+}
+DEFAULT_MODES: dict[PushKind, PushMode] = {
+    PushKind.GRADES: PushMode.INSTANT,
+    PushKind.LESSONS: PushMode.INSTANT,
+    PushKind.HOMEWORK: PushMode.OFF,
+    PushKind.RECOMMENDATIONS: PushMode.INSTANT,
+    PushKind.FORECAST: PushMode.INSTANT,
+}
+DEFAULT_SUMMARY_HOUR = 19
+SUMMARY_HOURS = (7, 8, 12, 15, 17, 18, 19, 20, 21)
+# Quiet-hour choices: the school's default, two shifted windows, or none at all.
+QUIET_PRESETS: dict[str, tuple[time, time] | None] = {
+    "21-8": (QUIET_FROM, QUIET_UNTIL),
+    "22-7": (time(22, 0), time(7, 0)),
+    "20-9": (time(20, 0), time(9, 0)),
+    "off": None,
+}
+DEFAULT_QUIET = "21-8"
+SETTINGS_KEY = "pushes"
+
+
+@dataclass(frozen=True)
+class PushPreferences:
+    modes: dict[PushKind, PushMode] = field(default_factory=lambda: dict(DEFAULT_MODES))
+    summary_hour: int = DEFAULT_SUMMARY_HOUR
+    quiet: str = DEFAULT_QUIET
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any] | None) -> PushPreferences:
+        stored = (settings or {}).get(SETTINGS_KEY)
+        if not isinstance(stored, dict):
+            return cls()
+        modes = dict(DEFAULT_MODES)
+        raw_modes = stored.get("modes")
+        for kind in PushKind:
+            raw = raw_modes.get(kind.value) if isinstance(raw_modes, dict) else None
+            if raw in {m.value for m in ALLOWED_MODES[kind]}:
+                modes[kind] = PushMode(raw)
+        hour = stored.get("summary_hour")
+        quiet = stored.get("quiet")
+        return cls(
+            modes=modes,
+            summary_hour=hour
+            if isinstance(hour, int) and not isinstance(hour, bool) and 0 <= hour <= 23
+            else DEFAULT_SUMMARY_HOUR,
+            quiet=quiet if quiet in QUIET_PRESETS else DEFAULT_QUIET,
+        )
+
+    def to_settings(self, settings: dict[str, Any] | None) -> dict[str, Any]:
+        """A new settings dict (JSON columns are only saved when reassigned)."""
+        return {
+            **(settings or {}),
+            SETTINGS_KEY: {
+                "modes": {kind.value: mode.value for kind, mode in self.modes.items()},
+                "summary_hour": self.summary_hour,
+                "quiet": self.quiet,
+            },
+        }
+
+    def mode(self, kind: PushKind) -> PushMode:
+        return self.modes.get(kind, DEFAULT_MODES[kind])
+
+    def with_mode(self, kind: PushKind, mode: PushMode) -> PushPreferences:
+        if mode not in ALLOWED_MODES[kind]:
+            raise ValueError(f"{kind} cannot be {mode}")
+        return replace(self, modes={**self.modes, kind: mode})
+
+    def with_summary_hour(self, hour: int) -> PushPreferences:
+        if not 0 <= hour <= 23:
+            raise ValueError(f"no hour {hour}")
+        return replace(self, summary_hour=hour)
+
+    def with_quiet(self, preset: str) -> PushPreferences:
+        if preset not in QUIET_PRESETS:
+            raise ValueError(f"no quiet-hours preset {preset!r}")
+        return replace(self, quiet=preset)
+
+
+def next_mode(kind: PushKind, current: PushMode) -> PushMode:
+    """The mode a settings button switches to: the next allowed one, round."""
+    allowed = ALLOWED_MODES[kind]
+    index = allowed.index(current) if current in allowed else -1
+    return allowed[(index + 1) % len(allowed)]
+
+
+def next_in(options: tuple[Any, ...], current: Any) -> Any:
+    index = options.index(current) if current in options else -1
+    return options[(index + 1) % len(options)]
+
+
+def summary_time(now: datetime, timezone: str, hour: int) -> datetime:
+    """The next daily summary at ``hour`` local time, at ``now`` or later (in now's zone)."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    moment = datetime.combine(local.date(), time(hour, 0), tzinfo=zone)
+    if moment < local:
+        moment = datetime.combine(local.date() + timedelta(days=1), time(hour, 0), tzinfo=zone)
+    return moment.astimezone(now.tzinfo)
+
+
+def delivery_time(
+    preferences: PushPreferences,
+    kind: PushKind,
+    now: datetime,
+    timezone: str,
+    *,
+    urgent: bool = False,
+) -> datetime | None:
+    """When a push of ``kind`` should go out to this account; None when it is switched off.
+
+    In the summary it waits for the summary hour (the account chose that hour, so quiet
+    hours do not apply to it); an urgent push goes at once; any other waits out the
+    account's quiet hours.
+    """
+    mode = preferences.mode(kind)
+    if mode is PushMode.OFF:
+        return None
+    if mode is PushMode.SUMMARY:
+        return summary_time(now, timezone, preferences.summary_hour)
+    window = QUIET_PRESETS.get(preferences.quiet, QUIET_PRESETS[DEFAULT_QUIET])
+    if urgent or window is None:
+        return now
+    quiet_from, quiet_until = window
+    return release_time(now, timezone, quiet_from=quiet_from, quiet_until=quiet_until)

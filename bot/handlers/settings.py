@@ -1,0 +1,196 @@
+"""/settings: the interface language and what to be told when.
+
+Each notification button switches its setting to the next choice; the message is edited in
+place to show the new state. A forged or outdated button changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.accounts.service import change_push_preferences, push_preferences
+from bot.clock import Clock
+from bot.digests.preferences import (
+    QUIET_PRESETS,
+    SUMMARY_HOURS,
+    PushKind,
+    PushMode,
+    PushPreferences,
+    next_in,
+    next_mode,
+)
+from bot.handlers.language import LanguageChoice
+from bot.i18n import LANGUAGE_NAMES, LOCALES
+from db.unit_of_work import UnitOfWork
+
+PreferenceChange = Callable[[PushPreferences], PushPreferences]
+
+
+class PushModeChoice(CallbackData, prefix="pm"):
+    kind: str
+    mode: str
+
+
+class SummaryHourChoice(CallbackData, prefix="sh"):
+    hour: int
+
+
+class QuietHoursChoice(CallbackData, prefix="qh"):
+    preset: str
+
+
+def kind_label(kind: PushKind) -> str:
+    labels = {
+        PushKind.GRADES: _("Marks"),
+        PushKind.LESSONS: _("Schedule changes"),
+        PushKind.HOMEWORK: _("New homework"),
+        PushKind.RECOMMENDATIONS: _("Recommendations"),
+        PushKind.FORECAST: _("Weekly forecast"),
+    }
+    return labels[kind]
+
+
+def mode_label(mode: PushMode) -> str:
+    labels = {
+        PushMode.INSTANT: _("at once"),
+        PushMode.SUMMARY: _("in the daily summary"),
+        PushMode.OFF: _("off"),
+    }
+    return labels[mode]
+
+
+def quiet_label(preset: str) -> str:
+    window = QUIET_PRESETS.get(preset)
+    if window is None:
+        return _("none")
+    return f"{window[0]:%H:%M}–{window[1]:%H:%M}"
+
+
+def settings_text(preferences: PushPreferences) -> str:
+    title, notifications = _("Settings"), _("Notifications")
+    lines = [f"<b>{title}</b>", _("Interface language:"), "", f"<b>{notifications}</b>"]
+    lines += [f"• {kind_label(k)}: {mode_label(preferences.mode(k))}" for k in PushKind]
+    lines.append(_("Daily summary at {hour}:00").format(hour=f"{preferences.summary_hour:02d}"))
+    lines.append(_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)))
+    lines.append(
+        _(
+            "During quiet hours only urgent news (schedule changes for today and tomorrow, "
+            "final grades) is sent; the rest comes in the morning. Tap a button to change it."
+        )
+    )
+    return "\n".join(lines)
+
+
+def settings_keyboard(preferences: PushPreferences, language: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in LOCALES:
+        mark = "✓ " if code == language else ""
+        builder.button(
+            text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageChoice(code=code)
+        )
+    for kind in PushKind:
+        current = preferences.mode(kind)
+        builder.button(
+            text=f"{kind_label(kind)}: {mode_label(current)}",
+            callback_data=PushModeChoice(kind=kind.value, mode=next_mode(kind, current).value),
+        )
+    builder.button(
+        text=_("Summary at {hour}:00").format(hour=f"{preferences.summary_hour:02d}"),
+        callback_data=SummaryHourChoice(hour=next_in(SUMMARY_HOURS, preferences.summary_hour)),
+    )
+    builder.button(
+        text=_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)),
+        callback_data=QuietHoursChoice(preset=next_in(tuple(QUIET_PRESETS), preferences.quiet)),
+    )
+    builder.adjust(len(LOCALES), *([1] * (len(PushKind) + 2)))
+    return builder.as_markup()
+
+
+async def show_settings(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
+    if message.from_user is None:
+        return
+    preferences = await push_preferences(uow, message.from_user.id)
+    await message.answer(
+        settings_text(preferences),
+        reply_markup=settings_keyboard(preferences, i18n.current_locale),
+    )
+
+
+async def _apply(
+    query: CallbackQuery,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    change: PreferenceChange,
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    try:
+        preferences = await change_push_preferences(
+            uow, clock, telegram_user_id=query.from_user.id, chat_id=chat_id, change=change
+        )
+    except ValueError:
+        await query.answer(_("This setting is not available."), show_alert=True)
+        return
+    await query.answer(_("Saved."))
+    if query.message is not None:
+        await query.bot.edit_message_text(  # type: ignore[union-attr]
+            text=settings_text(preferences),
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=settings_keyboard(preferences, i18n.current_locale),
+        )
+
+
+async def set_push_mode(
+    query: CallbackQuery, callback_data: PushModeChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
+) -> None:
+    def change(preferences: PushPreferences) -> PushPreferences:
+        # Unknown kinds and modes raise ValueError: a forged button.
+        return preferences.with_mode(PushKind(callback_data.kind), PushMode(callback_data.mode))
+
+    await _apply(query, uow, clock, i18n, change)
+
+
+async def set_summary_hour(
+    query: CallbackQuery,
+    callback_data: SummaryHourChoice,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    def change(preferences: PushPreferences) -> PushPreferences:
+        if callback_data.hour not in SUMMARY_HOURS:
+            raise ValueError(f"no summary at {callback_data.hour}")
+        return preferences.with_summary_hour(callback_data.hour)
+
+    await _apply(query, uow, clock, i18n, change)
+
+
+async def set_quiet_hours(
+    query: CallbackQuery,
+    callback_data: QuietHoursChoice,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    def change(preferences: PushPreferences) -> PushPreferences:
+        return preferences.with_quiet(callback_data.preset)
+
+    await _apply(query, uow, clock, i18n, change)
+
+
+def build_router() -> Router:
+    router = Router(name="settings")
+    router.message.register(show_settings, Command("settings"))
+    router.callback_query.register(set_push_mode, PushModeChoice.filter())
+    router.callback_query.register(set_summary_hour, SummaryHourChoice.filter())
+    router.callback_query.register(set_quiet_hours, QuietHoursChoice.filter())
+    return router
