@@ -16,11 +16,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.accounts.service import chosen_language
+from bot.presentation.translation import N_
 from db.unit_of_work import UnitOfWork
 
 DOMAIN = "messages"
 DEFAULT_LOCALE = "ru"
 LOCALES = ("ru", "en")
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "AccountLocaleMiddleware", "build_i18n", "locale_for"]
 # How each language calls itself, for the /language buttons; not translated on purpose.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
@@ -76,8 +78,3 @@ class AccountLocaleMiddleware(I18nMiddleware):
         uow: UnitOfWork = data["uow"]
         chosen = await chosen_language(uow, user.id)
         return locale_for(chosen=chosen, telegram_language_code=user.language_code)
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message

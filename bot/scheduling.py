@@ -16,6 +16,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.digests.change_pushes import push_changes
 from bot.digests.forecast_digest import forecast_digests
+from bot.finals.guarantee import report_undelivered
+from bot.finals.publication import publish_final_grades
+from bot.finals.reminders import remind_unacknowledged
+from bot.finals.summary import refresh_summaries
 from bot.linking.erasure import erase_withdrawn_accounts
 from db.database import Database
 from db.locks import InstanceLock
@@ -65,6 +69,26 @@ async def forecast_digest_job(database: Database, clock: Clock, i18n: I18n) -> N
             await forecast_digests(uow, clock, i18n, school)
 
 
+async def final_grades_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    async with database.unit_of_work() as uow:
+        await publish_final_grades(uow, clock, i18n)
+    async with database.unit_of_work() as uow:
+        schools = await uow.schools.all()
+    for school in schools:
+        async with database.unit_of_work() as uow:
+            await refresh_summaries(uow, clock, i18n, school)
+
+
+async def final_checks_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    async with database.unit_of_work() as uow:
+        schools = await uow.schools.all()
+    for school in schools:
+        async with database.unit_of_work() as uow:
+            await remind_unacknowledged(uow, clock, i18n, school)
+        async with database.unit_of_work() as uow:
+            await report_undelivered(uow, clock, i18n, school)
+
+
 def add_push_jobs(
     scheduler: AsyncIOScheduler, database: Database, clock: Clock, i18n: I18n
 ) -> None:
@@ -75,6 +99,23 @@ def add_push_jobs(
         IntervalTrigger(minutes=1, timezone=UTC),
         args=(database, clock, i18n),
         id="push-changes",
+        replace_existing=True,
+    )
+    # Every minute: final grades are due within 24 hours; we aim for minutes. The teachers'
+    # summaries are edited at most once a minute, however many parents acknowledge.
+    scheduler.add_job(
+        final_grades_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        args=(database, clock, i18n),
+        id="final-grades",
+        replace_existing=True,
+    )
+    # Hourly: reminders after the school's delay, and the 24-hour delivery check.
+    scheduler.add_job(
+        final_checks_job,
+        CronTrigger(minute=20, timezone=UTC),
+        args=(database, clock, i18n),
+        id="final-grade-checks",
         replace_existing=True,
     )
     # Hourly: each school's digest goes out at its own local day and hour.

@@ -56,6 +56,15 @@ async def insert_ignoring_conflicts(
         await session.execute(_insert(session, table).on_conflict_do_nothing(), list(rows))
 
 
+async def insert_one_ignoring_conflict(
+    session: AsyncSession, table: Table, row: dict[str, Any]
+) -> bool:
+    """One row, ``ON CONFLICT DO NOTHING``; True when it was inserted (both drivers report
+    the row count of a single-row insert)."""
+    result = await session.execute(_insert(session, table).on_conflict_do_nothing(), row)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def lock_for_school(session: AsyncSession, purpose: str, school_id: int) -> None:
     """Serialise work of one kind per school until the transaction ends.
 

@@ -9,10 +9,12 @@ from db.repositories.accounts import AccountRepository
 from db.repositories.audit import AuditRepository
 from db.repositories.changes import ChangeRepository
 from db.repositories.diary import DiaryRepository
+from db.repositories.finals import FinalsRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.linking import LinkingRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.schools import SchoolRepository
+from db.repositories.teachers import TeacherRepository
 
 
 class UnitOfWork:
@@ -28,10 +30,12 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.changes = ChangeRepository(session)
         self.diary = DiaryRepository(session)
+        self.finals = FinalsRepository(session)
         self.journal = JournalRepository(session)
         self.linking = LinkingRepository(session)
         self.outbox = OutboxRepository(session)
         self.schools = SchoolRepository(session)
+        self.teachers = TeacherRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -87,11 +87,21 @@ class FinalLine:
     reason: str | None
 
 
-async def finals_of(uow: UnitOfWork, context: DiaryContext) -> list[tuple[str, list[FinalLine]]]:
-    periods: dict[str, list[FinalLine]] = {}
+@dataclass(frozen=True)
+class FinalPeriod:
+    name: str
+    grades: list[FinalLine]
+    acknowledged_at: dt.datetime | None  # by the viewer, as a legal representative
+
+
+async def finals_of(uow: UnitOfWork, context: DiaryContext) -> list[FinalPeriod]:
+    acknowledged = await uow.finals.acknowledged_periods(
+        context.child.student_id, context.guardian_ids
+    )
+    periods: dict[int, tuple[str, list[FinalLine]]] = {}
     for grade, subject, period in await uow.diary.final_grades(context.child.student_id):
         deferred = grade.status == FinalGradeStatus.DEFERRED
-        periods.setdefault(period.name, []).append(
+        periods.setdefault(period.id, (period.name, []))[1].append(
             FinalLine(
                 subject,
                 grade.value,
@@ -99,4 +109,7 @@ async def finals_of(uow: UnitOfWork, context: DiaryContext) -> list[tuple[str, l
                 grade.reason if deferred else None,
             )
         )
-    return list(periods.items())
+    return [
+        FinalPeriod(name, grades, acknowledged.get(period_id))
+        for period_id, (name, grades) in periods.items()
+    ]

@@ -29,6 +29,7 @@ class DiaryContext:
     class_id: int
     today: dt.date
     guardian_ids: tuple[int, ...]  # the viewer's guardian roles for this child (reading log)
+    timezone: str = "Europe/Moscow"  # the school's
 
 
 async def diary_context(
@@ -67,7 +68,9 @@ async def diary_context(
         for link in await uow.linking.active_links(account.id)
         if link.role == AccountRole.GUARDIAN and link.student_id == wanted and link.guardian_id
     )
-    return DiaryContext(child, tuple(children), school.id, student.class_id, today, guardian_ids)
+    return DiaryContext(
+        child, tuple(children), school.id, student.class_id, today, guardian_ids, school.timezone
+    )
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -231,4 +234,4 @@ async def context_for_student(uow: UnitOfWork, clock: Clock, student_id: int) ->
     school = await uow.linking.school(student.school_id)
     today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
     child = ChildRef(student.id, student.full_name, school_class.name)
-    return DiaryContext(child, (child,), school.id, student.class_id, today, ())
+    return DiaryContext(child, (child,), school.id, student.class_id, today, (), school.timezone)

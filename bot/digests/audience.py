@@ -16,6 +16,8 @@ class Reader:
     account_id: int
     language: str
     preferences: PushPreferences = field(default_factory=PushPreferences, compare=False)
+    # The legal representative this account reads as; None for a student's own account.
+    guardian_id: int | None = field(default=None, compare=False)
 
 
 async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
@@ -34,6 +36,7 @@ async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Read
                 account.id,
                 account.language or "ru",
                 PushPreferences.from_settings(account.settings),
+                link.guardian_id if link.role == AccountRole.GUARDIAN else None,
             )
             if reader not in by_student[student_id]:
                 by_student[student_id].append(reader)

@@ -142,6 +142,15 @@ def summary_time(now: datetime, timezone: str, hour: int) -> datetime:
     return moment.astimezone(now.tzinfo)
 
 
+def after_quiet_hours(preferences: PushPreferences, now: datetime, timezone: str) -> datetime:
+    """For pushes the family cannot switch off (final grades): only the account's quiet
+    hours may hold them, until the morning."""
+    window = QUIET_PRESETS.get(preferences.quiet, QUIET_PRESETS[DEFAULT_QUIET])
+    if window is None:
+        return now
+    return release_time(now, timezone, quiet_from=window[0], quiet_until=window[1])
+
+
 def delivery_time(
     preferences: PushPreferences,
     kind: PushKind,
@@ -161,8 +170,4 @@ def delivery_time(
         return None
     if mode is PushMode.SUMMARY:
         return summary_time(now, timezone, preferences.summary_hour)
-    window = QUIET_PRESETS.get(preferences.quiet, QUIET_PRESETS[DEFAULT_QUIET])
-    if urgent or window is None:
-        return now
-    quiet_from, quiet_until = window
-    return release_time(now, timezone, quiet_from=quiet_from, quiet_until=quiet_until)
+    return now if urgent else after_quiet_hours(preferences, now, timezone)

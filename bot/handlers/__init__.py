@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import diary, language, linking, menu, settings, start
+from bot.handlers import (
+    broadcast,
+    diary,
+    finals,
+    language,
+    linking,
+    menu,
+    relay,
+    settings,
+    start,
+    teacher_menu,
+)
 
 
 def build_router() -> Router:
     root = Router(name="handlers")
+    # First: while writing to the teacher, a message is the text to send.
+    root.include_router(relay.build_router())
+    root.include_router(broadcast.build_router())
     # Before /start: a /start with a code is a link request.
     root.include_router(linking.build_router())
     root.include_router(start.build_router())
@@ -16,6 +30,9 @@ def build_router() -> Router:
     root.include_router(settings.build_router())
     root.include_router(diary.build_router())
     root.include_router(menu.build_router())
+    root.include_router(teacher_menu.build_router())
+    # Before the fallback: a text reply to final grades is an acknowledgement.
+    root.include_router(finals.build_router())
     # Must stay last: it answers any private message nobody else took.
     root.include_router(start.build_fallback_router())
     return root

@@ -36,6 +36,15 @@ PUBLIC_COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 
+# Shown in /help to class teachers and admins (the public menu stays the families').
+STAFF_COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("broadcast", N_("Send an announcement to families")),
+    CommandSpec("broadcasts", N_("Recent announcements: delivered, failed, read")),
+    CommandSpec("acks", N_("Who has acknowledged the final grades")),
+    CommandSpec("cancel", N_("Cancel what you are writing")),
+)
+
+
 def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
     return [
         BotCommand(command=spec.command, description=i18n.gettext(spec.description, locale=locale))

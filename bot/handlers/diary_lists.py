@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
@@ -96,9 +97,9 @@ async def render_finals(uow: UnitOfWork, context: DiaryContext, locale: str) -> 
     lines = [header(_("Final grades"), context), ""]
     if not periods:
         lines.append(_("No final grades yet."))
-    for period, grades in periods:
-        lines.append(f"<b>{escape(period)}</b>")
-        for grade in grades:
+    for period in periods:
+        lines.append(f"<b>{escape(period.name)}</b>")
+        for grade in period.grades:
             if grade.deferred_until is not None:
                 value = _("deferred until {date}").format(
                     date=grade.deferred_until.strftime("%d.%m.%Y")
@@ -108,6 +109,12 @@ async def render_finals(uow: UnitOfWork, context: DiaryContext, locale: str) -> 
             else:
                 value = f"<b>{escape(grade.value or '')}</b>"
             lines.append(f"• {escape(grade.subject)} — {value}")
+        if period.acknowledged_at is not None:
+            moment = period.acknowledged_at.astimezone(ZoneInfo(context.timezone))
+            lines.append(
+                "☑️ "
+                + _("You acknowledged them on {moment}").format(moment=f"{moment:%d.%m.%Y %H:%M}")
+            )
         lines.append("")
     return "\n".join(lines).rstrip()
 

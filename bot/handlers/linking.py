@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.handlers.menu import menu_keyboard
+from bot.handlers.teacher_menu import teacher_keyboard
 from bot.linking.access import linked_roles, privacy_report, unlink, withdraw_consent
 from bot.linking.codes import looks_like_code
 from bot.linking.consent_text import consent_labels
@@ -122,7 +123,9 @@ async def show_outcome(
             await message.answer(part)
         await message.answer(parts[-1], reply_markup=builder.as_markup())
     else:
-        await message.answer(linked_text(outcome), reply_markup=menu_keyboard())
+        # A class teacher gets the teacher's menu; families the diary's.
+        keyboard = teacher_keyboard() if outcome.summary.role == "teacher" else menu_keyboard()
+        await message.answer(linked_text(outcome), reply_markup=keyboard)
 
 
 async def redeem_and_answer(

@@ -7,9 +7,12 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.commands import PUBLIC_COMMANDS
+from bot.handlers.commands import PUBLIC_COMMANDS, STAFF_COMMANDS
 from bot.handlers.menu import menu_keyboard
+from bot.handlers.teacher_menu import teacher_keyboard
 from bot.presentation.text import escape
+from bot.teachers.broadcasts import sender_of
+from db.unit_of_work import UnitOfWork
 
 
 async def start(message: Message) -> None:
@@ -34,9 +37,13 @@ async def start(message: Message) -> None:
     await message.answer(f"{greeting}\n\n{intro}\n\n{how_to_link}\n\n{footer}")
 
 
-async def show_help(message: Message) -> None:
+async def show_help(message: Message, uow: UnitOfWork) -> None:
+    staff = message.from_user is not None and await sender_of(uow, message.from_user.id)
     lines = [_("<b>Commands</b>")]
     lines += [f"/{spec.command} — {_(spec.description)}" for spec in PUBLIC_COMMANDS]
+    if staff:
+        lines += ["", _("<b>For class teachers and administrators</b>")]
+        lines += [f"/{spec.command} — {_(spec.description)}" for spec in STAFF_COMMANDS]
     lines.append("")
     lines.append(
         _(
@@ -44,7 +51,8 @@ async def show_help(message: Message) -> None:
             "looks wrong, please ask the teacher."
         )
     )
-    await message.answer("\n".join(lines), reply_markup=menu_keyboard())
+    keyboard = teacher_keyboard() if staff else menu_keyboard()
+    await message.answer("\n".join(lines), reply_markup=keyboard)
 
 
 async def not_understood(message: Message) -> None:

@@ -15,3 +15,8 @@ def translator(i18n: I18n, locale: str) -> Callable[[str], str]:
         return i18n.gettext(message, locale=locale)
 
     return _
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; it is translated later, where the reader is known."""
+    return message

@@ -16,6 +16,14 @@ from db.models.enums import (
     PeriodKind,
 )
 from db.models.exchange import ChangeRecord, SyncRun
+from db.models.finals import (
+    Broadcast,
+    BroadcastRead,
+    FinalGradeAck,
+    FinalGradeNotice,
+    RelayThread,
+    TeacherSummary,
+)
 from db.models.journal import (
     Assessment,
     FinalGrade,
@@ -43,6 +51,8 @@ __all__ = [
     "AccountRole",
     "Assessment",
     "AuditEvent",
+    "Broadcast",
+    "BroadcastRead",
     "ChangeRecord",
     "ConsentForm",
     "ConsentRecord",
@@ -50,6 +60,8 @@ __all__ = [
     "CurriculumRow",
     "EducationLevel",
     "FinalGrade",
+    "FinalGradeAck",
+    "FinalGradeNotice",
     "FinalGradeStatus",
     "Grade",
     "Guardian",
@@ -67,11 +79,13 @@ __all__ = [
     "PeriodKind",
     "ReadingLogEntry",
     "Recommendation",
+    "RelayThread",
     "School",
     "SchoolClass",
     "Student",
     "Subject",
     "SyncRun",
     "Teacher",
+    "TeacherSummary",
     "TelegramAccount",
 ]

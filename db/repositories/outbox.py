@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
-from db.dialect import insert_ignoring_conflicts
+from db.dialect import insert_one_ignoring_conflict
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 
 
@@ -29,21 +29,27 @@ class OutboxRepository:
         due_at: datetime,
         urgent: bool,
         now: datetime,
-    ) -> None:
-        """Queue one push; one whose idempotency key is already queued is silently skipped."""
+        extra: dict[str, Any] | None = None,
+    ) -> bool:
+        """Queue one push; one whose idempotency key is already queued is silently skipped.
+
+        True when queued now, False when the key was queued before. ``extra`` joins the
+        payload: e.g. ``edit_of`` (the outbox id of a sent message this
+        one replaces in place) or the id of what the message is about.
+        """
         row = {
             "school_id": school_id,
             "account_id": account_id,
             "idempotency_key": key,
             "kind": kind,
-            "payload": {"text": text, "reply_markup": reply_markup},
+            "payload": {"text": text, "reply_markup": reply_markup, **(extra or {})},
             "urgent": urgent,
             "status": OutboxStatus.PENDING.value,
             "due_at": due_at,
             "attempts": 0,
             "created_at": now,
         }
-        await insert_ignoring_conflicts(self._session, table_of(OutboxMessage), [row])
+        return await insert_one_ignoring_conflict(self._session, table_of(OutboxMessage), row)
 
     async def claim(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
@@ -88,6 +94,12 @@ class OutboxRepository:
             .execution_options(populate_existing=True)
         )
         return [(message, account) for message, account in result.all()]
+
+    async def by_key(self, key: str) -> OutboxMessage | None:
+        result = await self._session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+        )
+        return result.scalar_one_or_none()
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self._session.get(OutboxMessage, message_id)

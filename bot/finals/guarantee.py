@@ -1,0 +1,186 @@
+"""The regulation's 24 hours: every published final grade reaches every family in the bot
+within a day of publication, or the school hears which family did not and why, so it can
+fall back to paper.
+
+Hourly, per school: families of classes whose final grades arrived more than 24 hours ago
+(and within the last 30 days) without a delivered message are reported to the class
+teacher and the school's admins; each distinct list is reported once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.linking.rules import may_receive_data
+from bot.presentation.text import escape, split_message
+from bot.presentation.translation import translator
+from db.models import OutboxStatus, School, TelegramAccount
+from db.unit_of_work import UnitOfWork
+
+GUARANTEE = timedelta(hours=24)
+LOOK_BACK = timedelta(days=30)
+
+
+class Reason(StrEnum):
+    NO_CONSENT = "no_consent"
+    NOT_LINKED = "not_linked"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    class_id: int
+    class_name: str
+    period_id: int
+    period_name: str
+    guardian: str
+    child: str
+    reason: Reason
+    error: str | None = None
+
+
+async def undelivered_families(uow: UnitOfWork, school: School, now: datetime) -> list[Undelivered]:
+    """Every family whose final grades were not delivered within 24 hours, with why."""
+    found: list[Undelivered] = []
+    pairs = await uow.finals.published_before(school.id, now - GUARANTEE, now - LOOK_BACK)
+    periods = await uow.finals.periods(sorted({p for _, p in pairs}))
+    for class_id, period_id in sorted(pairs):
+        school_class = await uow.finals.school_class(class_id)
+        assert school_class is not None
+        with_finals = await uow.finals.students_with_finals(class_id, period_id)
+        families = [
+            (g, s) for g, s in await uow.finals.families_of_class(class_id) if s.id in with_finals
+        ]
+        guardian_ids = sorted({g.id for g, _ in families})
+        consents = await uow.linking.current_consents(guardian_ids)
+        accounts = await uow.finals.guardian_accounts(guardian_ids)
+        told = {
+            (notice.account_id, notice.student_id): message
+            for notice, message in await uow.finals.class_notices(class_id, period_id)
+        }
+        for guardian, student in families:
+            consent = consents.get(guardian.id)
+            linked = [
+                a for link, a in accounts.get(guardian.id, []) if link.student_id == student.id
+            ]
+            messages = [told.get((a.id, student.id)) for a in linked]
+            if any(m is not None and m.status == OutboxStatus.SENT for m in messages):
+                continue
+            error = None
+            if not may_receive_data(consent.state if consent else None):
+                reason = Reason.NO_CONSENT
+            elif not linked:
+                reason = Reason.NOT_LINKED
+            elif all(not a.is_active for a in linked):
+                reason = Reason.BLOCKED
+            elif dead := [m for m in messages if m is not None and m.status == OutboxStatus.DEAD]:
+                reason, error = Reason.FAILED, dead[0].last_error
+            else:
+                reason = Reason.PENDING
+            found.append(
+                Undelivered(
+                    class_id=class_id,
+                    class_name=school_class.name,
+                    period_id=period_id,
+                    period_name=periods[period_id].name,
+                    guardian=guardian.full_name,
+                    child=student.full_name,
+                    reason=reason,
+                    error=error,
+                )
+            )
+    return found
+
+
+def reason_text(i18n: I18n, locale: str, item: Undelivered) -> str:
+    _ = translator(i18n, locale)
+    texts = {
+        Reason.NO_CONSENT: _("no consent to electronic delivery"),
+        Reason.NOT_LINKED: _("not linked to the bot"),
+        Reason.BLOCKED: _("has blocked the bot"),
+        Reason.FAILED: _("delivery failed"),
+        Reason.PENDING: _("still not delivered"),
+    }
+    text = texts[item.reason]
+    return f"{text}: {item.error}" if item.error else text
+
+
+def render_report(i18n: I18n, locale: str, items: list[Undelivered]) -> str:
+    _ = translator(i18n, locale)
+    parts = [
+        "❗ <b>" + escape(_("Final grades not delivered within 24 hours")) + "</b>",
+        escape(_("Please hand these families their final grades on paper.")),
+    ]
+    current: tuple[int, int] | None = None
+    for item in items:
+        if (item.class_id, item.period_id) != current:
+            current = (item.class_id, item.period_id)
+            parts += ["", f"<b>{escape(item.class_name)} · {escape(item.period_name)}</b>"]
+        reason = reason_text(i18n, locale, item)
+        parts.append(f"• {escape(item.guardian)} ({escape(item.child)}) — {escape(reason)}")
+    return "\n".join(parts)
+
+
+def _digest(items: list[Undelivered]) -> str:
+    rows = sorted(f"{i.class_id}|{i.period_id}|{i.guardian}|{i.child}|{i.reason}" for i in items)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+
+
+async def report_undelivered(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Queue the reports; returns how many messages were queued (0 when all is well or the
+    same list was reported before)."""
+    now = clock.now()
+    items = await undelivered_families(uow, school, now)
+    queued = 0
+    by_class: dict[int, list[Undelivered]] = {}
+    for item in items:
+        by_class.setdefault(item.class_id, []).append(item)
+    for class_id, group in by_class.items():
+        school_class = await uow.finals.school_class(class_id)
+        if school_class is None or school_class.class_teacher_id is None:
+            continue
+        teachers = await uow.finals.staff_accounts(
+            school.id, teacher_id=school_class.class_teacher_id
+        )
+        queued += await _queue(uow, school, teachers, f"class:{class_id}", group, i18n, now)
+    if items:
+        admins = await uow.finals.staff_accounts(school.id, teacher_id=None)
+        queued += await _queue(uow, school, admins, "school", items, i18n, now)
+    await uow.commit()
+    return queued
+
+
+async def _queue(
+    uow: UnitOfWork,
+    school: School,
+    accounts: list[TelegramAccount],
+    scope: str,
+    items: list[Undelivered],
+    i18n: I18n,
+    now: datetime,
+) -> int:
+    digest = _digest(items)
+    queued = 0
+    for account in accounts:
+        text = render_report(i18n, account.language or "ru", items)
+        for part, chunk in enumerate(split_message(text)):
+            queued += await uow.outbox.queue(
+                account_id=account.id,
+                school_id=school.id,
+                kind="finals_undelivered",
+                key=f"undelivered:{scope}:{digest}:{account.id}:{part}",
+                text=chunk,
+                reply_markup=None,
+                due_at=now,
+                urgent=True,
+                now=now,
+            )
+    return queued

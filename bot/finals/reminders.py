@@ -1,0 +1,61 @@
+"""One reminder to a family that has not acknowledged the final grades after a few days
+(``school.settings.final_ack_reminder_days``, default 3); after it, the class teacher's
+summary lists them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.digests.preferences import PushPreferences, after_quiet_hours
+from bot.finals.texts import acknowledgement_keyboard, period_title, reminder_text
+from db.models import School
+from db.unit_of_work import UnitOfWork
+
+DEFAULT_REMINDER_DAYS = 3
+
+
+def reminder_delay(school: School) -> timedelta:
+    try:
+        days = float(school.settings.get("final_ack_reminder_days", DEFAULT_REMINDER_DAYS))
+    except (TypeError, ValueError):
+        days = DEFAULT_REMINDER_DAYS
+    return timedelta(days=max(days, 0))
+
+
+async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    now = clock.now()
+    due = await uow.finals.due_reminders(school.id, now - reminder_delay(school))
+    periods = await uow.finals.periods(sorted({notice.period_id for notice, _ in due}))
+    students, _subjects, _teachers = await uow.changes.names(
+        students=sorted({notice.student_id for notice, _ in due}), subjects=[], teachers=[]
+    )
+    for notice, account in due:
+        locale = account.language or "ru"
+        period = periods[notice.period_id]
+        await uow.outbox.queue(
+            account_id=account.id,
+            school_id=school.id,
+            kind="final_reminder",
+            key=f"final-reminder:{notice.id}",
+            text=reminder_text(
+                i18n,
+                locale,
+                child=students.get(notice.student_id, ""),
+                period=period_title(period.name, period.starts_on, period.ends_on),
+            ),
+            reply_markup=acknowledgement_keyboard(
+                i18n, locale, notice_id=notice.id, student_id=notice.student_id
+            ),
+            due_at=after_quiet_hours(
+                PushPreferences.from_settings(account.settings), now, school.timezone
+            ),
+            urgent=False,
+            now=now,
+            extra={"notice_id": notice.id},
+        )
+        notice.reminded_at = notice.updated_at = now
+    await uow.commit()
+    return len(due)

@@ -1,0 +1,182 @@
+"""The class teacher's running summary of the acknowledgements: one message per class and
+period, edited as parents acknowledge (never one message per parent)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.finals.family_states import FamilyLine, FamilyState, family_lines
+from bot.presentation.text import MESSAGE_LIMIT, escape, telegram_length
+from bot.presentation.translation import translator
+from db.models import OutboxStatus, School, TeacherSummary, TelegramAccount
+from db.unit_of_work import UnitOfWork
+
+ORDER = (
+    FamilyState.REMINDED,
+    FamilyState.WAITING,
+    FamilyState.UNDELIVERED,
+    FamilyState.NO_ACCESS,
+    FamilyState.ACKNOWLEDGED,
+)
+ICONS = {
+    FamilyState.ACKNOWLEDGED: "✅",
+    FamilyState.WAITING: "⏳",
+    FamilyState.REMINDED: "⏰",
+    FamilyState.UNDELIVERED: "❗",
+    FamilyState.NO_ACCESS: "📄",
+}
+
+
+async def class_lines(uow: UnitOfWork, class_id: int, period_id: int) -> list[FamilyLine]:
+    return family_lines(
+        await uow.finals.families_of_class(class_id),
+        await uow.finals.students_with_finals(class_id, period_id),
+        await uow.finals.class_notices(class_id, period_id),
+    )
+
+
+def render_acknowledgements(
+    i18n: I18n,
+    locale: str,
+    *,
+    class_name: str,
+    period_name: str,
+    lines: list[FamilyLine],
+    timezone: str,
+) -> str:
+    _ = translator(i18n, locale)
+    headings = {
+        FamilyState.ACKNOWLEDGED: _("Acknowledged"),
+        FamilyState.WAITING: _("Not acknowledged yet"),
+        FamilyState.REMINDED: _("Not acknowledged after the reminder"),
+        FamilyState.UNDELIVERED: _("Not delivered yet (see the 24-hour report)"),
+        FamilyState.NO_ACCESS: _("No access to the bot: a paper statement is needed"),
+    }
+    title = _("Acknowledgement of final grades: {class_name}, {period}").format(
+        class_name=class_name, period=period_name
+    )
+    done = sum(1 for line in lines if line.state is FamilyState.ACKNOWLEDGED)
+    reachable = sum(1 for line in lines if line.state is not FamilyState.NO_ACCESS)
+    parts = [
+        f"📋 <b>{escape(title)}</b>",
+        escape(_("Acknowledged: {done} of {total}").format(done=done, total=reachable)),
+    ]
+    zone = ZoneInfo(timezone)
+    for state in ORDER:
+        group = [line for line in lines if line.state is state]
+        if not group:
+            continue
+        parts += ["", f"{ICONS[state]} <b>{escape(headings[state])}</b> ({len(group)})"]
+        for line in group:
+            when = f" — {line.at.astimezone(zone):%d.%m %H:%M}" if line.at else ""
+            parts.append(f"• {escape(line.guardian)} ({escape(line.child)}){when}")
+    text = "\n".join(parts)
+    if telegram_length(text) > MESSAGE_LIMIT:
+        # An edited message cannot be split: keep the head and say where the rest is.
+        tail = "\n…\n" + escape(_("The full list: /acks"))
+        while telegram_length(text) + telegram_length(tail) > MESSAGE_LIMIT:
+            text = text[: text.rfind("\n")]
+        text += tail
+    return text
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def refresh_summaries(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Queue new or edited summaries where something changed; returns how many."""
+    now = clock.now()
+    existing = await uow.finals.summaries(school.id, "acks:")
+    queued = 0
+    for class_id, period_id, changed, sent in await uow.finals.changed_classes(school.id):
+        school_class = await uow.finals.school_class(class_id)
+        if school_class is None or school_class.class_teacher_id is None:
+            continue
+        teachers = await uow.finals.staff_accounts(
+            school.id, teacher_id=school_class.class_teacher_id
+        )
+        topic = f"acks:{class_id}:{period_id}"
+        latest = max((at for at in (changed, sent) if at is not None), default=now)
+        if all(
+            (summary := existing.get((t.id, topic))) is not None and summary.updated_at >= latest
+            for t in teachers
+        ):
+            continue  # nothing new since the last summary
+        period = (await uow.finals.periods([period_id]))[period_id]
+        lines = await class_lines(uow, class_id, period_id)
+        for teacher in teachers:
+            text = render_acknowledgements(
+                i18n,
+                teacher.language or "ru",
+                class_name=school_class.name,
+                period_name=period.name,
+                lines=lines,
+                timezone=school.timezone,
+            )
+            queued += await _show(
+                uow, school, teacher, topic, text, existing.get((teacher.id, topic)), now
+            )
+    await uow.commit()
+    return queued
+
+
+async def _show(
+    uow: UnitOfWork,
+    school: School,
+    teacher: TelegramAccount,
+    topic: str,
+    text: str,
+    summary: TeacherSummary | None,
+    now: datetime,
+) -> int:
+    digest = _hash(text)
+    if summary is not None:
+        summary.updated_at = now
+        if summary.text_hash == digest:
+            return 0
+        summary.version += 1
+        summary.text_hash = digest
+        original = await uow.outbox.get(summary.message_outbox_id or 0)
+        if original is not None and original.status == OutboxStatus.PENDING:
+            original.payload = {**original.payload, "text": text}
+            return 0
+        edit_of = (
+            original.id if original is not None and original.status != OutboxStatus.DEAD else None
+        )
+    else:
+        summary = TeacherSummary(
+            school_id=school.id,
+            account_id=teacher.id,
+            topic=topic,
+            text_hash=digest,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.finals.add_summary(summary)
+        await uow.finals.flush()
+        edit_of = None
+    key = f"summary:{summary.id}:{summary.version}"
+    await uow.outbox.queue(
+        account_id=teacher.id,
+        school_id=school.id,
+        kind="teacher_summary",
+        key=key,
+        text=text,
+        reply_markup=None,
+        due_at=now,
+        urgent=False,
+        now=now,
+        # Never merged with other pushes: the message is edited in place later.
+        extra={"alone": True, **({"edit_of": edit_of} if edit_of else {})},
+    )
+    if edit_of is None:
+        row = await uow.outbox.by_key(key)
+        summary.message_outbox_id = row.id if row else None
+    return 1

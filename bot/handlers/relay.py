@@ -1,0 +1,117 @@
+"""Writing to the class teacher, and the teacher's reply, through the bot."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.clock import Clock
+from bot.finals.buttons import RelayReply, WriteTeacher
+from bot.teachers.relay import (
+    RelayRefused,
+    open_family_thread,
+    relay_from_family,
+    relay_from_teacher,
+    side_of,
+)
+from db.unit_of_work import UnitOfWork
+
+
+class Relay(StatesGroup):
+    writing = State()
+
+
+async def start_writing(
+    query: CallbackQuery,
+    callback_data: WriteTeacher,
+    uow: UnitOfWork,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    thread = await open_family_thread(uow, clock, query.from_user.id, callback_data.student)
+    if thread is None:
+        await query.answer(_("Writing to the class teacher is not available."), show_alert=True)
+        return
+    await state.set_state(Relay.writing)
+    await state.update_data(thread=thread.id, side="family")
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(
+            _(
+                "Write your message to the class teacher in one message. They will not see "
+                "your Telegram account. /cancel — do not send."
+            )
+        )
+
+
+async def start_reply(
+    query: CallbackQuery, callback_data: RelayReply, uow: UnitOfWork, state: FSMContext
+) -> None:
+    side = await side_of(uow, query.from_user.id, callback_data.thread)
+    if side is None:
+        await query.answer(_("This conversation is not available to you."), show_alert=True)
+        return
+    await state.set_state(Relay.writing)
+    await state.update_data(thread=callback_data.thread, side=side)
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(_("Write your reply in one message. /cancel — do not send."))
+
+
+async def send_written(
+    message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n, state: FSMContext
+) -> None:
+    if message.from_user is None:
+        return
+    data = await state.get_data()
+    text = message.text or message.caption
+    try:
+        if data.get("side") == "teacher":
+            await relay_from_teacher(
+                uow,
+                clock,
+                i18n,
+                telegram_user_id=message.from_user.id,
+                thread_id=int(data["thread"]),
+                text=text,
+            )
+        else:
+            await relay_from_family(
+                uow,
+                clock,
+                i18n,
+                telegram_user_id=message.from_user.id,
+                thread_id=int(data["thread"]),
+                text=text,
+            )
+    except RelayRefused as refusal:
+        await message.answer(_(refusal.reason))
+        if not refusal.retry:
+            await state.clear()
+        return
+    await state.clear()
+    await message.answer(_("Sent. The answer will come here."))
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    if await state.get_state() is None:
+        await message.answer(_("There is nothing to cancel."))
+        return
+    await state.clear()
+    await message.answer(_("Cancelled; nothing was sent."))
+
+
+def build_router() -> Router:
+    """Before the other routers: while writing, a message is the text to send (even one
+    that looks like a link code)."""
+    router = Router(name="relay")
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(send_written, StateFilter(Relay.writing), F.chat.type == "private")
+    router.callback_query.register(start_writing, WriteTeacher.filter())
+    router.callback_query.register(start_reply, RelayReply.filter())
+    return router

@@ -1,0 +1,1 @@
+"""The class teacher's side: broadcasts to families and the family ↔ teacher relay (duty 11)."""

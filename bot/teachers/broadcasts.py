@@ -1,0 +1,226 @@
+"""Announcements of the class teacher (their own classes) or an admin (any class, or the
+whole school) to parents, students or both, through the outbox; with delivery and read
+figures (duty 11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.digests.audience import Reader, readers
+from bot.digests.preferences import after_quiet_hours
+from bot.finals.buttons import BroadcastRead, keyboard
+from bot.presentation.text import escape, telegram_length
+from bot.presentation.translation import N_, translator
+from db.models import AccountRole, Broadcast, OutboxStatus, School, SchoolClass
+from db.unit_of_work import UnitOfWork
+
+MAX_TEXT = 3500  # the header and the button fit within Telegram's 4096
+WHOLE_SCHOOL = 0  # the class id that stands for every class (admins only)
+
+
+class Audience(StrEnum):
+    GUARDIANS = "guardians"
+    STUDENTS = "students"
+    BOTH = "both"
+
+
+class BroadcastRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # a msgid for the sender
+
+
+@dataclass(frozen=True)
+class Sender:
+    account_id: int
+    school: School
+    name: str
+    teacher_id: int | None
+    is_admin: bool
+    classes: tuple[SchoolClass, ...]  # what they may address
+
+    def may_address(self, class_id: int) -> bool:
+        if class_id == WHOLE_SCHOOL:
+            return self.is_admin
+        return any(c.id == class_id for c in self.classes)
+
+    def class_name(self, class_id: int) -> str | None:
+        return next((c.name for c in self.classes if c.id == class_id), None)
+
+
+async def sender_of(uow: UnitOfWork, telegram_user_id: int) -> Sender | None:
+    """The account as a sender of announcements: a linked class teacher or an admin."""
+    account = await uow.linking.account(telegram_user_id)
+    if account is None or not account.is_active:
+        return None
+    for link in await uow.linking.active_links(account.id):
+        if link.role == AccountRole.ADMIN:
+            school = await uow.linking.school(link.school_id)
+            classes = await uow.teachers.classes_of_school(school.id)
+            return Sender(account.id, school, school.name, None, True, tuple(classes))
+    for link in await uow.linking.active_links(account.id):
+        if link.role == AccountRole.TEACHER and link.teacher_id is not None:
+            teacher = await uow.linking.get_teacher(link.teacher_id)
+            classes = await uow.linking.classes_of_teacher(link.teacher_id)
+            if teacher is None or not classes:
+                continue  # a subject teacher without a class of their own
+            school = await uow.linking.school(link.school_id)
+            return Sender(account.id, school, teacher.full_name, teacher.id, False, tuple(classes))
+    return None
+
+
+def check_text(text: str | None) -> str:
+    body = (text or "").strip()
+    if not body:
+        raise BroadcastRefused(N_("The announcement is empty; please write some text."))
+    if telegram_length(body) > MAX_TEXT:
+        raise BroadcastRefused(N_("The announcement is too long: at most 3500 characters."))
+    return body
+
+
+async def recipients(
+    uow: UnitOfWork, sender: Sender, class_id: int, audience: Audience
+) -> list[Reader]:
+    """Who would receive it now: active accounts with a granted consent, once each."""
+    if not sender.may_address(class_id):
+        raise BroadcastRefused(N_("You cannot address this class."))
+    if class_id == WHOLE_SCHOOL:
+        students = set(await uow.changes.linked_students(sender.school.id))
+    else:
+        by_class = await uow.changes.students_of_classes([class_id])
+        students = set(by_class.get(class_id, []))
+    wanted = {
+        Audience.GUARDIANS: (True,),
+        Audience.STUDENTS: (False,),
+        Audience.BOTH: (True, False),
+    }[audience]
+    found: dict[int, Reader] = {}
+    for group in (await readers(uow, students)).values():
+        for reader in group:
+            if (reader.guardian_id is not None) in wanted:
+                found.setdefault(reader.account_id, reader)
+    return list(found.values())
+
+
+def header(i18n: I18n, locale: str, sender: Sender, class_id: int) -> str:
+    _ = translator(i18n, locale)
+    if class_id == WHOLE_SCHOOL:
+        title = _("{school}: announcement of the administration").format(school=sender.school.name)
+    elif sender.is_admin:
+        title = _("{class_name}: announcement of the administration").format(
+            class_name=sender.class_name(class_id) or ""
+        )
+    else:
+        title = _("{class_name}: class teacher {teacher}").format(
+            class_name=sender.class_name(class_id) or "", teacher=sender.name
+        )
+    return f"📣 <b>{escape(title)}</b>"
+
+
+def announcement_text(i18n: I18n, locale: str, sender: Sender, class_id: int, text: str) -> str:
+    return f"{header(i18n, locale, sender, class_id)}\n\n{escape(text)}"
+
+
+async def send_broadcast(
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    sender: Sender,
+    *,
+    class_id: int,
+    audience: Audience,
+    text: str | None,
+) -> Broadcast:
+    """Checked again here (the preview may be stale); one outbox row per recipient."""
+    body = check_text(text)
+    readers_now = await recipients(uow, sender, class_id, audience)
+    if not readers_now:
+        raise BroadcastRefused(N_("Nobody would receive it: no linked families there yet."))
+    now = clock.now()
+    broadcast = await uow.teachers.add_broadcast(
+        Broadcast(
+            school_id=sender.school.id,
+            class_id=None if class_id == WHOLE_SCHOOL else class_id,
+            author_account_id=sender.account_id,
+            author_name=sender.name,
+            audience=audience.value,
+            text=body,
+            recipients=len(readers_now),
+            created_at=now,
+        )
+    )
+    for reader in readers_now:
+        _ = translator(i18n, reader.language)
+        await uow.outbox.queue(
+            account_id=reader.account_id,
+            school_id=sender.school.id,
+            kind="broadcast",
+            key=f"broadcast:{broadcast.id}:{reader.account_id}",
+            text=announcement_text(i18n, reader.language, sender, class_id, body),
+            reply_markup=keyboard([[("👍 " + _("Read"), BroadcastRead(broadcast=broadcast.id))]]),
+            # Not the family's to switch off; at night it waits for the morning.
+            due_at=after_quiet_hours(reader.preferences, now, sender.school.timezone),
+            urgent=False,
+            now=now,
+            extra={"broadcast_id": broadcast.id},
+        )
+    uow.audit.record(
+        at=now,
+        actor=f"telegram-account:{sender.account_id}",
+        action="broadcast.sent",
+        school_id=sender.school.id,
+        subject_type="broadcast",
+        subject_id=broadcast.id,
+        details={"class_id": class_id, "audience": audience.value, "recipients": len(readers_now)},
+    )
+    await uow.commit()
+    return broadcast
+
+
+async def mark_read(
+    uow: UnitOfWork, clock: Clock, telegram_user_id: int, broadcast_id: int
+) -> bool:
+    """Record that this account read it; False for a broadcast that was never sent to it."""
+    account = await uow.linking.account(telegram_user_id)
+    if account is None or not await uow.teachers.was_sent_to(broadcast_id, account.id):
+        return False
+    await uow.teachers.mark_read(broadcast_id, account.id, clock.now())
+    await uow.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class BroadcastFigures:
+    broadcast: Broadcast
+    class_name: str | None
+    delivered: int
+    failed: int
+    waiting: int
+    read: int
+
+
+async def recent_broadcasts(uow: UnitOfWork, sender: Sender) -> list[BroadcastFigures]:
+    class_ids = None if sender.is_admin else [c.id for c in sender.classes]
+    found = await uow.teachers.recent_broadcasts(sender.school.id, class_ids)
+    ids = [b.id for b, _ in found]
+    delivery = await uow.teachers.delivery_counts(ids)
+    reads = await uow.teachers.read_counts(ids)
+    figures = []
+    for broadcast, class_name in found:
+        counts = delivery.get(broadcast.id, {})
+        figures.append(
+            BroadcastFigures(
+                broadcast=broadcast,
+                class_name=class_name,
+                delivered=counts.get(OutboxStatus.SENT.value, 0),
+                failed=counts.get(OutboxStatus.DEAD.value, 0),
+                waiting=counts.get(OutboxStatus.PENDING.value, 0)
+                + counts.get(OutboxStatus.CLAIMED.value, 0),
+                read=reads.get(broadcast.id, 0),
+            )
+        )
+    return figures

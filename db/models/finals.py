@@ -1,0 +1,137 @@
+"""Final grades reaching families (duty 6): the notice per reader, its acknowledgements,
+and the class teacher's running summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, BigId
+
+
+class FinalGradeNotice(Base):
+    """What one account was told about one child's final grades of one period.
+
+    Later syncs for the same period update it (``version`` grows) instead of adding
+    messages; ``content`` is what was last rendered, so a sync that changes nothing
+    sends nothing.
+    """
+
+    __tablename__ = "final_grade_notice"
+    __table_args__ = (
+        UniqueConstraint("account_id", "student_id", "period_id"),
+        Index(None, "school_id", "period_id"),
+        Index(None, "student_id", "period_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
+    # NULL for a student's own account: only a legal representative acknowledges.
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"))
+    # The outbox row of the message that the later versions edit.
+    message_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    # {final grade id: [value, status, deferred_until, reason]} as last told.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    acknowledged_version: Mapped[int | None]
+    acknowledged_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class FinalGradeAck(Base):
+    """One acknowledgement (button or text), kept as the school's record."""
+
+    __tablename__ = "final_grade_ack"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("final_grade_notice.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    acknowledged_at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(String(10))  # "button" or "text"
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class TeacherSummary(Base):
+    """A message to a class teacher (or admin) that is edited as its figures change, e.g.
+    the acknowledgements of a class's final grades for a period."""
+
+    __tablename__ = "teacher_summary"
+    __table_args__ = (UniqueConstraint("account_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    # e.g. "acks:{class id}:{period id}".
+    topic: Mapped[str] = mapped_column(String(100))
+    message_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    # SHA-256 of the text last queued: an unchanged summary is not edited again.
+    text_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    """A class teacher's (or admin's) announcement to families."""
+
+    __tablename__ = "broadcast"
+    __table_args__ = (Index(None, "school_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    # NULL: the whole school (admins only).
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"))
+    author_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_account.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str] = mapped_column(String(300))
+    audience: Mapped[str] = mapped_column(String(20))  # guardians, students, both
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class BroadcastRead(Base):
+    __tablename__ = "broadcast_read"
+    __table_args__ = (UniqueConstraint("broadcast_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    read_at: Mapped[datetime]
+
+
+class RelayThread(Base):
+    """A conversation between a family and the class teacher through the bot: neither
+    side sees the other's Telegram account."""
+
+    __tablename__ = "relay_thread"
+    __table_args__ = (UniqueConstraint("family_account_id", "student_id", "teacher_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    family_account_id: Mapped[int] = mapped_column(
+        ForeignKey("telegram_account.id", ondelete="CASCADE")
+    )
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"))
+    messages: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    last_message_at: Mapped[datetime]
