@@ -18,6 +18,7 @@ from bot.command_line import (
 from bot.config import ConfigurationError
 from bot.digests.status import DeliveryStatus, delivery_status
 from bot.exchange.cli import demo_command, import_command, school_group
+from bot.finals.cli import finals_group
 from bot.linking.cli import admin_group, codes_group, consent_group
 from bot.runtime import migrate, serve, serve_worker
 
@@ -103,3 +104,4 @@ main.add_command(demo_command)
 main.add_command(consent_group)
 main.add_command(codes_group)
 main.add_command(admin_group)
+main.add_command(finals_group)

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
+from click.testing import CliRunner
 from sqlalchemy import func, select
+from sqlalchemy.engine import URL
 
 from bot.finals.buttons import FinalAck, RelayReply
 from bot.finals.guarantee import report_undelivered
@@ -30,6 +33,7 @@ from tests.finals_fixtures import (
     summaries,
 )
 from tests.test_change_pushes import FATHER
+from tests.test_linking_cli import ediary
 
 ADMIN = TelegramUser(id=9500, first_name="Директор")
 
@@ -161,7 +165,9 @@ async def test_one_reminder_after_the_delay_then_the_summary_lists_the_family(
     assert await remind() == 0  # one reminder only
     [reminder] = sent_to(await deliver_all(database, bot, clock), FATHER.id)
     assert reminder.text is not None
-    assert reminder.text.startswith("⏰ <b>Напоминание: итоговые оценки — Иванов Пётр Сергеевич</b>")
+    assert reminder.text.startswith(
+        "⏰ <b>Напоминание: итоговые оценки — Иванов Пётр Сергеевич</b>"
+    )
     assert isinstance(reminder.reply_markup, InlineKeyboardMarkup)
     assert reminder.reply_markup.inline_keyboard[0][0].text == "✅ Ознакомлен(а)"
     await summaries(database, clock, i18n, school)
@@ -202,3 +208,29 @@ async def test_the_24_hour_report_lists_undeliverable_families(
     )
     async with database.unit_of_work() as uow:
         assert (await uow.session.execute(select(func.count(FinalGradeAck.id)))).scalar_one() == 0
+
+
+async def test_the_cli_prints_the_24_hour_report(
+    dispatcher: Dispatcher,
+    bot: RecordingBot,
+    database: Database,
+    clock: FakeClock,
+    i18n: I18n,
+    cli_runner: CliRunner,
+    database_url: URL,
+) -> None:
+    school, _father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    # The command reads the real clock: publish two days ago.
+    clock.set(datetime.now(UTC) - timedelta(days=2))
+    await publish(database, clock, i18n, school, [final("f1", "math", "5")])
+    await deliver_all(database, bot, clock)
+    result = await ediary(
+        cli_runner, database_url, "finals", "undelivered", "--school", "1", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["guardian"], r["reason"]) for r in rows] == [
+        ("Иванова Мария Николаевна", "no_consent")
+    ]
+    plain = await ediary(cli_runner, database_url, "finals", "undelivered", "--school", "1")
+    assert "no_consent" in plain.output

@@ -233,22 +233,21 @@ class FinalsRepository:
     ) -> list[TelegramAccount]:
         """Active accounts linked as this teacher (or, with ``teacher_id=None``, the
         school's admins)."""
-        statement = (
-            select(TelegramAccount)
-            .join(AccountLink, AccountLink.account_id == TelegramAccount.id)
-            .where(
-                AccountLink.school_id == school_id,
-                AccountLink.ended_at.is_(None),
-                TelegramAccount.is_active.is_(True),
-            )
-            .distinct()
+        links = select(AccountLink.account_id).where(
+            AccountLink.school_id == school_id, AccountLink.ended_at.is_(None)
         )
         if teacher_id is None:
-            statement = statement.where(AccountLink.role == AccountRole.ADMIN)
+            links = links.where(AccountLink.role == AccountRole.ADMIN)
         else:
-            statement = statement.where(
+            links = links.where(
                 AccountLink.role == AccountRole.TEACHER, AccountLink.teacher_id == teacher_id
             )
+        # IN, not DISTINCT over a join: PostgreSQL cannot compare the JSON settings column.
+        statement = (
+            select(TelegramAccount)
+            .where(TelegramAccount.id.in_(links), TelegramAccount.is_active.is_(True))
+            .order_by(TelegramAccount.id)
+        )
         return list((await self._session.execute(statement)).scalars())
 
     async def school_class(self, class_id: int) -> SchoolClass | None:
