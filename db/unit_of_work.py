@@ -9,6 +9,7 @@ from db.repositories.accounts import AccountRepository
 from db.repositories.audit import AuditRepository
 from db.repositories.changes import ChangeRepository
 from db.repositories.diary import DiaryRepository
+from db.repositories.documents import DocumentRepository
 from db.repositories.finals import FinalsRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.linking import LinkingRepository
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.changes = ChangeRepository(session)
         self.diary = DiaryRepository(session)
+        self.documents = DocumentRepository(session)
         self.finals = FinalsRepository(session)
         self.journal = JournalRepository(session)
         self.linking = LinkingRepository(session)

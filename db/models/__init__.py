@@ -3,6 +3,7 @@
 from db.models.access import AccountLink, ConsentRecord, LinkCode, TelegramAccount
 from db.models.audit import AuditEvent
 from db.models.delivery import OutboxMessage
+from db.models.documents import StoredDocument
 from db.models.enums import (
     AccountRole,
     ConsentForm,
@@ -82,6 +83,7 @@ __all__ = [
     "RelayThread",
     "School",
     "SchoolClass",
+    "StoredDocument",
     "Student",
     "Subject",
     "SyncRun",
