@@ -92,8 +92,7 @@ async def test_broadcast_with_preview_confirm_delivery_and_read_counts(
     assert "5А" in figures.text
     assert "Собрание &lt;завтра&gt; в 18:00 &amp; не опаздывать" in figures.text
     assert (
-        "получателей 1 · доставлено 1 · не доставлено 0 · в очереди 0 · прочитано 1"
-        in figures.text
+        "получателей 1 · доставлено 1 · не доставлено 0 · в очереди 0 · прочитано 1" in figures.text
     )
 
 
@@ -172,7 +171,9 @@ async def test_families_cannot_broadcast_and_foreign_read_buttons_are_refused(
 ) -> None:
     _school, father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
     refusal = only_message(await father.send("/broadcast"))
-    assert refusal.text == "Отправлять объявления могут только классные руководители и администрация."
+    assert (
+        refusal.text == "Отправлять объявления могут только классные руководители и администрация."
+    )
     calls = await father.click(BroadcastRead(broadcast=1))
     assert alert(calls) == "Эта кнопка вам недоступна."
 
