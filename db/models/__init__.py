@@ -1,6 +1,7 @@
 """Every model, imported so that ``Base.metadata`` knows the whole schema."""
 
 from db.models.access import AccountLink, ConsentRecord, LinkCode, TelegramAccount
+from db.models.alerts import CalendarFeed, RiskAlertState
 from db.models.audit import AuditEvent
 from db.models.delivery import OutboxMessage
 from db.models.documents import StoredDocument
@@ -53,6 +54,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "Broadcast",
+    "CalendarFeed",
     "BroadcastRead",
     "ChangeRecord",
     "ConsentForm",
@@ -81,6 +83,7 @@ __all__ = [
     "ReadingLogEntry",
     "Recommendation",
     "RelayThread",
+    "RiskAlertState",
     "School",
     "SchoolClass",
     "StoredDocument",
