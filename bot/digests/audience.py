@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.digests.preferences import PushPreferences
 from bot.linking.rules import may_receive_data
@@ -18,6 +19,8 @@ class Reader:
     preferences: PushPreferences = field(default_factory=PushPreferences, compare=False)
     # The legal representative this account reads as; None for a student's own account.
     guardian_id: int | None = field(default=None, compare=False)
+    # When the link was made: what the journal changed before is the baseline, not news.
+    linked_at: datetime | None = field(default=None, compare=False)
 
 
 async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
@@ -37,6 +40,7 @@ async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Read
                 account.language or "ru",
                 PushPreferences.from_settings(account.settings),
                 link.guardian_id if link.role == AccountRole.GUARDIAN else None,
+                link.linked_at,
             )
             if reader not in by_student[student_id]:
                 by_student[student_id].append(reader)

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
-from bot.digests.preferences import PushKind
+from bot.digests.preferences import PushKind, daily_cap
 from bot.presentation.text import escape
 from bot.presentation.translation import translator
 from db.models import ChangeRecord
@@ -27,6 +27,18 @@ BACKFILL = dt.timedelta(days=7)
 BATCH = 2000
 # Change records that concern a whole class rather than one student.
 CLASS_WIDE = frozenset({"lesson", "homework"})
+
+
+def backfill(school_settings: dict[str, Any]) -> dt.timedelta:
+    """Marks dated further back than this are the journal catching up, never news
+    (``school.settings.backfill_days``, default 7)."""
+    days = school_settings.get("backfill_days")
+    return dt.timedelta(days=days) if isinstance(days, int) and days >= 0 else BACKFILL
+
+
+def is_news(reader: Reader, record: ChangeRecord) -> bool:
+    """Only what changed after the reader linked: the state before is their baseline."""
+    return reader.linked_at is None or record.created_at >= reader.linked_at
 
 
 def net_grade_changes(records: list[ChangeRecord]) -> list[tuple[Any, Any]]:
@@ -65,9 +77,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     students |= {s for ids in class_students.values() for s in ids}
     audience = await readers(uow, students)
     names = await _names(uow, grades + others, students)
-    schools = {
-        r.school_id: (await uow.linking.school(r.school_id)).timezone for r in grades + others
-    }
+    schools = {r.school_id: await uow.linking.school(r.school_id) for r in grades + others}
     queued = 0
 
     async def queue(
@@ -79,29 +89,34 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
             i18n,
             reader,
             school_id=record.school_id,
-            timezone=schools[record.school_id],
+            timezone=schools[record.school_id].timezone,
             kind=kind,
             key=key,
             text=text,
             now=now,
             urgent=urgent,
+            cap=daily_cap(schools[record.school_id].settings),
         )
 
     for student_id, records in ready.items():
-        today = _local_today(now, schools[records[0].school_id])
-        fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= today - BACKFILL]
-        changes = net_grade_changes(fresh)
-        for reader in audience.get(student_id, []) if changes else []:
+        school = schools[records[0].school_id]
+        today = _local_today(now, school.timezone)
+        oldest = today - backfill(school.settings)
+        fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= oldest]
+        for reader in audience.get(student_id, []):
+            changes = net_grade_changes([r for r in fresh if is_news(reader, r)])
+            if not changes:
+                continue
             text = _grades_text(i18n, reader.language, names, student_id, changes)
             key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
             await queue(records[-1], reader, PushKind.GRADES, key, text, False)
     for record in others:
-        today = _local_today(now, schools[record.school_id])
+        today = _local_today(now, schools[record.school_id].timezone)
         if record.entity == "lesson":
             if not _today_or_tomorrow(record, today):
                 continue
             for student_id in class_students.get(record.class_id or 0, []):
-                for reader in audience.get(student_id, []):
+                for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
                     text = _lesson_text(i18n, reader.language, names, student_id, record)
                     key = f"lesson:{record.id}:{reader.account_id}"
                     await queue(record, reader, PushKind.LESSONS, key, text, True)
@@ -109,12 +124,12 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
             if record.occurred_on is not None and record.occurred_on < today:
                 continue  # due already: no longer worth a line
             for student_id in class_students.get(record.class_id or 0, []):
-                for reader in audience.get(student_id, []):
+                for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
                     text = _homework_text(i18n, reader.language, names, student_id, record)
                     key = f"homework:{record.id}:{reader.account_id}"
                     await queue(record, reader, PushKind.HOMEWORK, key, text, False)
         elif record.action == "created" and record.student_id is not None:
-            for reader in audience.get(record.student_id, []):
+            for reader in filter(lambda r: is_news(r, record), audience.get(record.student_id, [])):
                 text = _advice_text(i18n, reader.language, names, record)
                 key = f"recommendation:{record.id}:{reader.account_id}"
                 await queue(record, reader, PushKind.RECOMMENDATIONS, key, text, False)

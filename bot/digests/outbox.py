@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,18 +66,29 @@ async def queue_for_reader(
     text: str,
     now: datetime,
     urgent: bool = False,
+    cap: int | None = None,
 ) -> bool:
     """Queue a push of a tunable kind as the reader wants it: at once (after their quiet
     hours unless urgent), in their daily summary, or not at all (False). The caller has
     checked that the reader may receive it and commits.
 
     Summary items are due together at the summary hour, so the delivery worker sends them
-    as one message; a header row keyed per account and day goes first.
+    as one message; a header row keyed per account and day goes first. With a ``cap``,
+    the account's non-urgent pushes beyond that many today fold into the summary too.
     """
-    due = delivery_time(reader.preferences, kind, now, timezone, urgent=urgent)
+    over_cap = False
+    if cap is not None and not urgent and reader.preferences.mode(kind) is PushMode.INSTANT:
+        local = now.astimezone(ZoneInfo(timezone))
+        midnight = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+        sent_today = await uow.outbox.instant_since(
+            reader.account_id, midnight.astimezone(now.tzinfo), [k.value for k in PushKind]
+        )
+        over_cap = sent_today >= cap
+    due = delivery_time(reader.preferences, kind, now, timezone, urgent=urgent, over_cap=over_cap)
     if due is None:
         return False
-    if reader.preferences.mode(kind) is PushMode.SUMMARY:
+    in_summary = over_cap or reader.preferences.mode(kind) is PushMode.SUMMARY
+    if in_summary:
         _ = translator(i18n, reader.language)
         day = due.astimezone(ZoneInfo(timezone)).date()
         title = _("Daily summary for {date}").format(date=day.strftime("%d.%m"))
@@ -91,6 +102,7 @@ async def queue_for_reader(
             due_at=due,
             urgent=False,
             now=now,
+            in_summary=True,
         )
     await uow.outbox.queue(
         account_id=reader.account_id,
@@ -102,5 +114,6 @@ async def queue_for_reader(
         due_at=due,
         urgent=urgent,
         now=now,
+        in_summary=in_summary,
     )
     return True

@@ -120,6 +120,20 @@ class PushPreferences:
         return replace(self, quiet=preset)
 
 
+DEFAULT_DAILY_CAP = 10
+
+
+def daily_cap(school_settings: dict[str, Any]) -> int:
+    """Non-urgent pushes an account gets on their own per day before the rest fold into
+    the daily summary (``school.settings.daily_push_cap``)."""
+    value = school_settings.get("daily_push_cap", DEFAULT_DAILY_CAP)
+    return (
+        value
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0
+        else DEFAULT_DAILY_CAP
+    )
+
+
 def next_mode(kind: PushKind, current: PushMode) -> PushMode:
     """The mode a settings button switches to: the next allowed one, round."""
     allowed = ALLOWED_MODES[kind]
@@ -158,14 +172,18 @@ def delivery_time(
     timezone: str,
     *,
     urgent: bool = False,
+    over_cap: bool = False,
 ) -> datetime | None:
     """When a push of ``kind`` should go out to this account; None when it is switched off.
 
     In the summary it waits for the summary hour (the account chose that hour, so quiet
     hours do not apply to it); an urgent push goes at once; any other waits out the
-    account's quiet hours.
+    account's quiet hours. ``over_cap``: the account had its day's share of pushes, so a
+    push that would go at once waits for the summary instead.
     """
     mode = preferences.mode(kind)
+    if over_cap and mode is PushMode.INSTANT and not urgent:
+        mode = PushMode.SUMMARY
     if mode is PushMode.OFF:
         return None
     if mode is PushMode.SUMMARY:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
@@ -31,6 +31,8 @@ class OutboxMessage(Base):
     # What to send (text, buttons, document reference), rendered at send time if needed.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     urgent: Mapped[bool] = mapped_column(default=False)
+    # Waits for the account's daily summary (chosen, or over the day's cap of pushes).
+    in_summary: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )

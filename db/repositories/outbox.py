@@ -30,6 +30,7 @@ class OutboxRepository:
         urgent: bool,
         now: datetime,
         extra: dict[str, Any] | None = None,
+        in_summary: bool = False,
     ) -> bool:
         """Queue one push; one whose idempotency key is already queued is silently skipped.
 
@@ -44,6 +45,7 @@ class OutboxRepository:
             "kind": kind,
             "payload": {"text": text, "reply_markup": reply_markup, **(extra or {})},
             "urgent": urgent,
+            "in_summary": in_summary,
             "status": OutboxStatus.PENDING.value,
             "due_at": due_at,
             "attempts": 0,
@@ -94,6 +96,21 @@ class OutboxRepository:
             .execution_options(populate_existing=True)
         )
         return [(message, account) for message, account in result.all()]
+
+    async def instant_since(self, account_id: int, since: datetime, kinds: list[str]) -> int:
+        """Pushes of these kinds queued for the account since ``since`` to go out on their
+        own (not urgent, not in the summary): what the daily cap counts."""
+        result = await self._session.execute(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.account_id == account_id,
+                OutboxMessage.created_at >= since,
+                OutboxMessage.kind.in_(kinds),
+                OutboxMessage.urgent.is_(False),
+                OutboxMessage.in_summary.is_(False),
+                OutboxMessage.status != OutboxStatus.CANCELLED,
+            )
+        )
+        return int(result.scalar_one())
 
     async def by_key(self, key: str) -> OutboxMessage | None:
         result = await self._session.execute(
