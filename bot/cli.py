@@ -20,6 +20,7 @@ from bot.digests.status import DeliveryStatus, delivery_status
 from bot.exchange.cli import demo_command, import_command, school_group
 from bot.finals.cli import finals_group
 from bot.linking.cli import admin_group, codes_group, consent_group
+from bot.reports.cli import reports_group
 from bot.runtime import migrate, serve, serve_worker
 
 
@@ -105,3 +106,4 @@ main.add_command(consent_group)
 main.add_command(codes_group)
 main.add_command(admin_group)
 main.add_command(finals_group)
+main.add_command(reports_group)

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories.accounts import AccountRepository
+from db.repositories.alerts import AlertRepository
 from db.repositories.audit import AuditRepository
 from db.repositories.changes import ChangeRepository
 from db.repositories.diary import DiaryRepository
@@ -14,6 +15,7 @@ from db.repositories.finals import FinalsRepository
 from db.repositories.journal import JournalRepository
 from db.repositories.linking import LinkingRepository
 from db.repositories.outbox import OutboxRepository
+from db.repositories.reports import ReportRepository
 from db.repositories.schools import SchoolRepository
 from db.repositories.teachers import TeacherRepository
 
@@ -28,6 +30,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.accounts = AccountRepository(session)
+        self.alerts = AlertRepository(session)
         self.audit = AuditRepository(session)
         self.changes = ChangeRepository(session)
         self.diary = DiaryRepository(session)
@@ -36,6 +39,7 @@ class UnitOfWork:
         self.journal = JournalRepository(session)
         self.linking = LinkingRepository(session)
         self.outbox = OutboxRepository(session)
+        self.reports = ReportRepository(session)
         self.schools = SchoolRepository(session)
         self.teachers = TeacherRepository(session)
 

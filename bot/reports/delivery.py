@@ -1,0 +1,101 @@
+"""Scheduled reports to the school's staff: stored as documents and queued through the
+outbox, one row per recipient and key, so a re-run neither repeats nor regenerates them."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.presentation.text import escape
+from bot.presentation.translation import translator
+from bot.reports.common import caption, day, language_of
+from bot.reports.rules import statement_range, statement_schedule
+from bot.reports.statements import PaperStudent, class_statements, paper_students
+from db.models import School, SchoolClass, TelegramAccount
+from db.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def class_recipients(uow: UnitOfWork, school_class: SchoolClass) -> list[TelegramAccount]:
+    """The linked class teacher; the school's admins when the class has none linked, so the
+    paper is printed all the same."""
+    accounts: list[TelegramAccount] = []
+    if school_class.class_teacher_id is not None:
+        accounts = await uow.finals.staff_accounts(
+            school_class.school_id, teacher_id=school_class.class_teacher_id
+        )
+    return accounts or await uow.finals.staff_accounts(school_class.school_id, teacher_id=None)
+
+
+async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Queue the statements due now for one school; returns how many documents were queued."""
+    now = clock.now()
+    dates = statement_range(
+        statement_schedule(school.settings), now.astimezone(ZoneInfo(school.timezone))
+    )
+    if dates is None:
+        return 0
+    first, last = dates
+    classes = await uow.teachers.classes_of_school(school.id)
+    selected: dict[int, list[PaperStudent]] = defaultdict(list)
+    for item in await paper_students(uow, [c.id for c in classes]):
+        selected[item.student.class_id].append(item)
+    queued = 0
+    for school_class in classes:
+        if not selected[school_class.id]:
+            continue  # nobody in the class needs paper: no empty document to print
+        accounts = await class_recipients(uow, school_class)
+        if not accounts:
+            log.warning("statements for class %s: nobody linked to send them to", school_class.id)
+        waiting: dict[str, list[tuple[TelegramAccount, str]]] = defaultdict(list)
+        for account in accounts:
+            key = f"statements:{school_class.id}:{first}:{last}:{account.id}"
+            # Checked before rendering: an hourly re-run must not store the PDF again.
+            if await uow.outbox.by_key(key) is None:
+                waiting[language_of(account)].append((account, key))
+        for locale, recipients in sorted(waiting.items()):
+            statements = await class_statements(
+                uow, i18n, locale, school, school_class, first, last, selected[school_class.id]
+            )
+            document = await uow.documents.add(
+                school_id=school.id,
+                kind="statements",
+                filename=statements.filename,
+                content_type="application/pdf",
+                content=statements.pdf,
+                now=now,
+            )
+            _ = translator(i18n, locale)
+            text = caption(
+                escape(
+                    _(
+                        "Paper statements for {class_name}, {first} – {last}: {count} students "
+                        "without the electronic diary. Print them and hand them to the families."
+                    ).format(
+                        class_name=school_class.name,
+                        first=day(first),
+                        last=day(last),
+                        count=len(statements.students),
+                    )
+                )
+            )
+            for account, key in recipients:
+                queued += await uow.outbox.queue(
+                    account_id=account.id,
+                    school_id=school.id,
+                    kind="statements",
+                    key=key,
+                    text=text,
+                    reply_markup=None,
+                    due_at=now,
+                    urgent=False,
+                    now=now,
+                    extra={"document_id": document.id},
+                )
+    await uow.commit()
+    return queued

@@ -1,0 +1,169 @@
+"""Rendering of report documents: A4 PDF (fpdf2) and XLSX (openpyxl) from plain tables.
+
+Pure document generation: every text arrives translated and ready, nothing here touches
+the database or the bot. A report is a list of sections; each section starts on a new
+page, and its tables break across pages with their heading row repeated.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF, FontFace
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# matplotlib ships DejaVu, which covers Cyrillic: no font files of our own to vendor.
+_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_FONT = "DejaVuSans"
+_MARGIN = 12.0
+_HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    headings: tuple[str, ...]
+    rows: Sequence[Sequence[Cell]]
+    widths: tuple[float, ...]  # relative column widths
+    title: str = ""
+    empty: str = ""  # printed instead of an empty table; nothing when blank
+    align_right_from: int | None = None  # numeric columns from this index on
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[str, ...] = ()  # under the title: who, which class, which dates
+    tables: tuple[Table, ...] = ()
+    image_png: bytes | None = None  # a chart, full width, after the tables
+    closing: tuple[str, ...] = ()  # after everything: e.g. the signature line
+
+
+@dataclass
+class Report:
+    title: str  # the document's metadata title
+    sections: list[Section] = field(default_factory=list)
+    landscape: bool = False
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value)
+
+
+def render_pdf(report: Report) -> bytes:
+    pdf = FPDF(orientation="L" if report.landscape else "P", unit="mm", format="A4")
+    pdf.set_title(report.title)
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(auto=True, margin=_MARGIN)
+    pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+    width = pdf.w - 2 * _MARGIN
+    for section in report.sections:
+        pdf.add_page()
+        pdf.set_font(_FONT, "B", 13)
+        pdf.multi_cell(width, 6.5, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FONT, "", 10)
+        for line in section.lines:
+            pdf.multi_cell(width, 5.2, line, new_x="LMARGIN", new_y="NEXT")
+        for table in section.tables:
+            _table(pdf, table, width)
+        if section.image_png is not None:
+            pdf.ln(3)
+            pdf.image(io.BytesIO(section.image_png), w=width)
+        if section.closing:
+            pdf.ln(6)
+            pdf.set_font(_FONT, "", 10)
+            for line in section.closing:
+                pdf.multi_cell(width, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _table(pdf: FPDF, table: Table, width: float) -> None:
+    pdf.ln(3)
+    if table.title:
+        pdf.set_font(_FONT, "B", 11)
+        pdf.multi_cell(width, 6, table.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, "", 9)
+    if not table.rows:
+        if table.empty:
+            pdf.multi_cell(width, 5, table.empty, new_x="LMARGIN", new_y="NEXT")
+        return
+    total = sum(table.widths)
+    widths = tuple(width * w / total for w in table.widths)
+    with pdf.table(
+        col_widths=widths,
+        width=width,
+        headings_style=_HEADINGS,
+        line_height=4.6,
+        text_align="LEFT",
+        repeat_headings=1,
+        padding=1,
+    ) as grid:
+        heading = grid.row()
+        for text in table.headings:
+            heading.cell(text)
+        for values in table.rows:
+            row = grid.row()
+            for index, value in enumerate(values):
+                right = table.align_right_from is not None and index >= table.align_right_from
+                row.cell(_text(value), align="RIGHT" if right else "LEFT")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str  # at most 31 characters, no []:*?/\ (Excel's rules)
+    lines: tuple[str, ...]  # above the table
+    table: Table
+    extra: tuple[Table, ...] = ()  # further tables under the first, a blank row between
+
+
+def render_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(_sheet_title(sheet.title))
+        row = 1
+        for line in sheet.lines:
+            worksheet.cell(row=row, column=1, value=line).font = Font(bold=row == 1)
+            row += 1
+        for table in (sheet.table, *sheet.extra):
+            row = _sheet_table(worksheet, table, row + 1)
+        for index, relative in enumerate(sheet.table.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = max(6, relative * 4)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_table(worksheet: Worksheet, table: Table, row: int) -> int:
+    if table.title:
+        worksheet.cell(row=row, column=1, value=table.title).font = Font(bold=True)
+        row += 1
+    for column, text in enumerate(table.headings, start=1):
+        cell = worksheet.cell(row=row, column=column, value=text)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in table.rows:
+        row += 1
+        for column, value in enumerate(values, start=1):
+            worksheet.cell(row=row, column=column, value=value)
+    if not table.rows and table.empty:
+        row += 1
+        worksheet.cell(row=row, column=1, value=table.empty)
+    return row + 1
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join("_" if char in "[]:*?/\\" else char for char in title)
+    return cleaned[:31] or "-"
