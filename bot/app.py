@@ -24,6 +24,7 @@ from bot.handlers import build_router
 from bot.i18n import AccountLocaleMiddleware
 from bot.middlewares.database_session import DatabaseSessionMiddleware
 from bot.secret_key import derive_secret
+from bot.web.calendar import CalendarConfig, add_calendar_routes
 from bot.web.health import DATABASE_KEY, add_health_routes
 from bot.web.metrics import add_metrics_routes
 from db.database import Database
@@ -43,9 +44,16 @@ def build_dispatcher(
     i18n: I18n,
     secret_key: str,
     storage: BaseStorage | None = None,
+    public_url: str | None = None,
 ) -> Dispatcher:
+    """``public_url``: where this service is reachable from the internet (for the links it
+    hands out, like the calendar feed); None when it is not."""
     dispatcher = Dispatcher(
-        storage=storage or MemoryStorage(), database=database, clock=clock, secret_key=secret_key
+        storage=storage or MemoryStorage(),
+        database=database,
+        clock=clock,
+        secret_key=secret_key,
+        public_url=public_url,
     )
     # Order matters: the locale middleware reads the account through the session.
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(database))
@@ -98,6 +106,7 @@ def build_web_app(
     webhook: Webhook | None = None,
     exchange: ExchangeConfig | None = None,
     clock: Clock | None = None,
+    calendar: CalendarConfig | None = None,
 ) -> web.Application:
     # Large sync documents are read by the exchange route itself, against its own limit.
     app = web.Application(client_max_size=exchange.max_bytes + 1 if exchange else 1024**2)
@@ -106,6 +115,8 @@ def build_web_app(
     add_metrics_routes(app, clock or SystemClock())
     if exchange is not None:
         add_exchange_routes(app, exchange)
+    if calendar is not None:
+        add_calendar_routes(app, calendar)
     if webhook is not None:
         if dispatcher is None or bot is None:
             raise ValueError("a webhook needs the dispatcher and the bot")

@@ -15,7 +15,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.digests.change_pushes import push_changes
+from bot.digests.evening_brief import evening_briefs
 from bot.digests.forecast_digest import forecast_digests
+from bot.digests.risk_alerts import risk_alerts
 from bot.finals.guarantee import report_undelivered
 from bot.finals.publication import publish_final_grades
 from bot.finals.reminders import remind_unacknowledged
@@ -98,6 +100,16 @@ async def statements_job(database: Database, clock: Clock, i18n: I18n) -> None:
             await scheduled_statements(uow, clock, i18n, school)
 
 
+async def family_alerts_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    async with database.unit_of_work() as uow:
+        schools = await uow.schools.all()
+    for school in schools:
+        async with database.unit_of_work() as uow:
+            await risk_alerts(uow, clock, i18n, school)
+        async with database.unit_of_work() as uow:
+            await evening_briefs(uow, clock, i18n, school)
+
+
 def add_push_jobs(
     scheduler: AsyncIOScheduler, database: Database, clock: Clock, i18n: I18n
 ) -> None:
@@ -125,6 +137,14 @@ def add_push_jobs(
         CronTrigger(minute=20, timezone=UTC),
         args=(database, clock, i18n),
         id="final-grade-checks",
+        replace_existing=True,
+    )
+    # Hourly, on the hour: risk alerts, and the evening briefs at each account's own hour.
+    scheduler.add_job(
+        family_alerts_job,
+        CronTrigger(minute=0, timezone=UTC),
+        args=(database, clock, i18n),
+        id="family-alerts",
         replace_existing=True,
     )
     # Hourly: each school's digest goes out at its own local day and hour.

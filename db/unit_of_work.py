@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories.accounts import AccountRepository
+from db.repositories.alerts import AlertRepository
 from db.repositories.audit import AuditRepository
 from db.repositories.changes import ChangeRepository
 from db.repositories.diary import DiaryRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.accounts = AccountRepository(session)
+        self.alerts = AlertRepository(session)
         self.audit = AuditRepository(session)
         self.changes = ChangeRepository(session)
         self.diary = DiaryRepository(session)

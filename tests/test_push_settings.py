@@ -13,7 +13,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 
 from bot.digests.preferences import PushKind, PushPreferences
-from bot.handlers.settings import PushModeChoice, QuietHoursChoice, SummaryHourChoice
+from bot.handlers.settings import (
+    BriefHourChoice,
+    CalendarChoice,
+    PushModeChoice,
+    QuietHoursChoice,
+    RiskThresholdChoice,
+    SummaryHourChoice,
+)
 from db.database import Database
 from db.models import OutboxMessage, TelegramAccount
 from tests.diary_fixtures import button_texts, sent
@@ -56,14 +63,21 @@ async def test_settings_show_and_switch_the_choices(
         "Новое домашнее задание: выключено",
         "Рекомендации: сразу",
         "Прогноз за неделю: сразу",
+        "Предупреждения о рисках: сразу",
+        "Вечером — о завтрашнем дне: включено",
         "Сводка в 19:00",
+        "О завтрашнем дне в 19:00",
         "Тихие часы: 21:00–08:00",
+        "Риск: только при прогнозе 2",
+        "📅 Ссылка на календарь",
     ]
 
     change = edited(await father.click(PushModeChoice(kind="grades", mode="summary")))
     assert "Оценки: в ежедневной сводке" in button_texts(change)
     change = edited(await father.click(SummaryHourChoice(hour=20)))
     assert "Сводка в 20:00" in button_texts(change)
+    change = edited(await father.click(RiskThresholdChoice(value="3.5")))
+    assert "Риск: средний балл ниже 3.5" in button_texts(change)
     change = edited(await father.click(QuietHoursChoice(preset="22-7")))
     assert change.text is not None
     assert "Тихие часы: 22:00–07:00" in change.text
@@ -73,6 +87,7 @@ async def test_settings_show_and_switch_the_choices(
         20,
         "22-7",
     )
+    assert preferences.risk_threshold == "3.5"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +99,10 @@ async def test_settings_show_and_switch_the_choices(
         SummaryHourChoice(hour=25),
         SummaryHourChoice(hour=3),  # not one of the offered hours
         QuietHoursChoice(preset="0-24"),
+        PushModeChoice(kind="evening_brief", mode="summary"),  # on or off only
+        RiskThresholdChoice(value="2.9"),
+        BriefHourChoice(hour=4),
+        CalendarChoice(action="delete-all"),
     ],
 )
 async def test_a_forged_settings_button_changes_nothing(

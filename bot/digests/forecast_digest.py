@@ -40,8 +40,8 @@ def digest_due(school: School, local: dt.datetime, period_ends_on: dt.date) -> s
 
 
 async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
-    """Queue the digests that are due for one school; returns how many were due (a re-run
-    counts them again, but their keys keep one row each in the outbox)."""
+    """Queue the digests that are due for one school; returns how many were queued now (a
+    re-run finds their keys taken and queues none)."""
     now = clock.now()
     local = now.astimezone(ZoneInfo(school.timezone))
     students = await uow.changes.linked_students(school.id)

@@ -69,8 +69,9 @@ async def queue_for_reader(
     cap: int | None = None,
 ) -> bool:
     """Queue a push of a tunable kind as the reader wants it: at once (after their quiet
-    hours unless urgent), in their daily summary, or not at all (False). The caller has
-    checked that the reader may receive it and commits.
+    hours unless urgent), in their daily summary, or not at all. True when a row was queued
+    now (False: switched off, or the key was queued before). The caller has checked that
+    the reader may receive it and commits.
 
     Summary items are due together at the summary hour, so the delivery worker sends them
     as one message; a header row keyed per account and day goes first. With a ``cap``,
@@ -104,7 +105,7 @@ async def queue_for_reader(
             now=now,
             in_summary=True,
         )
-    await uow.outbox.queue(
+    return await uow.outbox.queue(
         account_id=reader.account_id,
         school_id=school_id,
         kind=kind.value,
@@ -116,4 +117,3 @@ async def queue_for_reader(
         now=now,
         in_summary=in_summary,
     )
-    return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,8 @@ class PushKind(StrEnum):
     HOMEWORK = "homework"
     RECOMMENDATIONS = "recommendation"
     FORECAST = "forecast_digest"
+    RISK = "risk"
+    BRIEF = "evening_brief"
 
 
 ALL_MODES = (PushMode.INSTANT, PushMode.SUMMARY, PushMode.OFF)
@@ -42,6 +45,9 @@ ALLOWED_MODES: dict[PushKind, tuple[PushMode, ...]] = {
     PushKind.HOMEWORK: (PushMode.SUMMARY, PushMode.OFF),
     PushKind.RECOMMENDATIONS: ALL_MODES,
     PushKind.FORECAST: ALL_MODES,
+    PushKind.RISK: ALL_MODES,
+    # The brief is itself a summary at its own hour: on or off.
+    PushKind.BRIEF: (PushMode.INSTANT, PushMode.OFF),
 }
 DEFAULT_MODES: dict[PushKind, PushMode] = {
     PushKind.GRADES: PushMode.INSTANT,
@@ -49,6 +55,8 @@ DEFAULT_MODES: dict[PushKind, PushMode] = {
     PushKind.HOMEWORK: PushMode.OFF,
     PushKind.RECOMMENDATIONS: PushMode.INSTANT,
     PushKind.FORECAST: PushMode.INSTANT,
+    PushKind.RISK: PushMode.INSTANT,
+    PushKind.BRIEF: PushMode.INSTANT,
 }
 DEFAULT_SUMMARY_HOUR = 19
 SUMMARY_HOURS = (7, 8, 12, 15, 17, 18, 19, 20, 21)
@@ -60,7 +68,16 @@ QUIET_PRESETS: dict[str, tuple[time, time] | None] = {
     "off": None,
 }
 DEFAULT_QUIET = "21-8"
+# The weighted average under which the parent wants a risk alert ("none": only the 2s).
+RISK_THRESHOLDS = ("none", "3.0", "3.5", "4.0", "4.5")
+DEFAULT_BRIEF_HOUR = 19
+BRIEF_HOURS = (17, 18, 19, 20, 21)
 SETTINGS_KEY = "pushes"
+
+
+def _hour(value: Any, default: int) -> int:
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23
+    return value if valid else default
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,8 @@ class PushPreferences:
     modes: dict[PushKind, PushMode] = field(default_factory=lambda: dict(DEFAULT_MODES))
     summary_hour: int = DEFAULT_SUMMARY_HOUR
     quiet: str = DEFAULT_QUIET
+    risk_threshold: str = "none"
+    brief_hour: int = DEFAULT_BRIEF_HOUR
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> PushPreferences:
@@ -80,14 +99,14 @@ class PushPreferences:
             raw = raw_modes.get(kind.value) if isinstance(raw_modes, dict) else None
             if raw in {m.value for m in ALLOWED_MODES[kind]}:
                 modes[kind] = PushMode(raw)
-        hour = stored.get("summary_hour")
         quiet = stored.get("quiet")
+        threshold = stored.get("risk_threshold")
         return cls(
             modes=modes,
-            summary_hour=hour
-            if isinstance(hour, int) and not isinstance(hour, bool) and 0 <= hour <= 23
-            else DEFAULT_SUMMARY_HOUR,
+            summary_hour=_hour(stored.get("summary_hour"), DEFAULT_SUMMARY_HOUR),
             quiet=quiet if quiet in QUIET_PRESETS else DEFAULT_QUIET,
+            risk_threshold=threshold if threshold in RISK_THRESHOLDS else "none",
+            brief_hour=_hour(stored.get("brief_hour"), DEFAULT_BRIEF_HOUR),
         )
 
     def to_settings(self, settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -98,6 +117,8 @@ class PushPreferences:
                 "modes": {kind.value: mode.value for kind, mode in self.modes.items()},
                 "summary_hour": self.summary_hour,
                 "quiet": self.quiet,
+                "risk_threshold": self.risk_threshold,
+                "brief_hour": self.brief_hour,
             },
         }
 
@@ -113,6 +134,20 @@ class PushPreferences:
         if not 0 <= hour <= 23:
             raise ValueError(f"no hour {hour}")
         return replace(self, summary_hour=hour)
+
+    def with_risk_threshold(self, value: str) -> PushPreferences:
+        if value not in RISK_THRESHOLDS:
+            raise ValueError(f"no risk threshold {value!r}")
+        return replace(self, risk_threshold=value)
+
+    def with_brief_hour(self, hour: int) -> PushPreferences:
+        if hour not in BRIEF_HOURS:
+            raise ValueError(f"no brief at hour {hour}")
+        return replace(self, brief_hour=hour)
+
+    @property
+    def threshold(self) -> Fraction | None:
+        return None if self.risk_threshold == "none" else Fraction(self.risk_threshold)
 
     def with_quiet(self, preset: str) -> PushPreferences:
         if preset not in QUIET_PRESETS:

@@ -17,9 +17,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.accounts.service import change_push_preferences, push_preferences
+from bot.calendar_feed.service import feed_path, has_feed, issue_feed, revoke_feed
 from bot.clock import Clock
 from bot.digests.preferences import (
+    BRIEF_HOURS,
     QUIET_PRESETS,
+    RISK_THRESHOLDS,
     SUMMARY_HOURS,
     PushKind,
     PushMode,
@@ -29,6 +32,7 @@ from bot.digests.preferences import (
 )
 from bot.handlers.language import LanguageChoice
 from bot.i18n import LANGUAGE_NAMES, LOCALES
+from bot.presentation.text import escape
 from db.unit_of_work import UnitOfWork
 
 PreferenceChange = Callable[[PushPreferences], PushPreferences]
@@ -47,6 +51,18 @@ class QuietHoursChoice(CallbackData, prefix="qh"):
     preset: str
 
 
+class RiskThresholdChoice(CallbackData, prefix="rt"):
+    value: str
+
+
+class BriefHourChoice(CallbackData, prefix="bh"):
+    hour: int
+
+
+class CalendarChoice(CallbackData, prefix="cal"):
+    action: str  # "issue" or "revoke"
+
+
 def kind_label(kind: PushKind) -> str:
     labels = {
         PushKind.GRADES: _("Marks"),
@@ -54,11 +70,15 @@ def kind_label(kind: PushKind) -> str:
         PushKind.HOMEWORK: _("New homework"),
         PushKind.RECOMMENDATIONS: _("Recommendations"),
         PushKind.FORECAST: _("Weekly forecast"),
+        PushKind.RISK: _("Risk alerts"),
+        PushKind.BRIEF: _("Evening brief about tomorrow"),
     }
     return labels[kind]
 
 
-def mode_label(mode: PushMode) -> str:
+def mode_label(mode: PushMode, kind: PushKind | None = None) -> str:
+    if kind is PushKind.BRIEF and mode is PushMode.INSTANT:
+        return _("on")
     labels = {
         PushMode.INSTANT: _("at once"),
         PushMode.SUMMARY: _("in the daily summary"),
@@ -74,12 +94,20 @@ def quiet_label(preset: str) -> str:
     return f"{window[0]:%H:%M}–{window[1]:%H:%M}"
 
 
+def threshold_label(value: str) -> str:
+    if value == "none":
+        return _("Risk alerts for a predicted 2 only")
+    return _("Risk alerts under an average of {threshold}").format(threshold=value)
+
+
 def settings_text(preferences: PushPreferences) -> str:
     title, notifications = _("Settings"), _("Notifications")
     lines = [f"<b>{title}</b>", _("Interface language:"), "", f"<b>{notifications}</b>"]
-    lines += [f"• {kind_label(k)}: {mode_label(preferences.mode(k))}" for k in PushKind]
+    lines += [f"• {kind_label(k)}: {mode_label(preferences.mode(k), k)}" for k in PushKind]
     lines.append(_("Daily summary at {hour}:00").format(hour=f"{preferences.summary_hour:02d}"))
+    lines.append(_("Evening brief at {hour}:00").format(hour=f"{preferences.brief_hour:02d}"))
     lines.append(_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)))
+    lines.append(threshold_label(preferences.risk_threshold))
     lines.append(
         _(
             "During quiet hours only urgent news (schedule changes for today and tomorrow, "
@@ -89,7 +117,9 @@ def settings_text(preferences: PushPreferences) -> str:
     return "\n".join(lines)
 
 
-def settings_keyboard(preferences: PushPreferences, language: str) -> InlineKeyboardMarkup:
+def settings_keyboard(
+    preferences: PushPreferences, language: str, *, calendar: bool = False
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in LOCALES:
         mark = "✓ " if code == language else ""
@@ -99,7 +129,7 @@ def settings_keyboard(preferences: PushPreferences, language: str) -> InlineKeyb
     for kind in PushKind:
         current = preferences.mode(kind)
         builder.button(
-            text=f"{kind_label(kind)}: {mode_label(current)}",
+            text=f"{kind_label(kind)}: {mode_label(current, kind)}",
             callback_data=PushModeChoice(kind=kind.value, mode=next_mode(kind, current).value),
         )
     builder.button(
@@ -107,10 +137,31 @@ def settings_keyboard(preferences: PushPreferences, language: str) -> InlineKeyb
         callback_data=SummaryHourChoice(hour=next_in(SUMMARY_HOURS, preferences.summary_hour)),
     )
     builder.button(
+        text=_("Brief at {hour}:00").format(hour=f"{preferences.brief_hour:02d}"),
+        callback_data=BriefHourChoice(hour=next_in(BRIEF_HOURS, preferences.brief_hour)),
+    )
+    builder.button(
         text=_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)),
         callback_data=QuietHoursChoice(preset=next_in(tuple(QUIET_PRESETS), preferences.quiet)),
     )
-    builder.adjust(len(LOCALES), *([1] * (len(PushKind) + 2)))
+    builder.button(
+        text=threshold_label(preferences.risk_threshold),
+        callback_data=RiskThresholdChoice(
+            value=next_in(RISK_THRESHOLDS, preferences.risk_threshold)
+        ),
+    )
+    builder.button(
+        text="📅 " + (_("New calendar link") if calendar else _("Calendar link")),
+        callback_data=CalendarChoice(action="issue"),
+    )
+    rows = [len(LOCALES), *([1] * (len(PushKind) + 5))]
+    if calendar:
+        builder.button(
+            text="🚫 " + _("Revoke the calendar link"),
+            callback_data=CalendarChoice(action="revoke"),
+        )
+        rows.append(1)
+    builder.adjust(*rows)
     return builder.as_markup()
 
 
@@ -118,9 +169,10 @@ async def show_settings(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
     if message.from_user is None:
         return
     preferences = await push_preferences(uow, message.from_user.id)
+    calendar = await has_feed(uow, message.from_user.id)
     await message.answer(
         settings_text(preferences),
-        reply_markup=settings_keyboard(preferences, i18n.current_locale),
+        reply_markup=settings_keyboard(preferences, i18n.current_locale, calendar=calendar),
     )
 
 
@@ -140,12 +192,19 @@ async def _apply(
         await query.answer(_("This setting is not available."), show_alert=True)
         return
     await query.answer(_("Saved."))
+    await _redraw(query, uow, i18n, preferences)
+
+
+async def _redraw(
+    query: CallbackQuery, uow: UnitOfWork, i18n: I18n, preferences: PushPreferences
+) -> None:
     if query.message is not None:
+        calendar = await has_feed(uow, query.from_user.id)
         await query.bot.edit_message_text(  # type: ignore[union-attr]
             text=settings_text(preferences),
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
-            reply_markup=settings_keyboard(preferences, i18n.current_locale),
+            reply_markup=settings_keyboard(preferences, i18n.current_locale, calendar=calendar),
         )
 
 
@@ -187,10 +246,77 @@ async def set_quiet_hours(
     await _apply(query, uow, clock, i18n, change)
 
 
+async def set_risk_threshold(
+    query: CallbackQuery,
+    callback_data: RiskThresholdChoice,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    def change(preferences: PushPreferences) -> PushPreferences:
+        return preferences.with_risk_threshold(callback_data.value)
+
+    await _apply(query, uow, clock, i18n, change)
+
+
+async def set_brief_hour(
+    query: CallbackQuery,
+    callback_data: BriefHourChoice,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    def change(preferences: PushPreferences) -> PushPreferences:
+        return preferences.with_brief_hour(callback_data.hour)
+
+    await _apply(query, uow, clock, i18n, change)
+
+
+async def calendar_chosen(
+    query: CallbackQuery,
+    callback_data: CalendarChoice,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    secret_key: str,
+    public_url: str | None = None,
+) -> None:
+    if callback_data.action == "revoke":
+        revoked = await revoke_feed(uow, clock, query.from_user.id)
+        await query.answer(
+            _("The calendar link no longer works.") if revoked else _("There was no link.")
+        )
+    elif callback_data.action == "issue":
+        token = await issue_feed(uow, clock, secret_key, query.from_user.id)
+        if token is None:
+            await query.answer(_("Link a child first."), show_alert=True)
+            return
+        await query.answer()
+        if query.message is not None:
+            url = f"{public_url.rstrip('/')}{feed_path(token)}" if public_url else None
+            text = (
+                _(
+                    "Your private calendar link: <code>{url}</code>\nAdd it in your phone's "
+                    "calendar as a subscription. Anyone with the link sees your children's "
+                    "tests and holidays: do not share it; you can revoke it in /settings."
+                ).format(url=escape(url))
+                if url
+                else _("The calendar needs the server's public address; please ask the school.")
+            )
+            await query.message.answer(text)
+    else:
+        await query.answer(_("This setting is not available."), show_alert=True)
+        return
+    await _redraw(query, uow, i18n, await push_preferences(uow, query.from_user.id))
+
+
 def build_router() -> Router:
     router = Router(name="settings")
     router.message.register(show_settings, Command("settings"))
     router.callback_query.register(set_push_mode, PushModeChoice.filter())
     router.callback_query.register(set_summary_hour, SummaryHourChoice.filter())
     router.callback_query.register(set_quiet_hours, QuietHoursChoice.filter())
+    router.callback_query.register(set_risk_threshold, RiskThresholdChoice.filter())
+    router.callback_query.register(set_brief_hour, BriefHourChoice.filter())
+    router.callback_query.register(calendar_chosen, CalendarChoice.filter())
     return router
