@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 
@@ -21,7 +21,15 @@ from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation
-from tests.finals_fixtures import MOTHER, TEACHER, deliver_all, school_with_teacher, sent_to
+from tests.finals_fixtures import (
+    MOTHER,
+    TEACHER,
+    deliver_all,
+    final,
+    publish,
+    school_with_teacher,
+    sent_to,
+)
 from tests.test_change_pushes import FATHER
 
 
@@ -227,3 +235,34 @@ async def test_writing_about_another_familys_child_is_refused(
     calls = await father.click(WriteTeacher(student=2))  # Anna is not his
     assert alert(calls) == "Написать классному руководителю сейчас нельзя."
     assert only_message(await father.send("/cancel")).text == "Отменять нечего."
+
+
+async def test_the_teacher_menu_help_and_acks(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
+) -> None:
+    school, father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    shown = only_message(await teacher.send("/help"))
+    assert shown.text is not None
+    assert "<b>Для классных руководителей и администрации</b>" in shown.text
+    assert "/broadcast — Отправить объявление семьям" in shown.text
+    assert isinstance(shown.reply_markup, ReplyKeyboardMarkup)
+    labels = [b.text for row in shown.reply_markup.keyboard for b in row]
+    assert labels == ["📣 Объявление", "📬 Объявления", "✅ Ознакомление"]
+    family_help = only_message(await father.send("/help"))
+    assert "/broadcast" not in (family_help.text or "")
+
+    assert only_message(await teacher.send("✅ Ознакомление")).text == (
+        "Итоговые оценки ваших классов ещё не опубликованы."
+    )
+    await publish(database, clock, i18n, school, [final("f1", "math", "5")])
+    await deliver_all(database, bot, clock)
+    acks = only_message(await teacher.send("/acks"))
+    assert acks.text is not None
+    assert acks.text.startswith(
+        "📋 <b>Ознакомление с итоговыми оценками: 5А, I четверть</b>\nОзнакомлены: 0 из 1"
+    )
+    assert only_message(await father.send("/acks")).text == (
+        "Это доступно только классным руководителям и администрации."
+    )
+    # The menu button starts an announcement like /broadcast.
+    assert button_texts(only_message(await teacher.send("📣 Объявление"))) == ["5А"]
