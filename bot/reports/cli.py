@@ -4,20 +4,27 @@ sheet, curriculum statistics, parent monitoring)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from aiogram.utils.i18n import I18n
 
 from bot.command_line import CommandFailed, open_database, print_json, run_async, settings_from
 from bot.exchange.cli import progress_bar
 from bot.i18n import DEFAULT_LOCALE, LOCALES, build_i18n
 from bot.reports.common import ReportError, check_range, class_of_school
+from bot.reports.curriculum import curriculum_statistics
 from bot.reports.statements import class_statements
+from bot.reports.summary import summary_sheet
 from bot.schools.service import SchoolError, find_school
-from db.models import School
+from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
+SheetBuilder = Callable[
+    [UnitOfWork, I18n, str, School, SchoolClass, Period], Awaitable[tuple[str, bytes, bytes]]
+]
 school_option = click.option("--school", "school_ref", required=True, help="School id or name.")
 language_option = click.option(
     "--language", type=click.Choice(LOCALES), default=DEFAULT_LOCALE, show_default=True
@@ -107,3 +114,131 @@ def statements_command(
     click.echo(f"{len(result['students'])} statements for {result['class']} → {result['out']}")
     for student in result["students"]:
         click.echo(f"  {student['name']:<40} {student['reason']}")
+
+
+async def _classes(uow: UnitOfWork, school: School, class_name: str | None) -> list[SchoolClass]:
+    if class_name is None:
+        return await uow.teachers.classes_of_school(school.id)
+    try:
+        return [await class_of_school(uow, school, class_name)]
+    except ReportError as error:
+        raise CommandFailed(str(error)) from error
+
+
+async def _period(uow: UnitOfWork, school: School, reference: str) -> Period:
+    period = await uow.reports.period(school.id, reference)
+    if period is None:
+        names = ", ".join(p.name for p in await uow.reports.periods(school.id)) or "none"
+        raise CommandFailed(f"no period {reference!r} in this school (periods: {names})")
+    return period
+
+
+def _out_format(out: Path) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise click.BadParameter("the file must end in .pdf or .xlsx", param_hint="--out")
+    return suffix[1:]
+
+
+def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Command:
+    @click.command(name, help=help_text)
+    @school_option
+    @click.option("--class", "class_name", help="Class name, e.g. 5А (default: every class).")
+    @click.option("--period", "period_ref", required=True, help="Period id or name (or the year).")
+    @click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="FILE.pdf or FILE.xlsx; a directory when every class is asked for.",
+    )
+    @language_option
+    @json_option
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        school_ref: str,
+        class_name: str | None,
+        period_ref: str,
+        out: Path,
+        language: str,
+        as_json: bool,
+    ) -> None:
+        settings = settings_from(ctx)
+        many = class_name is None
+        kind = "xlsx" if many else _out_format(out)
+        if many:
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise click.BadParameter(f"cannot create {out}: {error.strerror}") from error
+
+        async def run() -> list[dict[str, Any]]:
+            async with open_database(settings) as database, database.unit_of_work() as uow:
+                school = await _school(uow, school_ref)
+                classes = await _classes(uow, school, class_name)
+                period = await _period(uow, school, period_ref)
+                i18n = build_i18n()
+                written = []
+                with progress_bar() as report:
+                    for done, school_class in enumerate(classes):
+                        report(name, done, len(classes))
+                        stem, xlsx, pdf = await build(
+                            uow, i18n, language, school, school_class, period
+                        )
+                        for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
+                            if many or suffix == kind:
+                                path = out / f"{stem}.{suffix}" if many else out
+                                _write(path, content)
+                                written.append({"class": school_class.name, "out": str(path)})
+                    report(name, len(classes), len(classes))
+                return written
+
+        written = run_async(run())
+        if as_json:
+            print_json(written)
+            return
+        for item in written:
+            click.echo(f"{item['class']:<6} → {item['out']}")
+
+    return command
+
+
+async def _summary(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+) -> tuple[str, bytes, bytes]:
+    sheet = await summary_sheet(uow, i18n, locale, school, school_class, period)
+    return sheet.filename_stem, sheet.xlsx, sheet.pdf
+
+
+async def _curriculum(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+) -> tuple[str, bytes, bytes]:
+    statistics = await curriculum_statistics(uow, i18n, locale, school, school_class, period)
+    return statistics.filename_stem, statistics.xlsx, statistics.pdf
+
+
+reports_group.add_command(
+    _sheet_command(
+        "summary",
+        "The summary sheet of final grades (students × subjects, deferrals marked).",
+        _summary,
+    )
+)
+reports_group.add_command(
+    _sheet_command(
+        "curriculum",
+        "Lessons against the curriculum and the results (успеваемость, качество знаний).",
+        _curriculum,
+    )
+)
