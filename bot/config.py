@@ -18,6 +18,7 @@ from pydantic import (
     HttpUrl,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,10 @@ from db.engine import UnsupportedDatabaseUrl, normalize_database_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ediary.sqlite3"
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram's broadcast limits per bot: about 30 messages a second free, and up to 1000 with
+# allow_paid_broadcast (each message above the free limit is paid for in Stars).
+FREE_RATE_LIMIT = 30
+PAID_RATE_LIMIT = 1000
 
 # How to fix each setting, appended to the validation message.
 HINTS: dict[str, str] = {
@@ -49,6 +54,12 @@ HINTS: dict[str, str] = {
     ),
     "log_level": "use DEBUG, INFO, WARNING or ERROR",
     "sync_max_bytes": "use a size in bytes of at least 1024, e.g. SYNC_MAX_BYTES=67108864",
+    "allow_paid_broadcast": "use true or false",
+    "delivery_rate": (
+        f"use messages per second from 1 to {FREE_RATE_LIMIT}, e.g. DELIVERY_RATE=25, or up "
+        f"to {PAID_RATE_LIMIT} with ALLOW_PAID_BROADCAST=true (Telegram charges Stars for "
+        "messages above the free limit)"
+    ),
 }
 
 
@@ -89,6 +100,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The largest sync document the exchange API accepts (a district's year fits in 64 MiB).
     sync_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Declared before delivery_rate: its validator reads this one.
+    allow_paid_broadcast: bool = False
+    # Pushes sent per second by each delivery worker (Telegram's limit is per bot).
+    delivery_rate: float = Field(default=25.0, ge=1)
 
     @field_validator(
         "bot_token",
@@ -170,6 +185,18 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+    @field_validator("delivery_rate")
+    @classmethod
+    def _check_delivery_rate(cls, value: float, info: ValidationInfo) -> float:
+        paid = info.data.get("allow_paid_broadcast", False)
+        limit = PAID_RATE_LIMIT if paid else FREE_RATE_LIMIT
+        if value > limit:
+            without = "with" if paid else "without"
+            raise ValueError(
+                f"{value:g} is above Telegram's {limit} messages a second {without} paid broadcasts"
+            )
+        return value
 
     @property
     def webhook_mode(self) -> bool:

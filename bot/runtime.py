@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import Webhook, build_bot, build_dispatcher, build_storage, build_web_app, webhook_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.digests.delivery import DeliveryWorker, run_delivery
+from bot.digests.delivery import DeliveryWorker, RateLimits, run_delivery
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
 from bot.i18n import build_i18n
@@ -39,6 +39,18 @@ log = logging.getLogger(__name__)
 def worker_name() -> str:
     """Who holds a claimed push: host and process, readable in the outbox table."""
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def delivery_worker(
+    settings: Settings, database: Database, bot: Bot, clock: Clock
+) -> DeliveryWorker:
+    """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``)."""
+    limits = RateLimits(
+        per_second=settings.delivery_rate, paid_broadcast=settings.allow_paid_broadcast
+    )
+    return DeliveryWorker(
+        database=database, bot=bot, clock=clock, name=worker_name(), limits=limits
+    )
 
 
 class DatabaseUnavailable(Exception):
@@ -141,10 +153,7 @@ async def _run_services(
     scheduling: asyncio.Task[None] | None = None
     delivery_stop = asyncio.Event()
     delivery = asyncio.create_task(
-        run_delivery(
-            DeliveryWorker(database=database, bot=bot, clock=clock, name=worker_name()),
-            delivery_stop,
-        )
+        run_delivery(delivery_worker(settings, database, bot, clock), delivery_stop)
     )
     try:
         await runner.setup()
@@ -203,10 +212,13 @@ async def serve_worker(settings: Settings, *, clock: Clock | None = None) -> Non
     bot = build_bot(settings)
     try:
         await migrate_database(database)
-        worker = DeliveryWorker(
-            database=database, bot=bot, clock=clock or SystemClock(), name=worker_name()
+        worker = delivery_worker(settings, database, bot, clock or SystemClock())
+        log.info(
+            "delivery worker %s is running at %g messages a second%s",
+            worker.name,
+            worker.limits.per_second,
+            " (paid broadcasts)" if worker.limits.paid_broadcast else "",
         )
-        log.info("delivery worker %s is running", worker.name)
         await run_delivery(worker, stop)
     finally:
         await bot.session.close()

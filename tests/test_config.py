@@ -14,7 +14,7 @@ from tests.conftest import SETTING_NAMES
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in SETTING_NAMES:
+    for name in (*SETTING_NAMES, "DELIVERY_RATE", "ALLOW_PAID_BROADCAST"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -69,6 +69,10 @@ def test_database_urls_get_the_async_driver(
         ("REDIS_URL", "localhost:6379", "REDIS_URL: not a redis:// URL"),
         ("TELEGRAM_API_URL", "bot-api:8081", "TELEGRAM_API_URL:"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL: unknown log level"),
+        ("DELIVERY_RATE", "40", "DELIVERY_RATE: 40 is above Telegram's 30 messages a second"),
+        ("DELIVERY_RATE", "0", "DELIVERY_RATE:"),
+        ("DELIVERY_RATE", "fast", "DELIVERY_RATE:"),
+        ("ALLOW_PAID_BROADCAST", "perhaps", "ALLOW_PAID_BROADCAST:"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_with_a_fix(
@@ -81,6 +85,27 @@ def test_a_bad_setting_is_one_line_naming_it_with_a_fix(
     assert message.startswith(expected_start)
     assert "\n" not in message
     assert "use " in message  # every hint says what to use instead
+
+
+def test_the_delivery_rate_is_25_and_free_unless_paid_broadcasts_are_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings(None)
+    assert (settings.delivery_rate, settings.allow_paid_broadcast) == (25, False)
+    monkeypatch.setenv("DELIVERY_RATE", "30")
+    assert load_settings(None).delivery_rate == 30
+    monkeypatch.setenv("DELIVERY_RATE", "300")
+    with pytest.raises(ConfigurationError, match="ALLOW_PAID_BROADCAST=true"):
+        load_settings(None)
+    monkeypatch.setenv("ALLOW_PAID_BROADCAST", "true")
+    settings = load_settings(None)
+    assert (settings.delivery_rate, settings.allow_paid_broadcast) == (300, True)
+    monkeypatch.setenv("DELIVERY_RATE", "1001")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(None)
+    assert str(caught.value).startswith(
+        "DELIVERY_RATE: 1001 is above Telegram's 1000 messages a second with paid broadcasts"
+    )
 
 
 def test_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:

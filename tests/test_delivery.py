@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import build_web_app
+from bot.config import load_settings
 from bot.digests.delivery import (
     LEASE_MARGIN,
     DeliveryWorker,
@@ -25,6 +26,7 @@ from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.digests.status import delivery_status
 from bot.handlers.linking import ConsentChoice
+from bot.runtime import delivery_worker
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 from tests.doubles.clock import FakeClock
@@ -492,6 +494,17 @@ async def test_paid_broadcasts_are_asked_for_only_when_allowed(
     await paid.deliver_due()
     flags = [m.allow_paid_broadcast for m in bot.session.calls(SendMessage)]
     assert flags == [None, True]  # None: not in the request at all
+
+
+async def test_the_configured_rate_reaches_the_worker(
+    bot: RecordingBot, database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DELIVERY_RATE", "300")
+    monkeypatch.setenv("ALLOW_PAID_BROADCAST", "true")
+    built = delivery_worker(load_settings(None), database, bot, clock)
+    assert (built.limits.per_second, built.limits.paid_broadcast) == (300, True)
+    assert built.batch_size == 1200  # four seconds of sending per pass
+    assert built.limits.max_in_flight() == 75
 
 
 async def test_no_send_starts_when_the_lease_is_about_to_run_out(
