@@ -24,6 +24,7 @@ from bot.finals.reminders import remind_unacknowledged
 from bot.finals.summary import refresh_summaries
 from bot.linking.erasure import erase_withdrawn_accounts
 from bot.reports.delivery import scheduled_statements
+from bot.reports.monitoring import weekly_monitoring
 from db.database import Database
 from db.locks import InstanceLock
 
@@ -98,6 +99,8 @@ async def statements_job(database: Database, clock: Clock, i18n: I18n) -> None:
     for school in schools:
         async with database.unit_of_work() as uow:
             await scheduled_statements(uow, clock, i18n, school)
+        async with database.unit_of_work() as uow:
+            await weekly_monitoring(uow, clock, i18n, school)
 
 
 async def family_alerts_job(database: Database, clock: Clock, i18n: I18n) -> None:
@@ -155,8 +158,8 @@ def add_push_jobs(
         id="forecast-digests",
         replace_existing=True,
     )
-    # Hourly: each school's paper statements at its own local day and hour, keyed per class,
-    # dates and teacher, so the runs after the due hour add nothing.
+    # Hourly: each school's paper statements and the parents' reading summary at its own
+    # local day and hour, keyed per class, dates and teacher: later runs add nothing.
     scheduler.add_job(
         statements_job,
         CronTrigger(minute=35, timezone=UTC),

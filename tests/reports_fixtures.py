@@ -66,7 +66,7 @@ def reports_school() -> dict[str, Any]:
         ],
         "students": [{"external_id": e, "full_name": n, "class_id": c} for e, n, c in students],
         "guardians": [
-            {"external_id": f"g{i}", "full_name": f"Родитель {name.split()[0]}а",
+            {"external_id": f"g{i}", "full_name": f"Родитель: {name}",
              "student_ids": [f"s{i}"]}
             for i, (_e, name, _c) in enumerate(students, start=1)
         ],

@@ -7,15 +7,18 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from aiogram.utils.i18n import I18n
 
+from bot.clock import SystemClock
 from bot.command_line import CommandFailed, open_database, print_json, run_async, settings_from
 from bot.exchange.cli import progress_bar
 from bot.i18n import DEFAULT_LOCALE, LOCALES, build_i18n
 from bot.reports.common import ReportError, check_range, class_of_school
 from bot.reports.curriculum import curriculum_statistics
+from bot.reports.monitoring import monitoring_report
 from bot.reports.statements import class_statements
 from bot.reports.summary import summary_sheet
 from bot.schools.service import SchoolError, find_school
@@ -240,5 +243,28 @@ reports_group.add_command(
         "curriculum",
         "Lessons against the curriculum and the results (успеваемость, качество знаний).",
         _curriculum,
+    )
+)
+
+
+async def _monitoring(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+) -> tuple[str, bytes, bytes]:
+    today = SystemClock().now().astimezone(ZoneInfo(school.timezone)).date()
+    report = await monitoring_report(uow, i18n, locale, school, school_class, period, today)
+    return report.filename_stem, report.xlsx, report.pdf
+
+
+reports_group.add_command(
+    _sheet_command(
+        "monitoring",
+        "Parents reading current grades per week (twice / fewer / never / no access), and "
+        "the acknowledgements of the period's final grades.",
+        _monitoring,
     )
 )

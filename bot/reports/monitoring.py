@@ -1,0 +1,230 @@
+"""Parent monitoring (duty 9): per class and week, which guardians looked at current grades
+at least twice, which fewer, which never, and which have no electronic access (they get
+paper). A weekly summary to the class teacher, and a period report with the final-grade
+acknowledgements (duty 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.linking.rules import may_receive_data
+from bot.presentation.text import escape, split_message
+from bot.presentation.translation import N_, translator
+from bot.reports.common import day, language_of, safe_filename
+from bot.reports.delivery import class_recipients
+from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
+from bot.reports.rules import ReadingCategory, monitoring_week_due, reading_category, weeks_between
+from db.models import Period, School, SchoolClass
+from db.unit_of_work import UnitOfWork
+
+SETTING = "monitoring_summary"
+CATEGORY_NAMES = {
+    ReadingCategory.ENOUGH: N_("At least twice a week"),
+    ReadingCategory.FEWER: N_("Less than twice"),
+    ReadingCategory.NEVER: N_("Never"),
+    ReadingCategory.NO_ACCESS: N_("No electronic access (paper statements)"),
+}
+
+
+@dataclass(frozen=True)
+class FamilyReading:
+    guardian: str
+    student: str
+    days: tuple[int, ...]  # days with a look at current grades, per week
+    categories: tuple[ReadingCategory, ...]  # per week
+
+
+async def class_reading(
+    uow: UnitOfWork, school_class: SchoolClass, first: dt.date, last: dt.date
+) -> tuple[list[tuple[dt.date, dt.date]], list[FamilyReading]]:
+    """The weeks of the dates and each guardian's reading in them (five queries)."""
+    students = {s.id: s for s in await uow.linking.students_of_class(school_class.id)}
+    pairs = await uow.reports.guardians_of(list(students))
+    states, _own = await uow.reports.consent_states(guardian_ids=sorted({g.id for _, g in pairs}))
+    linked = {
+        (student_id, guardian_id)
+        for student_id, guardian_id in await uow.reports.reader_links(list(students))
+        if guardian_id is not None and may_receive_data(states.get(guardian_id))
+    }
+    weeks = weeks_between(first, last)
+    counted: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * len(weeks))
+    for guardian_id, student_id, read_on in await uow.reports.reading_days(
+        list(students), first, last
+    ):
+        index = next(i for i, (a, b) in enumerate(weeks) if a <= read_on <= b)
+        counted[(guardian_id, student_id)][index] += 1
+    rows = []
+    for student_id, guardian in pairs:
+        days = tuple(counted.get((guardian.id, student_id), [0] * len(weeks)))
+        access = (student_id, guardian.id) in linked
+        rows.append(
+            FamilyReading(
+                guardian.full_name,
+                students[student_id].full_name,
+                days,
+                tuple(reading_category(d, has_access=access) for d in days),
+            )
+        )
+    rows.sort(key=lambda r: (r.student, r.guardian))
+    return weeks, rows
+
+
+def week_split(
+    rows: list[FamilyReading], week: int = 0
+) -> dict[ReadingCategory, list[FamilyReading]]:
+    split: dict[ReadingCategory, list[FamilyReading]] = {c: [] for c in ReadingCategory}
+    for row in rows:
+        split[row.categories[week]].append(row)
+    return split
+
+
+def wants_summary(settings: dict[str, object]) -> bool:
+    return settings.get(SETTING, True) is not False
+
+
+async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled: bool) -> bool:
+    """Switch the weekly monitoring summary for the account; False for an unknown account."""
+    account = await uow.linking.account(telegram_user_id)
+    if account is None:
+        return False
+    # A new dict: SQLAlchemy does not see changes made inside a JSON value.
+    account.settings = {**(account.settings or {}), SETTING: enabled}
+    await uow.commit()
+    return True
+
+
+async def weekly_monitoring(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Queue last week's reading summary to each class teacher who has not opted out."""
+    now = clock.now()
+    monday = monitoring_week_due(school.settings, now.astimezone(ZoneInfo(school.timezone)))
+    if monday is None:
+        return 0
+    sunday = monday + dt.timedelta(days=6)
+    queued = 0
+    for school_class in await uow.teachers.classes_of_school(school.id):
+        accounts = [
+            a for a in await class_recipients(uow, school_class) if wants_summary(a.settings or {})
+        ]
+        if not accounts:
+            continue
+        _weeks, rows = await class_reading(uow, school_class, monday, sunday)
+        if not rows:
+            continue
+        for account in accounts:
+            text = summary_text(i18n, language_of(account), school_class, monday, sunday, rows)
+            for index, part in enumerate(split_message(text)):
+                queued += await uow.outbox.queue(
+                    account_id=account.id,
+                    school_id=school.id,
+                    kind="monitoring",
+                    key=f"monitoring:{school_class.id}:{monday}:{account.id}:{index}",
+                    text=part,
+                    reply_markup=None,
+                    due_at=now,
+                    urgent=False,
+                    now=now,
+                )
+    await uow.commit()
+    return queued
+
+
+def summary_text(
+    i18n: I18n,
+    locale: str,
+    school_class: SchoolClass,
+    first: dt.date,
+    last: dt.date,
+    rows: list[FamilyReading],
+) -> str:
+    _ = translator(i18n, locale)
+    heading = _("Parents reading the diary, {class_name}, {first} – {last}").format(
+        class_name=school_class.name, first=day(first), last=day(last)
+    )
+    lines = [f"<b>{escape(heading)}</b>"]
+    for category, items in week_split(rows).items():
+        lines.append("")
+        lines.append(f"<b>{escape(_(CATEGORY_NAMES[category]))}: {len(items)}</b>")
+        lines.extend(f"• {escape(r.guardian)} ({escape(r.student)})" for r in items)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class MonitoringReport:
+    rows: list[FamilyReading]
+    filename_stem: str
+    xlsx: bytes
+    pdf: bytes
+
+
+async def monitoring_report(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+    today: dt.date,
+) -> MonitoringReport:
+    """The period up to today: every week's reading per guardian, and the acknowledgements
+    of the period's final grades."""
+    _ = translator(i18n, locale)
+    weeks, rows = await class_reading(
+        uow, school_class, period.starts_on, min(period.ends_on, today)
+    )
+    reading_rows: list[list[Cell]] = [
+        [
+            row.student,
+            row.guardian,
+            *(row.days[i] if row.categories[i] != ReadingCategory.NO_ACCESS else "—"
+              for i in range(len(weeks))),
+            sum(1 for c in row.categories if c == ReadingCategory.ENOUGH),
+        ]
+        for row in rows
+    ]  # fmt: skip
+    reading = Table(
+        title=_("Days with a look at current grades, per week"),
+        headings=(
+            _("Student"),
+            _("Parent"),
+            *(f"{first:%d.%m}–{last:%d.%m}" for first, last in weeks),
+            _("Weeks with two or more"),
+        ),
+        rows=reading_rows,
+        widths=(4, 4, *(1.3 for _w in weeks), 1.8),
+        align_right_from=2,
+    )
+    guardians = {g.id: g.full_name for _s, g in await uow.reports.guardians_of(
+        [s.id for s in await uow.linking.students_of_class(school_class.id)]
+    )}  # fmt: skip
+    students = {s.id: s.full_name for s in await uow.linking.students_of_class(school_class.id)}
+    acks = Table(
+        title=_("Acknowledgements of the final grades"),
+        headings=(_("Student"), _("Parent"), _("When"), _("How")),
+        rows=[
+            [
+                students.get(a.student_id, ""),
+                guardians.get(a.guardian_id, ""),
+                a.acknowledged_at.astimezone(ZoneInfo(school.timezone)).strftime("%d.%m.%Y %H:%M"),
+                a.text or a.via,
+            ]
+            for a in await uow.reports.acknowledgements(school_class.id, period.id)
+        ],
+        widths=(4, 4, 2.5, 5),
+        empty=_("Nobody has acknowledged final grades of this period yet."),
+    )
+    title = _("Parent monitoring: {class_name}, {period}").format(
+        class_name=school_class.name, period=period.name
+    )
+    lines = (school.name, _("Parents must check current grades at least twice a week."))
+    pdf = render_pdf(
+        Report(title, [Section(title, lines, (reading, acks))], landscape=len(weeks) > 6)
+    )
+    xlsx = render_xlsx([Sheet(school_class.name, (title, *lines), reading, (acks,))])
+    stem = safe_filename(f"monitoring-{school_class.name}-{period.external_id}")
+    return MonitoringReport(rows, stem, xlsx, pdf)
