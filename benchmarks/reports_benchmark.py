@@ -1,0 +1,95 @@
+"""Paper statements and summary sheets for a school of 1,000 students; prints the time and
+the peak memory (max RSS of this process).
+
+    .venv/bin/python benchmarks/reports_benchmark.py [--students 1000] [--grades 60000]
+        [--database sqlite+aiosqlite:///tmp/reports-bench.sqlite3]
+
+Worst case for statements: nobody is linked, so every student gets a paper section. Every
+student also has a final grade in every subject, for the summary sheets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.sync_benchmark import district
+from bot.exchange.service import sync_document
+from bot.i18n import build_i18n
+from bot.reports.statements import class_statements, paper_students
+from bot.reports.summary import summary_sheet
+from bot.schools.service import create_school
+from db.database import Database
+from tests.doubles.clock import FakeClock
+
+
+def with_finals(document: dict[str, Any]) -> dict[str, Any]:
+    rng = random.Random(5)
+    document["final_grades"] = [
+        {"external_id": f"f{student['external_id']}-{subject['external_id']}",
+         "student_id": student["external_id"], "subject_id": subject["external_id"],
+         "period_id": "q2", "status": "final", "value": rng.choice("2345")}
+        for student in document["students"] for subject in document["subjects"]
+    ]  # fmt: skip
+    return document
+
+
+async def main(args: argparse.Namespace) -> None:
+    database = Database(args.database)
+    await database.migrate()
+    clock = FakeClock(dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
+    async with database.unit_of_work() as uow:
+        school, _ = await create_school(
+            uow, clock, "b" * 40, name="Bench", timezone="Europe/Moscow", actor="bench"
+        )
+        await sync_document(
+            uow, clock, school, with_finals(district(args.students, args.grades)),
+            source="bench", document_sha256="-", actor="bench",
+        )  # fmt: skip
+    i18n = build_i18n()
+    first, last = dt.date(2026, 11, 16), dt.date(2026, 11, 29)
+    started = time.perf_counter()
+    pages = sections = 0
+    async with database.unit_of_work() as uow:
+        classes = await uow.teachers.classes_of_school(school.id)
+        selected = await paper_students(uow, [c.id for c in classes])
+        for school_class in classes:
+            own = [s for s in selected if s.student.class_id == school_class.id]
+            statements = await class_statements(
+                uow, i18n, "ru", school, school_class, first, last, own
+            )
+            sections += len(statements.students)
+            pages += statements.pdf.count(b"/Type /Page\n")
+    statements_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    async with database.unit_of_work() as uow:
+        period = await uow.reports.period(school.id, "q2")
+        assert period is not None
+        for school_class in classes:
+            await summary_sheet(uow, i18n, "ru", school, school_class, period)
+    summary_seconds = time.perf_counter() - started
+    await database.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"students: {args.students}, grades: {args.grades}, classes: {len(classes)}")
+    print(f"statements: {sections} students in {len(classes)} PDFs: {statements_seconds:.1f} s")
+    print(f"summary sheets (XLSX + PDF) for {len(classes)} classes: {summary_seconds:.1f} s")
+    print(f"total: {statements_seconds + summary_seconds:.1f} s, peak memory {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--grades", type=int, default=60000)
+    default = Path(tempfile.mkdtemp()) / "reports-bench.sqlite3"
+    parser.add_argument("--database", default=f"sqlite+aiosqlite:///{default}")
+    asyncio.run(main(parser.parse_args()))
