@@ -8,6 +8,7 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
@@ -22,11 +23,12 @@ from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation
 from tests.test_change_pushes import FATHER, family, sync
 
+Client = TestClient[web.Request, web.Application]
 HOSTILE = "Дроби\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Взлом; <script>"
 
 
 @pytest.fixture
-async def web(database: Database, clock: FakeClock, i18n: I18n) -> AsyncIterator[TestClient]:
+async def web_client(database: Database, clock: FakeClock, i18n: I18n) -> AsyncIterator[Client]:
     app = build_web_app(
         database=database,
         clock=clock,
@@ -37,7 +39,11 @@ async def web(database: Database, clock: FakeClock, i18n: I18n) -> AsyncIterator
 
 
 async def test_the_feed_lists_tests_holidays_and_moved_lessons_and_escapes_text(
-    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, web: TestClient
+    dispatcher: Dispatcher,
+    bot: RecordingBot,
+    database: Database,
+    clock: FakeClock,
+    web_client: Client,
 ) -> None:
     school = await family(dispatcher, bot, database, clock)
     moved = {
@@ -51,7 +57,7 @@ async def test_the_feed_lists_tests_holidays_and_moved_lessons_and_escapes_text(
     async with database.unit_of_work() as uow:
         token = await issue_feed(uow, clock, SECRET_KEY, FATHER.id)
     assert token is not None
-    response = await web.get(f"/calendar/{token}.ics")
+    response = await web_client.get(f"/calendar/{token}.ics")
     assert response.status == 200
     assert response.content_type == "text/calendar"
     body = await response.read()
@@ -73,7 +79,11 @@ async def test_the_feed_lists_tests_holidays_and_moved_lessons_and_escapes_text(
 
 
 async def test_a_revoked_or_wrong_token_is_a_404(
-    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, web: TestClient
+    dispatcher: Dispatcher,
+    bot: RecordingBot,
+    database: Database,
+    clock: FakeClock,
+    web_client: Client,
 ) -> None:
     await family(dispatcher, bot, database, clock)
     async with database.unit_of_work() as uow:
@@ -82,18 +92,18 @@ async def test_a_revoked_or_wrong_token_is_a_404(
         second = await issue_feed(uow, clock, SECRET_KEY, FATHER.id)  # replaces the first
     assert first is not None
     assert second is not None
-    assert (await web.get(f"/calendar/{first}.ics")).status == 404
-    assert (await web.get(f"/calendar/{second}.ics")).status == 200
-    assert (await web.get("/calendar/not-a-token.ics")).status == 404
-    assert (await web.get(f"/calendar/{'x' * 500}.ics")).status == 404
+    assert (await web_client.get(f"/calendar/{first}.ics")).status == 404
+    assert (await web_client.get(f"/calendar/{second}.ics")).status == 200
+    assert (await web_client.get("/calendar/not-a-token.ics")).status == 404
+    assert (await web_client.get(f"/calendar/{'x' * 500}.ics")).status == 404
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send("/settings")
     await father.click(CalendarChoice(action="revoke"))
-    assert (await web.get(f"/calendar/{second}.ics")).status == 404
+    assert (await web_client.get(f"/calendar/{second}.ics")).status == 404
 
 
 async def test_the_settings_button_hands_out_the_link(
-    bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n, web: TestClient
+    bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n, web_client: Client
 ) -> None:
     dispatcher = build_dispatcher(
         database=database,
@@ -113,4 +123,4 @@ async def test_the_settings_button_hands_out_the_link(
     )
     url = link.text.split("<code>")[1].split("</code>")[0]
     path = url.removeprefix("https://diary.example.org")
-    assert (await web.get(path)).status == 200
+    assert (await web_client.get(path)).status == 200

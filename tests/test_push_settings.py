@@ -16,6 +16,7 @@ from bot.digests.preferences import PushKind, PushPreferences
 from bot.handlers.settings import (
     BriefHourChoice,
     CalendarChoice,
+    MonitoringChoice,
     PushModeChoice,
     QuietHoursChoice,
     RiskThresholdChoice,
@@ -27,6 +28,7 @@ from tests.diary_fixtures import button_texts, sent
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation
+from tests.finals_fixtures import TEACHER, school_with_teacher
 from tests.test_change_pushes import FATHER, deliver, family, grade, run_job, sync
 
 
@@ -201,3 +203,26 @@ async def test_no_quiet_hours_means_marks_go_out_at_night(
     texts = await deliver(database, bot, clock)
     assert len(texts) == 1
     assert bot.session.calls(SendMessage)[0].chat_id == FATHER.id
+
+
+async def test_class_teachers_switch_the_reading_summary_and_families_cannot(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    _school, father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    shown = sent(await teacher.send("/settings"))
+    assert button_texts(shown)[-1] == "📊 Сводка о просмотре дневника: включено"
+    change = edited(await teacher.click(MonitoringChoice(on=False)))
+    assert button_texts(change)[-1] == "📊 Сводка о просмотре дневника: выключено"
+    async with database.unit_of_work() as uow:
+        account = await uow.linking.account(TEACHER.id)
+        assert account is not None
+        assert account.settings["monitoring_summary"] is False
+    family_view = sent(await father.send("/settings"))
+    assert not any(text.startswith("📊") for text in button_texts(family_view))
+    calls = await father.click(MonitoringChoice(on=False))
+    refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
+    assert refusal.show_alert is True
+    async with database.unit_of_work() as uow:
+        account = await uow.linking.account(FATHER.id)
+        assert account is not None
+        assert "monitoring_summary" not in account.settings

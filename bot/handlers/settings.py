@@ -7,6 +7,7 @@ place to show the new state. A forged or outdated button changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -33,6 +34,8 @@ from bot.digests.preferences import (
 from bot.handlers.language import LanguageChoice
 from bot.i18n import LANGUAGE_NAMES, LOCALES
 from bot.presentation.text import escape
+from bot.reports.monitoring import monitoring_summary_wanted, set_monitoring_summary
+from bot.teachers.broadcasts import sender_of
 from db.unit_of_work import UnitOfWork
 
 PreferenceChange = Callable[[PushPreferences], PushPreferences]
@@ -61,6 +64,28 @@ class BriefHourChoice(CallbackData, prefix="bh"):
 
 class CalendarChoice(CallbackData, prefix="cal"):
     action: str  # "issue" or "revoke"
+
+
+class MonitoringChoice(CallbackData, prefix="mon"):
+    on: bool
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The parts of /settings that depend on the account beyond its push preferences."""
+
+    calendar: bool = False  # has a calendar link
+    staff: bool = False  # a class teacher or an admin
+    monitoring: bool = True  # wants the weekly reading summary (staff only)
+
+
+async def extras_of(uow: UnitOfWork, telegram_user_id: int) -> Extras:
+    staff = await sender_of(uow, telegram_user_id) is not None
+    return Extras(
+        calendar=await has_feed(uow, telegram_user_id),
+        staff=staff,
+        monitoring=staff and await monitoring_summary_wanted(uow, telegram_user_id),
+    )
 
 
 def kind_label(kind: PushKind) -> str:
@@ -118,8 +143,10 @@ def settings_text(preferences: PushPreferences) -> str:
 
 
 def settings_keyboard(
-    preferences: PushPreferences, language: str, *, calendar: bool = False
+    preferences: PushPreferences, language: str, extras: Extras | None = None
 ) -> InlineKeyboardMarkup:
+    extras = extras or Extras()
+    calendar = extras.calendar
     builder = InlineKeyboardBuilder()
     for code in LOCALES:
         mark = "✓ " if code == language else ""
@@ -161,6 +188,13 @@ def settings_keyboard(
             callback_data=CalendarChoice(action="revoke"),
         )
         rows.append(1)
+    if extras.staff:
+        state = _("on") if extras.monitoring else _("off")
+        builder.button(
+            text="📊 " + _("Diary reading summary: {state}").format(state=state),
+            callback_data=MonitoringChoice(on=not extras.monitoring),
+        )
+        rows.append(1)
     builder.adjust(*rows)
     return builder.as_markup()
 
@@ -169,10 +203,10 @@ async def show_settings(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
     if message.from_user is None:
         return
     preferences = await push_preferences(uow, message.from_user.id)
-    calendar = await has_feed(uow, message.from_user.id)
+    extras = await extras_of(uow, message.from_user.id)
     await message.answer(
         settings_text(preferences),
-        reply_markup=settings_keyboard(preferences, i18n.current_locale, calendar=calendar),
+        reply_markup=settings_keyboard(preferences, i18n.current_locale, extras),
     )
 
 
@@ -199,12 +233,12 @@ async def _redraw(
     query: CallbackQuery, uow: UnitOfWork, i18n: I18n, preferences: PushPreferences
 ) -> None:
     if query.message is not None:
-        calendar = await has_feed(uow, query.from_user.id)
+        extras = await extras_of(uow, query.from_user.id)
         await query.bot.edit_message_text(  # type: ignore[union-attr]
             text=settings_text(preferences),
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
-            reply_markup=settings_keyboard(preferences, i18n.current_locale, calendar=calendar),
+            reply_markup=settings_keyboard(preferences, i18n.current_locale, extras),
         )
 
 
@@ -310,6 +344,18 @@ async def calendar_chosen(
     await _redraw(query, uow, i18n, await push_preferences(uow, query.from_user.id))
 
 
+async def monitoring_chosen(
+    query: CallbackQuery, callback_data: MonitoringChoice, uow: UnitOfWork, i18n: I18n
+) -> None:
+    if await sender_of(uow, query.from_user.id) is None:
+        # Only class teachers and admins get the summary: a forged button for anyone else.
+        await query.answer(_("This setting is not available."), show_alert=True)
+        return
+    await set_monitoring_summary(uow, query.from_user.id, callback_data.on)
+    await query.answer(_("Saved."))
+    await _redraw(query, uow, i18n, await push_preferences(uow, query.from_user.id))
+
+
 def build_router() -> Router:
     router = Router(name="settings")
     router.message.register(show_settings, Command("settings"))
@@ -319,4 +365,5 @@ def build_router() -> Router:
     router.callback_query.register(set_risk_threshold, RiskThresholdChoice.filter())
     router.callback_query.register(set_brief_hour, BriefHourChoice.filter())
     router.callback_query.register(calendar_chosen, CalendarChoice.filter())
+    router.callback_query.register(monitoring_chosen, MonitoringChoice.filter())
     return router

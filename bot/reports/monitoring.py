@@ -88,6 +88,11 @@ def wants_summary(settings: dict[str, object]) -> bool:
     return settings.get(SETTING, True) is not False
 
 
+async def monitoring_summary_wanted(uow: UnitOfWork, telegram_user_id: int) -> bool:
+    account = await uow.linking.account(telegram_user_id)
+    return wants_summary(account.settings if account is not None else {})
+
+
 async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled: bool) -> bool:
     """Switch the weekly monitoring summary for the account; False for an unknown account."""
     account = await uow.linking.account(telegram_user_id)
