@@ -12,6 +12,7 @@ from bot.handlers import (
     linking,
     menu,
     relay,
+    reports,
     settings,
     start,
     teacher_menu,
@@ -31,6 +32,7 @@ def build_router() -> Router:
     root.include_router(diary.build_router())
     root.include_router(menu.build_router())
     root.include_router(teacher_menu.build_router())
+    root.include_router(reports.build_router())
     # Before the fallback: a text reply to final grades is an acknowledgement.
     root.include_router(finals.build_router())
     # Must stay last: it answers any private message nobody else took.

@@ -41,6 +41,7 @@ STAFF_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("broadcast", N_("Send an announcement to families")),
     CommandSpec("broadcasts", N_("Recent announcements: delivered, failed, read")),
     CommandSpec("acks", N_("Who has acknowledged the final grades")),
+    CommandSpec("reports", N_("Reports: paper statements, summary sheet, monitoring")),
     CommandSpec("cancel", N_("Cancel what you are writing")),
 )
 
