@@ -21,7 +21,8 @@ from db.database import Database
 from db.models import OutboxMessage, School, SchoolClass, StoredDocument
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
-from tests.reports_fixtures import FRIDAY, TEACHER_5A, TEACHER_6B, report_school
+from tests.reports_fixtures import FRIDAY, TEACHER_5A, TEACHER_6B, report_school, reports_school
+from tests.test_change_pushes import sync
 from tests.test_linking_cli import ediary
 
 FIRST, LAST = dt.date(2026, 9, 5), dt.date(2026, 9, 11)
@@ -206,3 +207,31 @@ async def test_the_command_refuses_another_schools_class_and_bad_dates(
     assert backwards.exit_code == 1
     assert "is after" in backwards.stderr
     assert not out.exists()
+
+
+async def test_a_long_grades_table_repeats_its_heading_row_on_every_page(
+    database: Database, clock: FakeClock, i18n: I18n
+) -> None:
+    setup = await report_school(database, clock)
+    many = [
+        {"external_id": f"x{i}", "student_id": "s2", "subject_id": "math" if i % 2 else "rus",
+         "date": (FIRST + dt.timedelta(days=i % 7)).isoformat(), "value": "45"[i % 2],
+         "work_type": "самостоятельная работа"}
+        for i in range(300)
+    ]  # fmt: skip
+    await sync(database, clock, setup.school, {"grades": reports_school()["grades"] + many})
+    five_a = await class_named(database, "5А")
+    async with database.unit_of_work() as uow:
+        statements = await class_statements(uow, i18n, "ru", setup.school, five_a, FIRST, LAST)
+    texts = [" ".join(text.split()) for text in pages(statements.pdf)]
+    starts = [i for i, text in enumerate(texts) if text.startswith("Выписка из электронного")]
+    borisova = texts[starts[0] : starts[1]]
+    assert "Борисова Бэлла" in borisova[0]
+    heading = "Предмет Отметки (дата, вид работы) Средний балл за период Прогноз: I четверть"
+    assert heading in borisova[0]
+    # The marks run over several pages; each continuation starts with the heading row.
+    grades_pages = [text for text in borisova if "(самостоятельная работа)" in text]
+    assert len(grades_pages) >= 3
+    assert all(text.startswith(heading) for text in grades_pages[1:])
+    # Rows are never cut at a page break: every mark is there once.
+    assert sum(text.count("(самостоятельная работа)") for text in borisova) == 300
