@@ -54,6 +54,8 @@ MAX_IN_FLIGHT = 100
 # A pass claims about this many seconds of sending: its tail (the last answers, a chat's
 # spacing) is then a small share of it, and it is far inside the lease.
 PASS_SECONDS = 4.0
+# How many turns late the pacer may catch up on (a burst of at most that many at once).
+PACER_SLACK = 2
 # No send starts this close to the end of the lease: the answer (aiogram waits up to 60 s
 # for one) must come while the row is still ours, or another worker could take the row and
 # send it again.
@@ -159,7 +161,9 @@ class _Pass:
     lease_ends: float  # monotonic: no send starts after this
     reads: _Together[_Send | None]
     writes: _Together[None]
-    paused: bool = False  # Telegram asked the bot to wait: no new sends in this pass
+    # Set when Telegram asks the bot to wait: no new sends in this pass, and lanes waiting
+    # for their chat or their turn stop waiting.
+    pause: asyncio.Event = field(default_factory=asyncio.Event)
     unsent: list[int] = field(default_factory=list)  # claimed rows to give back
 
 
@@ -177,6 +181,7 @@ class DeliveryWorker:
     _next_start: float = field(default=float("-inf"), init=False)
     _resume_at: float = field(default=float("-inf"), init=False)
     _chat_free_at: dict[int, float] = field(default_factory=dict, init=False)
+    _turns: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     @property
     def batch_size(self) -> int:
@@ -243,22 +248,35 @@ class DeliveryWorker:
         now = self.monotonic()
         self._chat_free_at = {c: t for c, t in self._chat_free_at.items() if t > now}
 
-    async def _wait_for_chat(self, chat_id: int) -> None:
-        gap = self._chat_free_at.get(chat_id, float("-inf")) - self.monotonic()
-        if gap > 0:
-            await self.sleep(gap)
+    async def _wait_for_chat(self, run: _Pass, chat_id: int) -> None:
+        await self._nap(run, self._chat_free_at.get(chat_id, float("-inf")) - self.monotonic())
 
-    async def _wait_for_turn(self) -> None:
-        """The pacer: every send starts at least 1/per_second after the one before it.
+    async def _nap(self, run: _Pass, seconds: float) -> None:
+        """Sleep, but wake at once when Telegram pauses the bot: the pass then ends as soon as
+        the sends in flight are answered, instead of after every lane's wait."""
+        if seconds <= 0 or run.pause.is_set():
+            return
+        nap = asyncio.ensure_future(self.sleep(seconds))
+        paused = asyncio.ensure_future(run.pause.wait())
+        try:
+            await asyncio.wait({nap, paused}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            nap.cancel()
+            paused.cancel()
 
-        A start is reserved before sleeping, so concurrent lanes queue up behind each other
-        and a late lane never bursts to catch up.
+    async def _wait_for_turn(self, run: _Pass) -> None:
+        """The pacer: sends start 1/per_second apart.
+
+        Lanes take their turns one at a time, first come first served. A turn that comes a
+        little late (the event loop was busy) keeps to the schedule, so the rate is kept; one
+        that comes later than ``PACER_SLACK`` turns restarts the schedule, so the sends behind
+        it do not burst to catch up.
         """
-        now = self.monotonic()
-        start = max(now, self._next_start, self._resume_at)
-        self._next_start = start + 1 / self.limits.per_second
-        if start > now:
-            await self.sleep(start - now)
+        interval = 1 / self.limits.per_second
+        async with self._turns:
+            scheduled = max(self._next_start, self._resume_at)
+            await self._nap(run, scheduled - self.monotonic())
+            self._next_start = max(scheduled, self.monotonic() - PACER_SLACK * interval) + interval
 
     async def _deliver(
         self, run: _Pass, chat_id: int, account_id: int, message_ids: list[int]
@@ -266,7 +284,7 @@ class DeliveryWorker:
         """Send rows for one chat as one message and commit what happened: the outcome, False
         when none of the rows is ours any more, None when the bot is paused (or the lease is
         ending) and they were not sent."""
-        if run.paused:
+        if run.pause.is_set():
             return None
         send = await run.reads.run(functools.partial(self._ours, message_ids))
         if send is None:
@@ -300,11 +318,11 @@ class DeliveryWorker:
         paid = True if self.limits.paid_broadcast else None  # None: left out of the request
         migrated_to: int | None = None
         for _migration in range(2):  # a group chat that became a supergroup: once more
-            await self._wait_for_chat(chat_id)
+            await self._wait_for_chat(run, chat_id)
             async with run.in_flight:
-                if not run.paused:  # else the turn would come only after the pause
-                    await self._wait_for_turn()
-                if run.paused or self.monotonic() >= run.lease_ends:
+                if not run.pause.is_set():  # else the turn would come only after the pause
+                    await self._wait_for_turn(run)
+                if run.pause.is_set() or self.monotonic() >= run.lease_ends:
                     return None
                 target = chat_id
                 try:
@@ -319,7 +337,7 @@ class DeliveryWorker:
                     continue
                 except TelegramRetryAfter as error:
                     # The whole bot must wait: stop starting sends, and start none before then.
-                    run.paused = True
+                    run.pause.set()
                     self._resume_at = max(self._resume_at, self.monotonic() + error.retry_after)
                     return _Outcome(
                         _Result.RATE_LIMITED, migrated_to, retry_after=error.retry_after
