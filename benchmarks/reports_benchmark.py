@@ -3,6 +3,10 @@ the peak memory (max RSS of this process).
 
     .venv/bin/python benchmarks/reports_benchmark.py [--students 1000] [--grades 60000]
         [--database sqlite+aiosqlite:///tmp/reports-bench.sqlite3]
+        [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres] [--skip-sqlite]
+
+With --postgres the same runs in a fresh PostgreSQL database created on that server (and
+dropped afterwards). Each back-end runs in its own process, so the peak memory is its own.
 
 Worst case for statements: nobody is linked, so every student gets a paper section. Every
 student also has a final grade in every subject, for the summary sheets.
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import multiprocessing
 import random
 import resource
 import sys
@@ -23,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.sync_benchmark import district
+from benchmarks.sync_benchmark import create_pg, district, drop_pg
 from bot.exchange.service import sync_document
 from bot.i18n import build_i18n
 from bot.reports.statements import class_statements, paper_students
@@ -44,8 +49,8 @@ def with_finals(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-async def main(args: argparse.Namespace) -> None:
-    database = Database(args.database)
+async def main(args: argparse.Namespace, url: str, name: str) -> None:
+    database = Database(url)
     await database.migrate()
     clock = FakeClock(dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
     async with database.unit_of_work() as uow:
@@ -80,10 +85,33 @@ async def main(args: argparse.Namespace) -> None:
     summary_seconds = time.perf_counter() - started
     await database.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"students: {args.students}, grades: {args.grades}, classes: {len(classes)}")
+    print(f"\n{name}: students: {args.students}, grades: {args.grades}, classes: {len(classes)}")
     print(f"statements: {sections} students in {len(classes)} PDFs: {statements_seconds:.1f} s")
     print(f"summary sheets (XLSX + PDF) for {len(classes)} classes: {summary_seconds:.1f} s")
     print(f"total: {statements_seconds + summary_seconds:.1f} s, peak memory {peak:.0f} MiB")
+
+
+def run_backend(args: argparse.Namespace, url: str, name: str) -> None:
+    asyncio.run(main(args, url, name))
+
+
+def run_all(args: argparse.Namespace) -> None:
+    backends: list[tuple[str, str]] = []
+    if not args.skip_sqlite:
+        backends.append(("SQLite", args.database))
+    pg_url = asyncio.run(create_pg(args.postgres)) if args.postgres else None
+    if pg_url is not None:
+        backends.append(("PostgreSQL", pg_url))
+    try:
+        for name, url in backends:
+            process = multiprocessing.Process(target=run_backend, args=(args, url, name))
+            process.start()
+            process.join()
+            if process.exitcode != 0:
+                raise SystemExit(f"{name}: the benchmark process failed ({process.exitcode})")
+    finally:
+        if pg_url is not None:
+            asyncio.run(drop_pg(args.postgres, pg_url))
 
 
 if __name__ == "__main__":
@@ -92,4 +120,6 @@ if __name__ == "__main__":
     parser.add_argument("--grades", type=int, default=60000)
     default = Path(tempfile.mkdtemp()) / "reports-bench.sqlite3"
     parser.add_argument("--database", default=f"sqlite+aiosqlite:///{default}")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--postgres", help="an admin URL of a PostgreSQL server to run on too")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    run_all(parser.parse_args())
