@@ -5,6 +5,7 @@ Dispatcher with the recording Bot session."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -27,13 +28,20 @@ from bot.exchange.service import sync_document
 from bot.handlers.reports import ReportChoice, ReportClass
 from bot.schools.service import create_school
 from db.database import Database
-from db.models import SchoolClass
+from db.models import AccountRole, ConsentState, SchoolClass
 from tests.conftest import SECRET_KEY
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
-from tests.reports_fixtures import ADMIN, PARENT_S1, TEACHER_5A, report_school
+from tests.reports_fixtures import (
+    ADMIN,
+    PARENT_S1,
+    TEACHER_5A,
+    consent,
+    link_account,
+    report_school,
+)
 
 
 def chat(dispatcher: Dispatcher, bot: RecordingBot, telegram_id: int) -> BotConversation:
@@ -242,3 +250,39 @@ async def test_reports_are_in_the_staff_help_only(
     line = "/reports — Отчёты: выписки, сводная ведомость, мониторинг"
     assert line in only(await chat(dispatcher, bot, TEACHER_5A).send("/help"), SendMessage).text
     assert line not in only(await chat(dispatcher, bot, PARENT_S1).send("/help"), SendMessage).text
+
+
+async def test_statements_of_a_class_where_everyone_reads_the_bot_are_a_message(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    setup = await report_school(database, clock)
+    # Егорова Елена's family (6Б) changes its mind and links: nobody in 6Б needs paper.
+    await consent(database, clock, setup.school, "g6", ConsentState.GRANTED)
+    await link_account(database, clock, setup.school, 7006, AccountRole.GUARDIAN, "s6")
+    calls = await ask(chat(dispatcher, bot, ADMIN), (await class_ids(database))["6Б"], "statements")
+    assert documents(calls) == []
+    assert only(calls, SendMessage).text == (
+        "Выписки для 6Б, 05.09.2026 – 11.09.2026: все семьи класса читают дневник в боте, "
+        "печатать нечего."
+    )
+
+
+async def test_a_class_without_any_period_is_told_so(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    await report_school(database, clock)
+    clock.set(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC))  # after I четверть, nothing next
+    six_b = (await class_ids(database))["6Б"]  # and no final grades in 6Б
+    admin = chat(dispatcher, bot, ADMIN)
+    await admin.send("/reports")
+    for kind in ("summary", "monitoring", "curriculum"):
+        calls = await admin.click(ReportChoice(class_id=six_b, kind=kind))
+        assert refused(calls) == "В журнале пока нет учебного периода для этого класса."
+    # 5А has final grades of I четверть: its summary sheet is still there after the period.
+    calls = await admin.click(
+        ReportChoice(class_id=(await class_ids(database))["5А"], kind="summary")
+    )
+    assert [name for name, _content, _caption in documents(calls)] == [
+        "summary-5А-q1.pdf",
+        "summary-5А-q1.xlsx",
+    ]
