@@ -247,7 +247,7 @@ async def test_the_teacher_menu_help_and_acks(
     assert "/broadcast — Отправить объявление семьям" in shown.text
     assert isinstance(shown.reply_markup, ReplyKeyboardMarkup)
     labels = [b.text for row in shown.reply_markup.keyboard for b in row]
-    assert labels == ["📣 Объявление", "📬 Объявления", "✅ Ознакомление"]
+    assert labels == ["📣 Объявление", "📬 Объявления", "✅ Ознакомление", "📄 Отчёты"]
     family_help = only_message(await father.send("/help"))
     assert "/broadcast" not in (family_help.text or "")
 
@@ -264,5 +264,6 @@ async def test_the_teacher_menu_help_and_acks(
     assert only_message(await father.send("/acks")).text == (
         "Это доступно только классным руководителям и администрации."
     )
-    # The menu button starts an announcement like /broadcast.
+    # The menu buttons do what /broadcast and /reports do.
     assert button_texts(only_message(await teacher.send("📣 Объявление"))) == ["5А"]
+    assert button_texts(only_message(await teacher.send("📄 Отчёты"))) == ["5А"]

@@ -13,15 +13,17 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.finals.summary import class_lines, render_acknowledgements
 from bot.handlers.broadcast import list_broadcasts, start_broadcast
+from bot.handlers.reports import start_reports
 from bot.i18n import N_
 from bot.presentation.text import split_message
 from bot.teachers.broadcasts import sender_of
 from db.unit_of_work import UnitOfWork
 
-ANNOUNCE, ANNOUNCEMENTS, ACKS = (
+ANNOUNCE, ANNOUNCEMENTS, ACKS, REPORTS = (
     N_("📣 Announcement"),
     N_("📬 Announcements"),
     N_("✅ Acknowledgements"),
+    N_("📄 Reports"),
 )
 
 
@@ -29,7 +31,7 @@ def teacher_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=_(ANNOUNCE)), KeyboardButton(text=_(ANNOUNCEMENTS))],
-            [KeyboardButton(text=_(ACKS))],
+            [KeyboardButton(text=_(ACKS)), KeyboardButton(text=_(REPORTS))],
         ],
         resize_keyboard=True,
         is_persistent=True,
@@ -75,4 +77,5 @@ def build_router() -> Router:
     router.message.register(show_acks, F.text == __(ACKS))
     router.message.register(announce, F.text == __(ANNOUNCE))
     router.message.register(list_broadcasts, F.text == __(ANNOUNCEMENTS))
+    router.message.register(start_reports, F.text == __(REPORTS))
     return router
