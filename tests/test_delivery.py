@@ -19,9 +19,9 @@ from bot.digests.delivery import (
     LEASE_MARGIN,
     DeliveryWorker,
     RateLimits,
-    merge_for_chats,
     run_delivery,
 )
+from bot.digests.merging import merge_for_chats
 from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.digests.status import delivery_status

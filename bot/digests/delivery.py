@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import functools
 import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -35,20 +33,22 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.clock import Clock
-from bot.digests.retry import MAX_ATTEMPTS, backoff
-from bot.presentation.text import MESSAGE_LIMIT, telegram_length
+from bot.digests.delivery_outcomes import (
+    DeliveryReport,
+    Outcome,
+    SendResult,
+    record_outcome,
+)
+from bot.digests.group_commit import GroupCommit
+from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from db.database import Database
-from db.models import OutboxMessage, OutboxStatus
+from db.models import OutboxStatus
 from db.unit_of_work import UnitOfWork
 
 Sleep = Callable[[float], Awaitable[None]]
-T = TypeVar("T")
-MERGE_SEPARATOR = "\n\n"
-# A read time-out leaves the outcome unknown; such a push is tried again once only.
-TIMED_OUT = "read time-out: outcome unknown"
 # aiogram's HTTP session opens at most 100 connections; more sends in flight would only queue.
 MAX_IN_FLIGHT = 100
 # A pass claims about this many seconds of sending: its tail (the last answers, a chat's
@@ -61,16 +61,6 @@ PACER_SLACK = 2
 # send it again.
 LEASE_MARGIN = timedelta(seconds=60)
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
-    blocked: int = 0
-    timed_out: int = 0  # the outcome is unknown: Telegram may or may not have delivered
-    rate_limited: int = 0  # answers 429 (retry after): each paused the bot
 
 
 @dataclass
@@ -91,40 +81,6 @@ class RateLimits:
         return max(4, min(MAX_IN_FLIGHT, math.ceil(self.per_second / 4)))
 
 
-class _Together(Generic[T]):
-    """Runs the jobs that arrive while a batch of them is running as the next batch, in one
-    unit of work and one commit; one batch at a time."""
-
-    def __init__(self, database: Database) -> None:
-        self._database = database
-        self._waiting: list[tuple[Callable[[UnitOfWork], Awaitable[T]], asyncio.Future[T]]] = []
-        self._draining: asyncio.Task[None] | None = None
-
-    async def run(self, job: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._waiting.append((job, future))
-        if self._draining is None or self._draining.done():
-            self._draining = asyncio.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                async with self._database.unit_of_work() as uow:
-                    results = [await job(uow) for job, _ in batch]
-                    await uow.commit()
-            except Exception as error:
-                # Nothing of the batch was committed: every job in it failed.
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():  # its caller may have been cancelled
-                    future.set_result(result)
-
-
 @dataclass(frozen=True)
 class _Send:
     """One message as read just before it goes: the rows still ours."""
@@ -132,24 +88,10 @@ class _Send:
     message_ids: list[int]
     text: str
     markup: InlineKeyboardMarkup | None
-
-
-class _Result(enum.Enum):
-    SENT = "sent"
-    RATE_LIMITED = "rate limited"  # 429: back to pending after retry_after
-    BLOCKED = "blocked"
-    REFUSED = "refused"  # a permanent error: dead at once
-    FAILED = "failed"  # 5xx or network: back off and retry, up to a limit
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    result: _Result
-    migrated_to: int | None = None  # the chat's new id, when Telegram moved it
-    telegram_message_id: int | None = None
-    retry_after: int = 0
-    error: str = ""
-    timed_out: bool = False
+    # The Telegram message this one replaces in place (a running summary, an updated
+    # final-grade message); None to send a new message.
+    edit_message_id: int | None = None
+    document: tuple[str, bytes] | None = None  # (file name, content); the text is its caption
 
 
 @dataclass
@@ -159,8 +101,8 @@ class _Pass:
     report: DeliveryReport
     in_flight: asyncio.Semaphore
     lease_ends: float  # monotonic: no send starts after this
-    reads: _Together[_Send | None]
-    writes: _Together[None]
+    reads: GroupCommit[_Send | None]
+    writes: GroupCommit[None]
     # Set when Telegram asks the bot to wait: no new sends in this pass, and lanes waiting
     # for their chat or their turn stop waiting.
     pause: asyncio.Event = field(default_factory=asyncio.Event)
@@ -205,10 +147,7 @@ class DeliveryWorker:
             await uow.commit()
         chat_of = {account.id: account.chat_id for _, account in claimed}
         groups = merge_for_chats(
-            [
-                (m.id, m.account_id, m.payload["text"], bool(m.payload.get("reply_markup")))
-                for m, _ in claimed
-            ]
+            [(m.id, m.account_id, m.payload["text"], goes_alone(m.payload)) for m, _ in claimed]
         )
         lanes: dict[int, list[tuple[int, list[int]]]] = {}
         for account_id, message_ids in groups:
@@ -218,8 +157,8 @@ class DeliveryWorker:
             report=DeliveryReport(),
             in_flight=asyncio.Semaphore(self.limits.max_in_flight()),
             lease_ends=claimed_at + (self.lease - LEASE_MARGIN).total_seconds(),
-            reads=_Together(self.database),
-            writes=_Together(self.database),
+            reads=GroupCommit(self.database),
+            writes=GroupCommit(self.database),
         )
         # return_exceptions: a lane that fails must not cancel the others mid-send, which
         # would leave a delivered message unrecorded (and sent again after the lease).
@@ -241,7 +180,7 @@ class DeliveryWorker:
             if outcome is None:
                 run.unsent.extend(i for _, ids in sends[index:] for i in ids)
                 return
-            if isinstance(outcome, _Outcome) and outcome.migrated_to is not None:
+            if isinstance(outcome, Outcome) and outcome.migrated_to is not None:
                 chat_id = outcome.migrated_to
 
     def _forget_quiet_chats(self) -> None:
@@ -280,7 +219,7 @@ class DeliveryWorker:
 
     async def _deliver(
         self, run: _Pass, chat_id: int, account_id: int, message_ids: list[int]
-    ) -> _Outcome | bool | None:
+    ) -> Outcome | bool | None:
         """Send rows for one chat as one message and commit what happened: the outcome, False
         when none of the rows is ours any more, None when the bot is paused (or the lease is
         ending) and they were not sent."""
@@ -292,7 +231,9 @@ class DeliveryWorker:
         outcome = await self._attempt(run, chat_id, send)
         if outcome is None:
             return None
-        record = functools.partial(self._record, run.report, account_id, send, outcome)
+        record = functools.partial(
+            record_outcome, run.report, account_id, send.message_ids, outcome, self.clock.now()
+        )
         await run.writes.run(record)
         return outcome
 
@@ -307,13 +248,28 @@ class DeliveryWorker:
         ]
         if not ours:
             return None
+        first = ours[0].payload
+        edit_message_id = document = None
+        if len(ours) == 1 and first.get("edit_of"):
+            original = await uow.outbox.get(int(first["edit_of"]))
+            # Only a message that reached this same account can be edited; otherwise (it
+            # never arrived) the new text goes as a message of its own.
+            if original is not None and original.account_id == ours[0].account_id:
+                edit_message_id = original.telegram_message_id
+        if len(ours) == 1 and first.get("document_id"):
+            stored = await uow.documents.get(int(first["document_id"]))
+            if stored is None:
+                return None  # deleted with its school: nothing to send
+            document = (stored.filename, stored.content)
         return _Send(
             message_ids=[m.id for m in ours],
             text=MERGE_SEPARATOR.join(m.payload["text"] for m in ours),
-            markup=_markup(ours[0].payload.get("reply_markup")) if len(ours) == 1 else None,
+            markup=_markup(first.get("reply_markup")) if len(ours) == 1 else None,
+            edit_message_id=edit_message_id,
+            document=document,
         )
 
-    async def _attempt(self, run: _Pass, chat_id: int, send: _Send) -> _Outcome | None:
+    async def _attempt(self, run: _Pass, chat_id: int, send: _Send) -> Outcome | None:
         """Send it and say what happened; None when it was not sent (paused, lease ending)."""
         paid = True if self.limits.paid_broadcast else None  # None: left out of the request
         migrated_to: int | None = None
@@ -326,12 +282,7 @@ class DeliveryWorker:
                     return None
                 target = chat_id
                 try:
-                    sent = await self.bot.send_message(
-                        chat_id=target,
-                        text=send.text,
-                        reply_markup=send.markup,
-                        allow_paid_broadcast=paid,
-                    )
+                    message_id = await self._request(target, send, paid)
                 except TelegramMigrateToChat as error:
                     chat_id = migrated_to = error.migrate_to_chat_id
                     continue
@@ -339,100 +290,60 @@ class DeliveryWorker:
                     # The whole bot must wait: stop starting sends, and start none before then.
                     run.pause.set()
                     self._resume_at = max(self._resume_at, self.monotonic() + error.retry_after)
-                    return _Outcome(
-                        _Result.RATE_LIMITED, migrated_to, retry_after=error.retry_after
+                    return Outcome(
+                        SendResult.RATE_LIMITED, migrated_to, retry_after=error.retry_after
                     )
                 except TelegramForbiddenError as error:
-                    return _Outcome(_Result.BLOCKED, migrated_to, error=f"blocked: {error.message}")
+                    return Outcome(
+                        SendResult.BLOCKED, migrated_to, error=f"blocked: {error.message}"
+                    )
                 except TelegramBadRequest as error:
-                    return _Outcome(
-                        _Result.REFUSED, migrated_to, error=f"bad request: {error.message}"
+                    return Outcome(
+                        SendResult.REFUSED, migrated_to, error=f"bad request: {error.message}"
                     )
                 except (TelegramServerError, TelegramNetworkError) as error:
                     timed_out = isinstance(error, TelegramNetworkError) and is_timeout(error)
-                    return _Outcome(
-                        _Result.FAILED, migrated_to, error=str(error), timed_out=timed_out
+                    return Outcome(
+                        SendResult.FAILED, migrated_to, error=str(error), timed_out=timed_out
                     )
                 finally:
                     # Counted from the answer, not the start: however long the request took
                     # on the way, the next one reaches Telegram a full interval later.
                     self._chat_free_at[target] = self.monotonic() + self.limits.per_chat_interval
-            return _Outcome(_Result.SENT, migrated_to, telegram_message_id=sent.message_id)
-        return _Outcome(_Result.REFUSED, migrated_to, error="chat migrated twice")
+            return Outcome(SendResult.SENT, migrated_to, telegram_message_id=message_id)
+        return Outcome(SendResult.REFUSED, migrated_to, error="chat migrated twice")
 
-    async def _record(
-        self,
-        report: DeliveryReport,
-        account_id: int,
-        send: _Send,
-        outcome: _Outcome,
-        uow: UnitOfWork,
-    ) -> None:
-        """Write what happened to one message's rows (in a group commit)."""
-        now = self.clock.now()
-        messages = [m for m in [await uow.outbox.get(i) for i in send.message_ids] if m]
-        count = len(messages)
-        changes_account = outcome.migrated_to is not None or outcome.result is _Result.BLOCKED
-        account = await uow.outbox.account(account_id) if changes_account else None
-        if account is not None and outcome.migrated_to is not None:
-            account.chat_id = outcome.migrated_to
-        if outcome.result is _Result.RATE_LIMITED:
-            # Telegram's pacing is not the push's failure: no attempt is counted.
-            for message in messages:
-                message.status = OutboxStatus.PENDING
-                message.due_at = now + timedelta(seconds=outcome.retry_after)
-            report.retried += count
-            report.rate_limited += 1
-            return
-        for message in messages:
-            message.attempts += 1
-        match outcome.result:
-            case _Result.SENT:
-                for message in messages:
-                    message.status, message.sent_at = OutboxStatus.SENT, now
-                    message.telegram_message_id = outcome.telegram_message_id
-                    message.lease_expires_at = None
-                report.sent += count
-            case _Result.BLOCKED:
-                # Blocked by the user: stop every push to them until they write again.
-                if account is not None:
-                    account.is_active, account.blocked_at = False, now
-                self._finish(messages, OutboxStatus.DEAD, outcome.error)
-                report.blocked += count
-            case _Result.REFUSED:
-                self._finish(messages, OutboxStatus.DEAD, outcome.error)
-                report.dead += count
-            case _Result.FAILED:
-                self._failed(messages, outcome, report, now)
-
-    def _failed(
-        self,
-        messages: list[OutboxMessage],
-        outcome: _Outcome,
-        report: DeliveryReport,
-        now: datetime,
-    ) -> None:
-        """5xx or network: back off and try again, up to a limit."""
-        report.timed_out += len(messages) if outcome.timed_out else 0
-        for message in messages:
-            if outcome.timed_out and message.last_error == TIMED_OUT:
-                # A second read time-out: it may well have arrived twice already; a third
-                # copy is worse than none.
-                self._finish([message], OutboxStatus.DEAD, TIMED_OUT + ", twice")
-                report.dead += 1
-            elif message.attempts >= MAX_ATTEMPTS:
-                self._finish([message], OutboxStatus.DEAD, f"gave up: {outcome.error}")
-                report.dead += 1
-            else:
-                message.status = OutboxStatus.PENDING
-                message.last_error = TIMED_OUT if outcome.timed_out else outcome.error
-                message.due_at = now + backoff(message.attempts)
-                report.retried += 1
-
-    @staticmethod
-    def _finish(messages: list[OutboxMessage], status: OutboxStatus, error: str) -> None:
-        for message in messages:
-            message.status, message.last_error, message.lease_expires_at = status, error, None
+    async def _request(self, chat_id: int, send: _Send, paid: bool | None) -> int:
+        """The one Bot API call for this send; the id of the message the chat now shows."""
+        if send.edit_message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    chat_id=chat_id,
+                    message_id=send.edit_message_id,
+                    text=send.text,
+                    reply_markup=send.markup,
+                )
+                return send.edit_message_id
+            except TelegramBadRequest as error:
+                if "not modified" in error.message:
+                    return send.edit_message_id  # it already says this
+                if "not found" not in error.message and "can't be edited" not in error.message:
+                    raise
+                # Deleted by the reader, or too old to edit: say it anew instead.
+        if send.document is not None:
+            filename, content = send.document
+            sent = await self.bot.send_document(
+                chat_id=chat_id,
+                document=BufferedInputFile(content, filename=filename),
+                caption=send.text,
+                reply_markup=send.markup,
+                allow_paid_broadcast=paid,
+            )
+            return sent.message_id
+        sent = await self.bot.send_message(
+            chat_id=chat_id, text=send.text, reply_markup=send.markup, allow_paid_broadcast=paid
+        )
+        return sent.message_id
 
     async def _release(self, message_ids: list[int]) -> None:
         async with self.database.unit_of_work() as uow:
@@ -450,33 +361,6 @@ class DeliveryWorker:
 def is_timeout(error: TelegramNetworkError) -> bool:
     # aiogram turns a read time-out into TelegramNetworkError("Request timeout error").
     return isinstance(error.__cause__, TimeoutError) or "timeout" in error.message.lower()
-
-
-def merge_for_chats(
-    rows: list[tuple[int, int, str, bool]], limit: int = MESSAGE_LIMIT
-) -> list[tuple[int, list[int]]]:
-    """(row id, account id, text, has buttons) in due order → (account, row ids) sends.
-
-    Plain pushes for one chat that are due together become one message, up to Telegram's
-    limit; a push with buttons always goes alone (its buttons belong to its text).
-    """
-    sends: list[tuple[int, list[int]]] = []
-    open_for: dict[int, tuple[int, int]] = {}  # account → (index in sends, length so far)
-    for row_id, account_id, text, has_buttons in rows:
-        size = telegram_length(text)
-        if not has_buttons and account_id in open_for:
-            index, length = open_for[account_id]
-            grown = length + telegram_length(MERGE_SEPARATOR) + size
-            if grown <= limit:
-                sends[index][1].append(row_id)
-                open_for[account_id] = (index, grown)
-                continue
-        sends.append((account_id, [row_id]))
-        if has_buttons:
-            open_for.pop(account_id, None)
-        else:
-            open_for[account_id] = (len(sends) - 1, size)
-    return sends
 
 
 def _markup(raw: object) -> InlineKeyboardMarkup | None:
