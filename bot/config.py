@@ -55,6 +55,7 @@ HINTS: dict[str, str] = {
     "log_level": "use DEBUG, INFO, WARNING or ERROR",
     "sync_max_bytes": "use a size in bytes of at least 1024, e.g. SYNC_MAX_BYTES=67108864",
     "allow_paid_broadcast": "use true or false",
+    "public_url": "use the address families reach this server at, e.g. https://diary.example.org",
     "delivery_rate": (
         f"use messages per second from 1 to {FREE_RATE_LIMIT}, e.g. DELIVERY_RATE=25, or up "
         f"to {PAID_RATE_LIMIT} with ALLOW_PAID_BROADCAST=true (Telegram charges Stars for "
@@ -104,6 +105,9 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     # Pushes sent per second by each delivery worker (Telegram's limit is per bot).
     delivery_rate: float = Field(default=25.0, ge=1)
+    # Where families reach this service from the internet (the calendar feed's links);
+    # defaults to the webhook's origin.
+    public_url: HttpUrl | None = None
 
     @field_validator(
         "bot_token",
@@ -113,6 +117,7 @@ class Settings(BaseSettings):
         "secret_key",
         "telegram_api_url",
         "webhook_url",
+        "public_url",
         mode="before",
     )
     @classmethod
@@ -201,6 +206,17 @@ class Settings(BaseSettings):
     @property
     def webhook_mode(self) -> bool:
         return self.webhook_url is not None
+
+    @property
+    def public_base_url(self) -> str | None:
+        """PUBLIC_URL, else the webhook's scheme and host (the same server serves both)."""
+        if self.public_url is not None:
+            return str(self.public_url).rstrip("/")
+        if self.webhook_url is not None:
+            host = self.webhook_url.host or ""
+            port = f":{self.webhook_url.port}" if self.webhook_url.port not in (None, 443) else ""
+            return f"{self.webhook_url.scheme}://{host}{port}"
+        return None
 
     def require_bot_token(self) -> str:
         if self.bot_token is None:

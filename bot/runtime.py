@@ -29,6 +29,7 @@ from bot.scheduling import (
     run_scheduler_when_holding,
 )
 from bot.secret_key import resolve_secret_key
+from bot.web.calendar import CalendarConfig
 from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
 from db.locks import InstanceLock
@@ -130,7 +131,12 @@ async def _run_services(
     bot = build_bot(settings)
     storage = build_storage(settings)
     dispatcher = build_dispatcher(
-        database=database, clock=clock, i18n=i18n, secret_key=secret_key, storage=storage
+        database=database,
+        clock=clock,
+        i18n=i18n,
+        secret_key=secret_key,
+        storage=storage,
+        public_url=settings.public_base_url,
     )
     webhook = webhook_for(settings, secret_key)
     exchange = ExchangeConfig(
@@ -144,6 +150,9 @@ async def _run_services(
             webhook=webhook,
             exchange=exchange,
             clock=clock,
+            calendar=CalendarConfig(
+                database=database, clock=clock, i18n=i18n, secret_key=secret_key
+            ),
         )
     )
     scheduler = build_scheduler()

@@ -47,6 +47,9 @@ SETTING_NAMES = (
     "SECRET_KEY",
     "LOG_LEVEL",
     "SYNC_MAX_BYTES",
+    "DELIVERY_RATE",
+    "ALLOW_PAID_BROADCAST",
+    "PUBLIC_URL",
 )
 # The key the test dispatcher hashes codes with; services under test must use the same.
 SECRET_KEY = "test-secret-key-" + "k" * 32

@@ -73,6 +73,7 @@ def test_database_urls_get_the_async_driver(
         ("DELIVERY_RATE", "0", "DELIVERY_RATE:"),
         ("DELIVERY_RATE", "fast", "DELIVERY_RATE:"),
         ("ALLOW_PAID_BROADCAST", "perhaps", "ALLOW_PAID_BROADCAST:"),
+        ("PUBLIC_URL", "diary.example.org", "PUBLIC_URL:"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_with_a_fix(
@@ -155,3 +156,15 @@ def test_webhook_path_and_derived_secret() -> None:
     assert webhook == webhook_for(settings, "s" * 40)
     assert webhook.secret != webhook_for(settings, "t" * 40).secret  # type: ignore[union-attr]
     assert webhook_for(Settings(_env_file=None), "s" * 40) is None
+
+
+def test_the_public_address_is_set_or_the_webhooks_origin() -> None:
+    assert Settings(_env_file=None).public_base_url is None
+    hooked = Settings(_env_file=None, webhook_url="https://bot.example.org:8443/telegram/hook")
+    assert hooked.public_base_url == "https://bot.example.org:8443"
+    own = Settings(
+        _env_file=None,
+        webhook_url="https://bot.example.org/telegram/hook",
+        public_url="https://diary.example.org/",
+    )
+    assert own.public_base_url == "https://diary.example.org"
