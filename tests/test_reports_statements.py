@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+from aiogram.methods import SendDocument
+from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import I18n
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -21,6 +23,8 @@ from db.database import Database
 from db.models import OutboxMessage, School, SchoolClass, StoredDocument
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
+from tests.doubles.recording_session import RecordingBot
+from tests.finals_fixtures import deliver_all
 from tests.reports_fixtures import FRIDAY, TEACHER_5A, TEACHER_6B, report_school, reports_school
 from tests.test_change_pushes import sync
 from tests.test_linking_cli import ediary
@@ -136,6 +140,15 @@ async def test_the_weekly_job_queues_one_pdf_per_class_to_its_class_teacher(
         other = await uow.documents.get(rows[1].payload["document_id"])
         assert other is not None
         assert "Егорова Елена" in "".join(pages(other.content))
+
+    # The delivery worker sends each class teacher their class's PDF as a document.
+    bot = RecordingBot()
+    documents = [r for r in await deliver_all(database, bot, clock) if isinstance(r, SendDocument)]
+    assert sorted(d.chat_id for d in documents) == sorted([TEACHER_5A, TEACHER_6B])
+    to_5a = next(d for d in documents if d.chat_id == TEACHER_5A)
+    assert to_5a.caption == rows[0].payload["text"]
+    assert isinstance(to_5a.document, BufferedInputFile)
+    assert "Борисова Бэлла" in "".join(pages(to_5a.document.data))
 
     clock.advance(dt.timedelta(hours=1))  # the hourly re-run: nothing new, nothing re-stored
     async with database.unit_of_work() as uow:
