@@ -79,6 +79,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         return
     oldest = status.oldest_pending_seconds
     click.echo(f"queue: {status.pending} pending, {status.claimed} being sent")
+    click.echo(f"scheduler: {status.scheduler_holder or 'no instance holds it'}")
     click.echo(f"oldest due push waiting: {'-' if oldest is None else f'{oldest:.0f} s'}")
     click.echo(
         f"last hour: {status.sent_last_hour} sent, {status.dead_last_hour} dead, "

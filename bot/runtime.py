@@ -168,7 +168,9 @@ async def _run_services(
         await runner.setup()
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
         scheduling = asyncio.create_task(
-            run_scheduler_when_holding(scheduler, InstanceLock(database.engine), stop)
+            run_scheduler_when_holding(
+                scheduler, InstanceLock(database.engine, holder=worker_name()), stop
+            )
         )
         await _publish_commands_or_log(bot, i18n)
         await _start_receiving(bot, dispatcher, webhook)

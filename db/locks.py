@@ -4,9 +4,35 @@ from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 SCHEDULER_LOCK_ID = 0x6564_6961_7273  # any constant shared by all instances
+HOLDER_PREFIX = "ediary scheduler "
+
+
+async def lock_holder(session: AsyncSession, key: int = SCHEDULER_LOCK_ID) -> str | None:
+    """Who holds the lock (the holder's name and since when), or None when nobody does.
+
+    On PostgreSQL from pg_locks (a bigint advisory key is split into classid and objid);
+    SQLite serves one process, which runs the scheduler whenever it runs at all.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return "the ediary process (SQLite)"
+    result = await session.execute(
+        text(
+            "SELECT a.application_name, a.backend_start FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
+        ),
+        {"high": key >> 32, "low": key & 0xFFFF_FFFF},
+    )
+    row = result.first()
+    if row is None:
+        return None
+    name = str(row[0] or "").removeprefix(HOLDER_PREFIX) or "unknown"
+    return f"{name} since {row[1]:%Y-%m-%d %H:%M:%S %Z}"
 
 
 class InstanceLock:
@@ -16,9 +42,13 @@ class InstanceLock:
     standby instance takes over. SQLite serves one process, which always holds it.
     """
 
-    def __init__(self, engine: AsyncEngine, key: int = SCHEDULER_LOCK_ID) -> None:
+    def __init__(
+        self, engine: AsyncEngine, key: int = SCHEDULER_LOCK_ID, *, holder: str = "ediary"
+    ) -> None:
         self._engine = engine
         self._key = key
+        # Shown as the connection's application_name, so anyone can tell who holds it.
+        self._holder = holder[:60]
         self._connection: AsyncConnection | None = None
 
     @property
@@ -34,6 +64,11 @@ class InstanceLock:
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}
             )
             acquired = bool(result.scalar_one())
+            if acquired:
+                await connection.execute(
+                    text("SELECT set_config('application_name', :name, false)"),
+                    {"name": f"{HOLDER_PREFIX}{self._holder}"},
+                )
             # Without a commit the lock is still held: it belongs to the session, not to a
             # transaction; ending the implicit transaction keeps the connection idle.
             await connection.commit()

@@ -107,3 +107,10 @@ async def test_status_on_an_empty_queue(runner: CliRunner, database_url: URL) ->
     assert status["oldest_pending_seconds"] is None
     text = await asyncio.to_thread(runner.invoke, main, ["status"], env={"DATABASE_URL": url})
     assert text.stdout.startswith("queue: 0 pending, 0 being sent")
+    expected = (
+        "scheduler: no instance holds it"
+        if database_url.get_backend_name() == "postgresql"
+        else "scheduler: the ediary process (SQLite)"
+    )
+    assert expected in text.stdout
+    assert "scheduler_holder" in status

@@ -301,6 +301,7 @@ async def test_status_and_metrics_report_the_queue(
     assert "ediary_outbox_pending 1.0" in body
     assert 'ediary_outbox_outcomes{outcome="sent",window="1h"} 2.0' in body
     assert "ediary_outbox_oldest_due_seconds 90.0" in body
+    assert "ediary_scheduler_held{holder=" in body
 
 
 async def test_plain_pushes_for_one_chat_go_as_one_message_within_the_limit(

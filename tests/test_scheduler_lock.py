@@ -8,7 +8,7 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING, STATE_STOPP
 
 from bot.scheduling import run_scheduler_when_holding
 from db.database import Database
-from db.locks import InstanceLock
+from db.locks import InstanceLock, lock_holder
 
 
 class FakeScheduler:
@@ -87,3 +87,23 @@ async def test_the_scheduler_runs_only_while_holding(database: Database) -> None
         await other.dispose()
     assert holder.calls[-1] == "shutdown"
     assert standby.calls[-1:] in (["shutdown"], [])
+
+
+async def test_status_names_the_scheduler_holder(database: Database) -> None:
+    lock = InstanceLock(database.engine, holder="school7-a:4242")
+    try:
+        if database.dialect == "postgresql":
+            async with database.unit_of_work() as uow:
+                assert await lock_holder(uow.session) is None
+        assert await lock.try_acquire()
+        async with database.unit_of_work() as uow:
+            holder = await lock_holder(uow.session)
+        assert holder is not None
+        if database.dialect == "postgresql":
+            assert holder.startswith("school7-a:4242 since ")
+        await lock.release()
+        if database.dialect == "postgresql":
+            async with database.unit_of_work() as uow:
+                assert await lock_holder(uow.session) is None
+    finally:
+        await lock.release()

@@ -10,6 +10,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from bot.clock import Clock
+from db.locks import lock_holder
 from db.unit_of_work import UnitOfWork
 
 
@@ -24,6 +25,7 @@ class DeliveryStatus:
     sent_last_day: int
     dead_last_day: int
     retrying_last_day: int
+    scheduler_holder: str | None  # which instance runs the scheduler; None: none does
 
 
 async def delivery_status(uow: UnitOfWork, clock: Clock) -> DeliveryStatus:
@@ -40,6 +42,7 @@ async def delivery_status(uow: UnitOfWork, clock: Clock) -> DeliveryStatus:
         sent_last_day=figures["last_day"]["sent"],
         dead_last_day=figures["last_day"]["dead"],
         retrying_last_day=figures["last_day"]["failed_retrying"],
+        scheduler_holder=await lock_holder(uow.session),
     )
 
 
@@ -75,6 +78,13 @@ class _StatusCollector(Collector):
             outcomes.add_metric([window, "dead"], dead)
             outcomes.add_metric([window, "retrying"], retrying)
         yield outcomes
+        held = GaugeMetricFamily(
+            "ediary_scheduler_held",
+            "1 when an instance holds the scheduler lock (its name in the label).",
+            labels=["holder"],
+        )
+        held.add_metric([status.scheduler_holder or ""], 1 if status.scheduler_holder else 0)
+        yield held
 
 
 def prometheus_text(status: DeliveryStatus) -> bytes:
