@@ -309,6 +309,47 @@ async def test_a_forged_unlink_button_changes_nothing(
     assert await active_links(database) == 0
 
 
+async def test_unlinking_a_child_cancels_only_that_childs_queued_pushes(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await school_with_families(database, clock)
+    codes = await issue(database, clock, school, "guardian", "g1")  # one per child
+    chat = BotConversation(dispatcher, bot, MOTHER)
+    await chat.send(codes[0].compact)
+    await chat.click(ConsentChoice(agree=True))
+    await chat.send(codes[1].compact)
+    async with database.unit_of_work() as uow:
+        account = (await uow.session.execute(select(TelegramAccount))).scalar_one()
+        links = list(
+            (await uow.session.execute(select(AccountLink).order_by(AccountLink.id))).scalars()
+        )
+        for link in links:
+            await uow.outbox.queue(
+                account_id=account.id,
+                school_id=school.id,
+                kind="grades",
+                key=f"grades:{link.student_id}",
+                text="Новые оценки",
+                reply_markup=None,
+                due_at=clock.now(),
+                urgent=False,
+                now=clock.now(),
+                student_id=link.student_id,
+            )
+        await uow.commit()
+    await chat.click(UnlinkChoice(link_id=links[0].id))
+    async with database.unit_of_work() as uow:
+        rows = (
+            await uow.session.execute(
+                select(OutboxMessage.student_id, OutboxMessage.status).order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [(student, status) for student, status in rows] == [
+        (links[0].student_id, OutboxStatus.CANCELLED),
+        (links[1].student_id, OutboxStatus.PENDING),
+    ]
+
+
 async def test_a_consent_button_without_a_pending_code_is_refused(
     dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
 ) -> None:

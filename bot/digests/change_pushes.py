@@ -81,7 +81,13 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     queued = 0
 
     async def queue(
-        record: ChangeRecord, reader: Reader, kind: PushKind, key: str, text: str, urgent: bool
+        record: ChangeRecord,
+        student_id: int,
+        reader: Reader,
+        kind: PushKind,
+        key: str,
+        text: str,
+        urgent: bool,
     ) -> None:
         nonlocal queued
         queued += await queue_for_reader(
@@ -96,6 +102,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
             now=now,
             urgent=urgent,
             cap=daily_cap(schools[record.school_id].settings),
+            student_id=student_id,
         )
 
     for student_id, records in ready.items():
@@ -109,7 +116,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                 continue
             text = _grades_text(i18n, reader.language, names, student_id, changes)
             key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
-            await queue(records[-1], reader, PushKind.GRADES, key, text, False)
+            await queue(records[-1], student_id, reader, PushKind.GRADES, key, text, False)
     for record in others:
         today = _local_today(now, schools[record.school_id].timezone)
         if record.entity == "lesson":
@@ -119,7 +126,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                 for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
                     text = _lesson_text(i18n, reader.language, names, student_id, record)
                     key = f"lesson:{record.id}:{reader.account_id}"
-                    await queue(record, reader, PushKind.LESSONS, key, text, True)
+                    await queue(record, student_id, reader, PushKind.LESSONS, key, text, True)
         elif record.entity == "homework":
             if record.occurred_on is not None and record.occurred_on < today:
                 continue  # due already: no longer worth a line
@@ -127,12 +134,14 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                 for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
                     text = _homework_text(i18n, reader.language, names, student_id, record)
                     key = f"homework:{record.id}:{reader.account_id}"
-                    await queue(record, reader, PushKind.HOMEWORK, key, text, False)
+                    await queue(record, student_id, reader, PushKind.HOMEWORK, key, text, False)
         elif record.action == "created" and record.student_id is not None:
             for reader in filter(lambda r: is_news(r, record), audience.get(record.student_id, [])):
                 text = _advice_text(i18n, reader.language, names, record)
                 key = f"recommendation:{record.id}:{reader.account_id}"
-                await queue(record, reader, PushKind.RECOMMENDATIONS, key, text, False)
+                await queue(
+                    record, record.student_id, reader, PushKind.RECOMMENDATIONS, key, text, False
+                )
     consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
     await uow.changes.mark_consumed(consumed, now)
     await uow.commit()

@@ -66,6 +66,7 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
                 key=key,
                 text=text,
                 now=now,
+                student_id=student_id,
             )
     await uow.commit()
     return queued

@@ -67,6 +67,7 @@ async def queue_for_reader(
     now: datetime,
     urgent: bool = False,
     cap: int | None = None,
+    student_id: int | None = None,
 ) -> bool:
     """Queue a push of a tunable kind as the reader wants it: at once (after their quiet
     hours unless urgent), in their daily summary, or not at all. True when a row was queued
@@ -116,4 +117,5 @@ async def queue_for_reader(
         urgent=urgent,
         now=now,
         in_summary=in_summary,
+        student_id=student_id,
     )

@@ -100,6 +100,7 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
                         f"{state.value}:{now.isoformat()}",
                         text=text,
                         now=now,
+                        student_id=student_id,
                     )
                 if stored is None:
                     stored = RiskAlertState(

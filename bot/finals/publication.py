@@ -248,4 +248,5 @@ async def _queue(
         urgent=True,
         now=now,
         extra=extra,
+        student_id=notice.student_id,
     )

@@ -55,6 +55,7 @@ async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, schoo
             urgent=False,
             now=now,
             extra={"notice_id": notice.id},
+            student_id=notice.student_id,
         )
         notice.reminded_at = notice.updated_at = now
     await uow.commit()

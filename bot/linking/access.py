@@ -91,6 +91,10 @@ async def unlink(uow: UnitOfWork, clock: Clock, telegram_user_id: int, link_id: 
         return False
     now = clock.now()
     link.ended_at, link.end_reason = now, "unlinked"
+    still_linked = any(other.student_id == link.student_id for other in own if other.id != link.id)
+    if link.student_id is not None and not still_linked:
+        # What was queued about this child must not arrive after the unlinking.
+        await uow.outbox.cancel_about_student(account.id, link.student_id, "unlinked")
     uow.audit.record(
         at=now,
         actor=actor_of(telegram_user_id),

@@ -197,6 +197,7 @@ async def relay_from_teacher(
         school_id=thread.school_id,
         kind="relay",
         key=f"relay:{thread.id}:{thread.messages}:{family.id}",
+        student_id=thread.student_id,
         text=f"✉️ <b>{escape(title)}</b>\n{escape(student.full_name)}\n\n{escape(body)}",
         reply_markup=keyboard([[("↩️ " + _("Reply"), RelayReply(thread=thread.id))]]),
         due_at=now,

@@ -18,6 +18,7 @@ class OutboxMessage(Base):
         # The worker's claim query: due pending rows, oldest first.
         Index(None, "status", "due_at"),
         Index(None, "account_id", "status"),
+        Index(None, "student_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -25,6 +26,9 @@ class OutboxMessage(Base):
         ForeignKey("school.id", ondelete="CASCADE"), index=True
     )
     account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    # The child the push is about (None: several, or none): unlinking a child cancels its
+    # pending pushes and no others.
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
     # e.g. "grade:{grade}:{account}": unique, so the same push can never be queued twice.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(50))

@@ -31,6 +31,7 @@ class OutboxRepository:
         now: datetime,
         extra: dict[str, Any] | None = None,
         in_summary: bool = False,
+        student_id: int | None = None,
     ) -> bool:
         """Queue one push; one whose idempotency key is already queued is silently skipped.
 
@@ -41,6 +42,7 @@ class OutboxRepository:
         row = {
             "school_id": school_id,
             "account_id": account_id,
+            "student_id": student_id,
             "idempotency_key": key,
             "kind": kind,
             "payload": {"text": text, "reply_markup": reply_markup, **(extra or {})},
@@ -123,6 +125,19 @@ class OutboxRepository:
 
     async def account(self, account_id: int) -> TelegramAccount | None:
         return await self._session.get(TelegramAccount, account_id)
+
+    async def cancel_about_student(self, account_id: int, student_id: int, reason: str) -> int:
+        """Cancel the account's queued pushes about this child (it was unlinked)."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.account_id == account_id,
+                OutboxMessage.student_id == student_id,
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+            )
+            .values(status=OutboxStatus.CANCELLED, last_error=reason)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def cancel_pending(self, account_id: int, reason: str) -> None:
         await self._session.execute(
