@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC
 
 from aiogram.utils.i18n import I18n
@@ -27,6 +28,8 @@ from bot.reports.delivery import scheduled_statements
 from bot.reports.monitoring import weekly_monitoring
 from db.database import Database
 from db.locks import InstanceLock
+from db.models import School
+from db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -64,53 +67,61 @@ async def push_changes_job(database: Database, clock: Clock, i18n: I18n) -> None
         await push_changes(uow, clock, i18n)
 
 
-async def forecast_digest_job(database: Database, clock: Clock, i18n: I18n) -> None:
+SchoolStep = Callable[[UnitOfWork, School], Awaitable[object]]
+
+
+async def for_each_school(database: Database, *steps: SchoolStep) -> None:
+    """Run each step for every school, each in its own transaction: one school's (or one
+    step's) trouble is logged and does not hold back the others; the job runs again later."""
     async with database.unit_of_work() as uow:
         schools = await uow.schools.all()
     for school in schools:
-        # One transaction per school: one school's trouble does not hold back the others.
-        async with database.unit_of_work() as uow:
-            await forecast_digests(uow, clock, i18n, school)
+        for step in steps:
+            try:
+                async with database.unit_of_work() as uow:
+                    await step(uow, school)
+            except Exception:
+                log.exception("%s failed for school %s", getattr(step, "__name__", step), school.id)
+
+
+def _with(
+    job: Callable[[UnitOfWork, Clock, I18n, School], Awaitable[object]], clock: Clock, i18n: I18n
+) -> SchoolStep:
+    async def step(uow: UnitOfWork, school: School) -> object:
+        return await job(uow, clock, i18n, school)
+
+    step.__name__ = job.__name__
+    return step
+
+
+async def forecast_digest_job(database: Database, clock: Clock, i18n: I18n) -> None:
+    await for_each_school(database, _with(forecast_digests, clock, i18n))
 
 
 async def final_grades_job(database: Database, clock: Clock, i18n: I18n) -> None:
     async with database.unit_of_work() as uow:
         await publish_final_grades(uow, clock, i18n)
-    async with database.unit_of_work() as uow:
-        schools = await uow.schools.all()
-    for school in schools:
-        async with database.unit_of_work() as uow:
-            await refresh_summaries(uow, clock, i18n, school)
+    await for_each_school(database, _with(refresh_summaries, clock, i18n))
 
 
 async def final_checks_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    async with database.unit_of_work() as uow:
-        schools = await uow.schools.all()
-    for school in schools:
-        async with database.unit_of_work() as uow:
-            await remind_unacknowledged(uow, clock, i18n, school)
-        async with database.unit_of_work() as uow:
-            await report_undelivered(uow, clock, i18n, school)
+    await for_each_school(
+        database,
+        _with(remind_unacknowledged, clock, i18n),
+        _with(report_undelivered, clock, i18n),
+    )
 
 
 async def statements_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    async with database.unit_of_work() as uow:
-        schools = await uow.schools.all()
-    for school in schools:
-        async with database.unit_of_work() as uow:
-            await scheduled_statements(uow, clock, i18n, school)
-        async with database.unit_of_work() as uow:
-            await weekly_monitoring(uow, clock, i18n, school)
+    await for_each_school(
+        database, _with(scheduled_statements, clock, i18n), _with(weekly_monitoring, clock, i18n)
+    )
 
 
 async def family_alerts_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    async with database.unit_of_work() as uow:
-        schools = await uow.schools.all()
-    for school in schools:
-        async with database.unit_of_work() as uow:
-            await risk_alerts(uow, clock, i18n, school)
-        async with database.unit_of_work() as uow:
-            await evening_briefs(uow, clock, i18n, school)
+    await for_each_school(
+        database, _with(risk_alerts, clock, i18n), _with(evening_briefs, clock, i18n)
+    )
 
 
 def add_push_jobs(
