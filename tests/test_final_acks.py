@@ -120,7 +120,7 @@ async def test_a_forged_or_foreign_ack_button_records_nothing(
 async def test_ack_by_text_reply_reaches_the_class_teacher_in_full(
     dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
 ) -> None:
-    _school, father, _teacher = await published(dispatcher, bot, database, clock, i18n)
+    school, father, _teacher = await published(dispatcher, bot, database, clock, i18n)
     message_id = bot.session.last_message_id(FATHER.id)
     assert message_id is not None
     calls = await father.reply("Ознакомлены. <b>Вопрос</b> по русскому", to_message_id=message_id)
@@ -139,6 +139,11 @@ async def test_ack_by_text_reply_reaches_the_class_teacher_in_full(
     assert reply.text == "↩️ Ответить"
     assert reply.callback_data is not None
     assert RelayReply.unpack(reply.callback_data).thread > 0
+    # …and the acknowledgement itself counts in the running summary.
+    assert await summaries(database, clock, i18n, school) == 1
+    [summary] = sent_to(await deliver_all(database, bot, clock), TEACHER.id)
+    assert summary.text is not None
+    assert "Ознакомлены: 1 из 1" in summary.text
 
 
 async def test_one_reminder_after_the_delay_then_the_summary_lists_the_family(

@@ -105,3 +105,53 @@ async def test_a_second_sync_updates_the_unacknowledged_message_instead_of_a_new
     async with database.unit_of_work() as uow:
         kinds = list((await uow.session.execute(select(OutboxMessage.kind))).scalars())
     assert kinds.count("final_grades") == 2  # the message and its one edit
+
+
+async def test_a_deferred_grade_that_becomes_final_gets_its_own_short_push(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
+) -> None:
+    school, father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    deferred = final("f2", "rus", None, deferred_until="2027-01-20", reason="болезнь")
+    await publish(database, clock, i18n, school, [final("f1", "math", "5"), deferred])
+    await deliver_all(database, bot, clock)
+    await father.click(FinalAck(notice=await notice_id(database)))
+    bot.session.clear()
+    clock.advance(timedelta(days=30))
+    assert await publish(database, clock, i18n, school, [final("f2", "rus", "4")]) == 1
+    [short] = sent_to(await deliver_all(database, bot, clock), FATHER.id)
+    assert short.text == (
+        "🎓 <b>Выставлена отложенная итоговая оценка: Иванов Пётр Сергеевич</b>\n"
+        "I четверть (01.09.2026 – 24.10.2026)\n"
+        "• Русский язык: <b>4</b>\n\n"
+        "Пожалуйста, подтвердите ознакомление кнопкой или ответьте на это сообщение."
+    )
+    # It asks for a new acknowledgement, which the button records.
+    assert buttons(short)[0] == (
+        "✅ Ознакомлен(а)",
+        FinalAck(notice=await notice_id(database)).pack(),
+    )
+    async with database.unit_of_work() as uow:
+        notice = (await uow.session.execute(select(FinalGradeNotice))).scalar_one()
+    assert (notice.version, notice.acknowledged_version) == (2, 1)
+    await father.click(FinalAck(notice=notice.id))
+    async with database.unit_of_work() as uow:
+        notice = (await uow.session.execute(select(FinalGradeNotice))).scalar_one()
+    assert notice.acknowledged_version == 2
+
+
+async def test_an_unacknowledged_message_is_edited_and_the_late_grade_still_gets_a_push(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
+) -> None:
+    school, _father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    deferred = final("f2", "rus", None, deferred_until="2027-01-20")
+    await publish(database, clock, i18n, school, [deferred])
+    await deliver_all(database, bot, clock)
+    bot.session.clear()
+    assert await publish(database, clock, i18n, school, [final("f2", "rus", "3")]) == 2
+    requests = await deliver_all(database, bot, clock)
+    [edit] = [r for r in requests if isinstance(r, EditMessageText)]
+    assert edit.text is not None
+    assert "• Русский язык: <b>3</b>" in edit.text
+    [short] = sent_to(requests, FATHER.id)
+    assert short.text is not None
+    assert short.text.startswith("🎓 <b>Выставлена отложенная итоговая оценка")
