@@ -129,3 +129,20 @@ async def test_pushes_beyond_the_daily_cap_fold_into_the_summary(
     assert await run_job(database, clock, i18n) == 1
     bot.session.clear()
     assert len(await deliver(database, bot, clock)) == 1
+
+
+async def test_a_deleted_mark_is_said_plainly(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
+) -> None:
+    school = await family(dispatcher, bot, database, clock)
+    await sync(database, clock, school, {"grades": [grade("gone", "2")]})
+    clock.advance(timedelta(minutes=11))
+    await run_job(database, clock, i18n)
+    await deliver(database, bot, clock)
+    bot.session.clear()
+    await sync(database, clock, school, {"grades": [{"external_id": "gone", "deleted": True}]})
+    clock.advance(timedelta(minutes=11))
+    assert await run_job(database, clock, i18n) == 1
+    assert await deliver(database, bot, clock) == [
+        "<b>Изменения в оценках: Иванов Пётр Сергеевич</b>\n• Математика: оценка 2 за 01.09 удалена"
+    ]

@@ -182,7 +182,10 @@ def _grades_text(
 ) -> str:
     _ = translator(i18n, locale)
     students, subjects, _teachers = names
-    title = _("New marks: {child}").format(child=students.get(student_id, ""))
+    only_new = all(before is None for before, _after in changes)
+    title = (_("New marks: {child}") if only_new else _("Changes in marks: {child}")).format(
+        child=students.get(student_id, "")
+    )
     lines = [f"<b>{escape(title)}</b>"]
     for before, after in changes:
         subject = escape(subjects.get(int((after or before)["subject_id"]), ""))
