@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 
 from bot.finals.buttons import BroadcastRead, RelayReply, WriteTeacher
 from bot.handlers.broadcast import BroadcastAudience, BroadcastClass, BroadcastConfirm
+from bot.linking.access import add_admin
 from db.database import Database
 from db.models import Broadcast, OutboxMessage, SchoolClass
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
+from tests.doubles.telegram_updates import BotConversation, TelegramUser
 from tests.finals_fixtures import (
     MOTHER,
     TEACHER,
@@ -267,3 +268,25 @@ async def test_the_teacher_menu_help_and_acks(
     # The menu buttons do what /broadcast and /reports do.
     assert button_texts(only_message(await teacher.send("📣 Объявление"))) == ["5А"]
     assert button_texts(only_message(await teacher.send("📄 Отчёты"))) == ["5А"]
+
+
+async def test_an_admin_may_address_the_whole_school(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school, _father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    admin_user = TelegramUser(id=9600, first_name="Завуч")
+    async with database.unit_of_work() as uow:
+        await add_admin(uow, clock, school, admin_user.id, actor="test")
+    admin = BotConversation(dispatcher, bot, admin_user)
+    assert button_texts(only_message(await admin.send("/broadcast"))) == ["5А", "Вся школа"]
+    await admin.click(BroadcastClass(class_id=0))
+    await admin.click(BroadcastAudience(audience="both"))
+    preview = only_message(await admin.send("Завтра сокращённый день"))
+    assert preview.text is not None
+    assert "📣 <b>МБОУ СОШ № 7: объявление администрации</b>" in preview.text
+    assert "Получателей: 1 (Родителям и ученикам)" in preview.text
+    await admin.click(BroadcastConfirm(go=True))
+    [sent] = sent_to(await deliver_all(database, bot, clock), FATHER.id)
+    assert sent.text == (
+        "📣 <b>МБОУ СОШ № 7: объявление администрации</b>\n\nЗавтра сокращённый день"
+    )
