@@ -28,7 +28,7 @@ from bot.exchange.service import sync_document
 from bot.handlers.reports import ReportChoice, ReportClass
 from bot.schools.service import create_school
 from db.database import Database
-from db.models import AccountRole, ConsentState, SchoolClass
+from db.models import AccountRole, AuditEvent, ConsentState, SchoolClass
 from tests.conftest import SECRET_KEY
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
@@ -117,6 +117,15 @@ async def test_the_class_teacher_gets_the_statements_of_their_class(
     assert "Ученик: Борисова Бэлла, класс 5А" in borisova
     assert "Родитель (законный представитель): ____" in borisova  # the signature line
     assert "Алексеев Антон" not in " ".join(pages)  # his parent reads the diary in the bot
+    # Handing out children's data is on the record.
+    async with database.unit_of_work() as uow:
+        event = (
+            await uow.session.execute(
+                select(AuditEvent).where(AuditEvent.action == "report.downloaded")
+            )
+        ).scalar_one()
+    assert event.subject_id == ids["5А"]
+    assert event.details["report"] == "statements"
 
 
 async def test_fortnightly_schools_get_two_weeks_of_statements(

@@ -124,7 +124,34 @@ async def requested_report(
     kind_value: str,
     now: dt.datetime,
 ) -> RequestedReport:
-    """Build the report the sender asked for, or raise ReportRefused (nothing is built)."""
+    """Build the report the sender asked for, or raise ReportRefused (nothing is built).
+
+    The reports carry children's personal data, so every one handed out is in the audit
+    trail: who, which class, which report, when.
+    """
+    report = await _build(uow, i18n, locale, sender, class_id, kind_value, now)
+    uow.audit.record(
+        at=now,
+        actor=f"telegram-account:{sender.account_id}",
+        action="report.downloaded",
+        school_id=sender.school.id,
+        subject_type="school_class",
+        subject_id=report.school_class.id,
+        details={"report": report.kind.value, "files": [f.filename for f in report.files]},
+    )
+    await uow.commit()
+    return report
+
+
+async def _build(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    sender: Sender,
+    class_id: int,
+    kind_value: str,
+    now: dt.datetime,
+) -> RequestedReport:
     school_class = class_of(sender, class_id)
     kind = kind_of(sender, kind_value)
     school = sender.school
