@@ -18,8 +18,7 @@ from bot.diary.service import context_for_student, homework_due_on, schedule_bet
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind, PushMode
-from bot.handlers.diary_common import day_name
-from bot.handlers.diary_schedule import lesson_text
+from bot.presentation.lessons import day_name, lesson_text
 from bot.presentation.text import escape, split_message
 from bot.presentation.translation import translator
 from db.models import Holiday, School

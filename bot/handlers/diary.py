@@ -47,13 +47,13 @@ from bot.handlers.diary_common import (
     ChartRequest,
     DiaryNav,
     SubjectNav,
-    day_name,
     header,
     keyboard,
 )
 from bot.handlers.diary_lists import LIST_SECTIONS
 from bot.handlers.diary_schedule import render_schedule, render_schedule_week
 from bot.i18n import N_
+from bot.presentation.lessons import day_name
 from bot.presentation.text import escape, split_message
 from db.unit_of_work import UnitOfWork
 

@@ -9,7 +9,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from babel.dates import format_date
 
 from bot.diary.service import DiaryContext
 from bot.presentation.text import escape
@@ -56,10 +55,6 @@ class SubjectNav(CallbackData, prefix="subj"):
 
 class ChartRequest(CallbackData, prefix="chart"):
     student: int
-
-
-def day_name(day: dt.date, locale: str) -> str:
-    return format_date(day, "EEE, d MMMM", locale=locale)
 
 
 def header(title: str, context: DiaryContext) -> str:

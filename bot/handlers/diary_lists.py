@@ -23,9 +23,9 @@ from bot.handlers.diary_common import (
     RECOMMENDATIONS,
     TEACHERS,
     TESTS,
-    day_name,
     header,
 )
+from bot.presentation.lessons import day_name
 from bot.presentation.text import escape
 from db.unit_of_work import UnitOfWork
 
