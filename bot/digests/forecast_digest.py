@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.diary.forecast_view import forecast_for
 from bot.diary.service import context_for_student
 from bot.digests.audience import readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
-from bot.handlers.diary import render_forecast
+from bot.presentation.forecast import forecast_text
 from db.models import School
 from db.unit_of_work import UnitOfWork
 
@@ -55,7 +56,8 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
         for reader in audience.get(student_id, []):
             key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
             with i18n.context(), i18n.use_locale(reader.language):
-                text = "📈 " + await render_forecast(uow, context, reader.language)
+                view = await forecast_for(uow, context)
+                text = "📈 " + forecast_text(context, view, reader.language)
             queued += await queue_for_reader(
                 uow,
                 i18n,

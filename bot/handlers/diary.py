@@ -10,14 +10,14 @@ from decimal import Decimal
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.numbers import format_decimal
 
 from bot.clock import Clock
 from bot.diary.chart import trend_png
-from bot.diary.forecast_view import ForecastView, SubjectForecast, forecast_for, trend_series
+from bot.diary.forecast_view import forecast_for, trend_series
 from bot.diary.service import (
     DiaryContext,
     SubjectMarks,
@@ -47,12 +47,13 @@ from bot.handlers.diary_common import (
     ChartRequest,
     DiaryNav,
     SubjectNav,
-    header,
     keyboard,
 )
 from bot.handlers.diary_lists import LIST_SECTIONS
 from bot.handlers.diary_schedule import render_schedule, render_schedule_week
 from bot.i18n import N_
+from bot.presentation.forecast import forecast_text
+from bot.presentation.headings import header
 from bot.presentation.lessons import day_name
 from bot.presentation.text import escape, split_message
 from db.unit_of_work import UnitOfWork
@@ -139,37 +140,8 @@ async def render_subject_homework(
     return "\n".join(lines).rstrip()
 
 
-def forecast_line(item: SubjectForecast, view: ForecastView, locale: str) -> str:
-    result = item.forecast
-    line = f"<b>{escape(item.subject)}</b>: "
-    if not result.enough or result.predicted is None:
-        return line + _("not enough marks for a forecast ({count} of {minimum})").format(
-            count=result.marks, minimum=view.minimum_marks
-        )
-    average = rounded_average(result.average or 0, thresholds=view.thresholds)
-    shown = format_decimal(Decimal(average), "0.00", locale=locale)
-    mark = ("⚠️ " if result.predicted <= 2 else "") + str(result.predicted)
-    line += _("average {average}, forecast {mark}").format(average=shown, mark=mark)
-    if result.next_mark is not None and result.fives_to_next:
-        line += "\n   " + ngettext(
-            "one more 5 and it will be {mark}",
-            "{count} more 5s and it will be {mark}",
-            result.fives_to_next,
-        ).format(count=result.fives_to_next, mark=result.next_mark)
-    return line
-
-
 async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -> str:
-    lines = [header(_("Forecast"), context)]
-    view = await forecast_for(uow, context)
-    if view is None:
-        return "\n".join([*lines, "", _("There is no current period in the journal data.")])
-    period = f"{day_name(view.starts_on, locale)} — {day_name(view.ends_on, locale)}"
-    lines += [f"{escape(view.period)}: {period}", ""]
-    if not view.subjects:
-        lines.append(_("No marks in this period yet."))
-    lines += [forecast_line(item, view, locale) for item in view.subjects]
-    return "\n".join(lines)
+    return forecast_text(context, await forecast_for(uow, context), locale)
 
 
 async def render(

@@ -11,7 +11,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.diary.service import DiaryContext
-from bot.presentation.text import escape
 
 GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
 TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = "t", "c", "o", "r", "n"
@@ -55,10 +54,6 @@ class SubjectNav(CallbackData, prefix="subj"):
 
 class ChartRequest(CallbackData, prefix="chart"):
     student: int
-
-
-def header(title: str, context: DiaryContext) -> str:
-    return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
 
 
 def keyboard(

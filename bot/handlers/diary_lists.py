@@ -23,8 +23,8 @@ from bot.handlers.diary_common import (
     RECOMMENDATIONS,
     TEACHERS,
     TESTS,
-    header,
 )
+from bot.presentation.headings import header
 from bot.presentation.lessons import day_name
 from bot.presentation.text import escape
 from db.unit_of_work import UnitOfWork

@@ -12,7 +12,7 @@ from bot.diary.service import (
     schedule_of_day,
     week_of,
 )
-from bot.handlers.diary_common import header
+from bot.presentation.headings import header
 from bot.presentation.lessons import day_name, lesson_text
 from db.unit_of_work import UnitOfWork
 
