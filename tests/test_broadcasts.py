@@ -21,7 +21,7 @@ from db.models import Broadcast, OutboxMessage, SchoolClass
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import BotConversation, TelegramUser, message_update_data
 from tests.finals_fixtures import (
     MOTHER,
     TEACHER,
@@ -194,6 +194,9 @@ async def test_the_parent_teacher_relay_both_ways_without_revealing_accounts(
     petr = 1
     calls = await father.click(WriteTeacher(student=petr))
     prompt = only_message(calls)
+    # A command while writing is answered as a command and is not sent to the teacher.
+    help_text = only_message(await father.send("/help")).text or ""
+    assert help_text.startswith("<b>Команды</b>")
     assert prompt.text is not None
     assert prompt.text.startswith("Напишите сообщение классному руководителю")
     # A text that looks like a link code is still the message.
@@ -290,3 +293,18 @@ async def test_an_admin_may_address_the_whole_school(
     assert sent.text == (
         "📣 <b>МБОУ СОШ № 7: объявление администрации</b>\n\nЗавтра сокращённый день"
     )
+
+
+async def test_a_forwarded_photo_with_a_caption_is_the_announcement(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    _school, _father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    await up_to_the_text(teacher, database, "guardians")
+    update = message_update_data("", user=teacher.user, date=bot.session.now())
+    message = update["message"]
+    del message["text"]
+    message["caption"] = "Фото с экскурсии: сбор в 9:00"
+    message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    preview = only_message(await teacher.feed(update))
+    assert preview.text is not None
+    assert "Фото с экскурсии: сбор в 9:00" in preview.text

@@ -271,7 +271,13 @@ def build_router() -> Router:
     router = Router(name="broadcast")
     router.message.register(start_broadcast, Command("broadcast"))
     router.message.register(list_broadcasts, Command("broadcasts"))
-    router.message.register(text_written, StateFilter(Broadcasting.text), F.chat.type == "private")
+    # A command while writing is a command (/help, /cancel), not the announcement's text.
+    router.message.register(
+        text_written,
+        StateFilter(Broadcasting.text),
+        F.chat.type == "private",
+        F.func(lambda message: not (message.text or "").startswith("/")),
+    )
     router.callback_query.register(class_chosen, BroadcastClass.filter())
     router.callback_query.register(audience_chosen, BroadcastAudience.filter())
     router.callback_query.register(

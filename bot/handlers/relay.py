@@ -111,7 +111,13 @@ def build_router() -> Router:
     that looks like a link code)."""
     router = Router(name="relay")
     router.message.register(cancel, Command("cancel"))
-    router.message.register(send_written, StateFilter(Relay.writing), F.chat.type == "private")
+    # A command while writing is a command (/help, /cancel), not the message to send.
+    router.message.register(
+        send_written,
+        StateFilter(Relay.writing),
+        F.chat.type == "private",
+        F.func(lambda message: not (message.text or "").startswith("/")),
+    )
     router.callback_query.register(start_writing, WriteTeacher.filter())
     router.callback_query.register(start_reply, RelayReply.filter())
     return router
