@@ -129,7 +129,7 @@ async def _tell(
             child=publication.child,
             period=publication.period,
             lines=lines_of(publication.content, shown),
-            resolved=not acknowledged or shown == change.resolved,
+            resolved=shown == change.resolved,  # only late finals: say so in the title
         )
         await _queue(
             uow,

@@ -253,14 +253,6 @@ class FinalsRepository:
     async def school_class(self, class_id: int) -> SchoolClass | None:
         return await self._session.get(SchoolClass, class_id)
 
-    async def summary(self, account_id: int, topic: str) -> TeacherSummary | None:
-        result = await self._session.execute(
-            select(TeacherSummary).where(
-                TeacherSummary.account_id == account_id, TeacherSummary.topic == topic
-            )
-        )
-        return result.scalar_one_or_none()
-
     async def summaries(self, school_id: int, prefix: str) -> dict[tuple[int, str], TeacherSummary]:
         result = await self._session.execute(
             select(TeacherSummary).where(

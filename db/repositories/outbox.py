@@ -139,16 +139,6 @@ class OutboxRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def cancel_pending(self, account_id: int, reason: str) -> None:
-        await self._session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.account_id == account_id,
-                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
-            )
-            .values(status=OutboxStatus.CANCELLED, last_error=reason)
-        )
-
     async def figures(self, now: datetime) -> dict[str, Any]:
         """Queue depth and outcomes for ``ediary status`` and ``/metrics`` (one query each)."""
         depth = await self._session.execute(

@@ -55,9 +55,6 @@ class TeacherRepository:
         await self._session.flush()
         return broadcast
 
-    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
-        return await self._session.get(Broadcast, broadcast_id)
-
     async def recent_broadcasts(
         self, school_id: int, class_ids: Sequence[int] | None, limit: int = 10
     ) -> list[tuple[Broadcast, str | None]]:
