@@ -6,11 +6,12 @@ from dataclasses import asdict
 
 import click
 
-from bot.clock import SystemClock
 from bot.command_line import (
     EXIT_CONFIGURATION,
+    clock_from,
     fail,
     open_database,
+    prepare_context,
     print_json,
     run_async,
     settings_from,
@@ -34,8 +35,7 @@ from bot.runtime import migrate, serve, serve_worker
 @click.pass_context
 def main(ctx: click.Context, env_file: str) -> None:
     """ediary-bot: the Telegram channel of a school's electronic diary."""
-    ctx.ensure_object(dict)
-    ctx.obj["env_file"] = env_file
+    prepare_context(ctx, env_file)
 
 
 @main.command()
@@ -47,7 +47,7 @@ def run(ctx: click.Context) -> None:
         settings.require_bot_token()
     except ConfigurationError as error:
         fail(str(error), EXIT_CONFIGURATION)
-    run_async(serve(settings))
+    run_async(serve(settings, clock=clock_from(ctx)))
 
 
 @main.command("worker")
@@ -59,7 +59,7 @@ def worker_command(ctx: click.Context) -> None:
         settings.require_bot_token()
     except ConfigurationError as error:
         fail(str(error), EXIT_CONFIGURATION)
-    run_async(serve_worker(settings))
+    run_async(serve_worker(settings, clock=clock_from(ctx)))
 
 
 @main.command("status")
@@ -68,10 +68,11 @@ def worker_command(ctx: click.Context) -> None:
 def status_command(ctx: click.Context, as_json: bool) -> None:
     """Queue depth and delivery outcomes of the last hour and day."""
     settings = settings_from(ctx)
+    clock = clock_from(ctx)
 
     async def read() -> DeliveryStatus:
         async with open_database(settings) as database, database.unit_of_work() as uow:
-            return await delivery_status(uow, SystemClock())
+            return await delivery_status(uow, clock)
 
     status = run_async(read())
     if as_json:

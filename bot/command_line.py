@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings, load_settings
 from bot.runtime import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
 from db.database import Database
@@ -38,6 +39,21 @@ def settings_from(ctx: click.Context) -> Settings:
         fail(str(error), EXIT_CONFIGURATION)
     configure_logging(settings.log_level)
     return settings
+
+
+def prepare_context(ctx: click.Context, env_file: str) -> None:
+    """What the root command puts in ``ctx.obj`` for its sub-commands. A test may pass its own
+    ``obj`` with a fake ``clock``; everything else a command reads from settings."""
+    ctx.ensure_object(dict)
+    ctx.obj["env_file"] = env_file
+    ctx.obj.setdefault("clock", SystemClock())
+
+
+def clock_from(ctx: click.Context) -> Clock:
+    """The one clock every command reads time from (never a ``SystemClock()`` of its own, so
+    tests run the commands at any instant they choose)."""
+    clock: Clock = ctx.find_root().obj["clock"]
+    return clock
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -3,13 +3,19 @@ dispatcher over a recording bot, a fake clock, the CLI runner."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime, time
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
-from click.testing import CliRunner
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from click.testing import CliRunner, Result
 from sqlalchemy.engine import URL
 
 from bot.app import build_dispatcher
@@ -53,6 +59,35 @@ SETTING_NAMES = (
 )
 # The key the test dispatcher hashes codes with; services under test must use the same.
 SECRET_KEY = "test-secret-key-" + "k" * 32
+
+
+CLOCK_AT_ZONE = ZoneInfo("Europe/Moscow")  # the demo school's and the fixtures' zone
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-at",
+        metavar="HH:MM",
+        help="Run the suite with the real clock pinned to this school time (Europe/Moscow) "
+        "today, and ticking from there: proves no test depends on the time of day.",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_clock_at(pytestconfig: pytest.Config) -> Iterator[None]:
+    """``--clock-at 20:30``: the system clock (``datetime.now``, ``time.time``) starts at that
+    school time, as if CI ran in the evening; monotonic clocks are left alone."""
+    option = pytestconfig.getoption("--clock-at")
+    if not option:
+        yield
+        return
+    try:
+        at = time.fromisoformat(option)
+    except ValueError as error:
+        raise pytest.UsageError(f"--clock-at {option!r}: give HH:MM") from error
+    start = datetime.combine(datetime.now(CLOCK_AT_ZONE).date(), at, tzinfo=CLOCK_AT_ZONE)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -133,10 +168,43 @@ async def empty_database_url(
     await drop_postgres_database(postgres_server.admin_url, str(url.database))
 
 
+class ClockedCliRunner(CliRunner):
+    """Runs ``ediary`` commands with the test's clock, as production runs them with the
+    system's: no command under test ever reads the real time."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        kwargs.setdefault("obj", {"clock": self.clock})
+        return super().invoke(*args, **kwargs)
+
+
 @pytest.fixture
-def cli_runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    """A CLI runner in an empty working directory, with no setting leaking in from outside."""
+def cli_runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FakeClock) -> CliRunner:
+    """A CLI runner in an empty working directory, with no setting leaking in from outside,
+    on the test's clock."""
     for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    return CliRunner()
+    return ClockedCliRunner(clock)
+
+
+ClientFactory = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
+
+
+@pytest.fixture
+async def client_for() -> AsyncIterator[ClientFactory]:
+    """Serves an aiohttp application on a free local port; closed after the test."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def start(app: web.Application) -> TestClient[web.Request, web.Application]:
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()

@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Webhook, build_web_app
 from db.database import Database
+from tests.conftest import ClientFactory
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser, message_update_data
 
-ClientFactory = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
 WEBHOOK = Webhook(
     url="https://bot.example.org/telegram/hook", path="/telegram/hook", secret="s3cr3t"
 )
-
-
-@pytest.fixture
-async def client_for() -> AsyncIterator[ClientFactory]:
-    clients: list[TestClient[web.Request, web.Application]] = []
-
-    async def start(app: web.Application) -> TestClient[web.Request, web.Application]:
-        client = TestClient(TestServer(app))
-        await client.start_server()
-        clients.append(client)
-        return client
-
-    yield start
-    for client in clients:
-        await client.close()
 
 
 async def test_healthz_reports_a_reachable_database(

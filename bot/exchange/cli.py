@@ -12,11 +12,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.clock import SystemClock
+from bot.clock import Clock
 from bot.command_line import (
     EXIT_FAILED,
     CommandFailed,
     cli_actor,
+    clock_from,
     fail,
     open_database,
     print_json,
@@ -60,7 +61,7 @@ def school_add(ctx: click.Context, name: str, timezone: str | None, as_json: boo
         async with open_database(settings) as database, database.unit_of_work() as uow:
             try:
                 school, token = await create_school(
-                    uow, SystemClock(), secret_key, name=name,
+                    uow, clock_from(ctx), secret_key, name=name,
                     timezone=timezone or settings.default_timezone, actor=cli_actor(),
                 )  # fmt: skip
             except SchoolError as error:
@@ -90,7 +91,7 @@ def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
                 found = await find_school(uow, school)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            token = await rotate_token(uow, SystemClock(), secret_key, found, actor=cli_actor())
+            token = await rotate_token(uow, clock_from(ctx), secret_key, found, actor=cli_actor())
             return found.id, token
 
     school_id, token = run_async(rotate())
@@ -169,7 +170,7 @@ def describe_problems(error: DocumentInvalid, locate: Locate) -> str:
     return "\n".join(lines)
 
 
-async def import_file(settings: Settings, path: Path, school_ref: str) -> SyncResult:
+async def import_file(settings: Settings, clock: Clock, path: Path, school_ref: str) -> SyncResult:
     with progress_bar() as report:
         raw, data, locate = read_document(path, report)
         sizes = {name: len(items) for name, items in raw.items() if isinstance(items, list)} \
@@ -181,7 +182,7 @@ async def import_file(settings: Settings, path: Path, school_ref: str) -> SyncRe
                 raise CommandFailed(str(error)) from error
             try:
                 return await sync_document(
-                    uow, SystemClock(), school, raw,
+                    uow, clock, school, raw,
                     source=f"import:{path.suffix.lower().lstrip('.') or 'json'}",
                     document_sha256=hashlib.sha256(data).hexdigest(), actor=cli_actor(),
                     progress=lambda section, done: report(
@@ -225,7 +226,7 @@ def import_command(
     if file is None or school_ref is None:
         raise click.UsageError("give FILE and --school, or --template FILE.xlsx")
     settings = settings_from(ctx)
-    result = run_async(import_file(settings, file, school_ref))
+    result = run_async(import_file(settings, clock_from(ctx), file, school_ref))
     if as_json:
         print_json(result.as_dict())
     else:
@@ -247,7 +248,7 @@ def demo_command(ctx: click.Context, if_empty: bool, new_token: bool, as_json: b
             if if_empty and await list_schools(uow):
                 return None
             return await load_demo(
-                uow, SystemClock(), secret_key, actor=cli_actor(), new_token=new_token
+                uow, clock_from(ctx), secret_key, actor=cli_actor(), new_token=new_token
             )
 
     outcome = run_async(load())

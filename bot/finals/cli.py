@@ -7,8 +7,14 @@ from typing import Any
 
 import click
 
-from bot.clock import SystemClock
-from bot.command_line import CommandFailed, open_database, print_json, run_async, settings_from
+from bot.command_line import (
+    CommandFailed,
+    clock_from,
+    open_database,
+    print_json,
+    run_async,
+    settings_from,
+)
 from bot.finals.guarantee import undelivered_families
 from bot.schools.service import SchoolError, find_school
 
@@ -33,7 +39,7 @@ def undelivered(ctx: click.Context, school_ref: str, as_json: bool) -> None:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            items = await undelivered_families(uow, school, SystemClock().now())
+            items = await undelivered_families(uow, school, clock_from(ctx).now())
             return [{**asdict(item), "reason": item.reason.value} for item in items]
 
     rows = run_async(run())

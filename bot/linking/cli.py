@@ -9,10 +9,10 @@ import click
 from aiogram import Bot
 
 from bot.app import build_bot
-from bot.clock import SystemClock
 from bot.command_line import (
     CommandFailed,
     cli_actor,
+    clock_from,
     open_database,
     print_json,
     run_async,
@@ -91,7 +91,7 @@ def consent_command(state: ConsentState) -> click.Command:
                     school = await find_school(uow, school_ref)
                     recorded = await record_consent(
                         uow,
-                        SystemClock(),
+                        clock_from(ctx),
                         school,
                         guardian_ref=guardian_ref,
                         student_ref=student_ref,
@@ -238,7 +238,7 @@ def codes_issue(
                 school = await find_school(uow, school_ref)
                 result = await issue_codes(
                     uow,
-                    SystemClock(),
+                    clock_from(ctx),
                     secret_key,
                     school,
                     target,  # type: ignore[arg-type]
@@ -305,7 +305,7 @@ def admin_add(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            return await add_admin(uow, SystemClock(), school, telegram_id, actor=cli_actor())
+            return await add_admin(uow, clock_from(ctx), school, telegram_id, actor=cli_actor())
 
     added = run_async(run())
     click.echo("administrator added" if added else "already an administrator of this school")

@@ -12,8 +12,15 @@ from zoneinfo import ZoneInfo
 import click
 from aiogram.utils.i18n import I18n
 
-from bot.clock import SystemClock
-from bot.command_line import CommandFailed, open_database, print_json, run_async, settings_from
+from bot.clock import Clock
+from bot.command_line import (
+    CommandFailed,
+    clock_from,
+    open_database,
+    print_json,
+    run_async,
+    settings_from,
+)
 from bot.exchange.cli import progress_bar
 from bot.i18n import DEFAULT_LOCALE, LOCALES, build_i18n
 from bot.reports.common import ReportError, check_range, class_of_school
@@ -26,7 +33,8 @@ from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
 SheetBuilder = Callable[
-    [UnitOfWork, I18n, str, School, SchoolClass, Period], Awaitable[tuple[str, bytes, bytes]]
+    [UnitOfWork, I18n, str, School, SchoolClass, Period, Clock],
+    Awaitable[tuple[str, bytes, bytes]],
 ]
 school_option = click.option("--school", "school_ref", required=True, help="School id or name.")
 language_option = click.option(
@@ -168,6 +176,7 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
         as_json: bool,
     ) -> None:
         settings = settings_from(ctx)
+        clock = clock_from(ctx)
         many = class_name is None
         kind = "xlsx" if many else _out_format(out)
         if many:
@@ -187,7 +196,7 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
                     for done, school_class in enumerate(classes):
                         report(name, done, len(classes))
                         stem, xlsx, pdf = await build(
-                            uow, i18n, language, school, school_class, period
+                            uow, i18n, language, school, school_class, period, clock
                         )
                         for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
                             if many or suffix == kind:
@@ -214,6 +223,7 @@ async def _summary(
     school: School,
     school_class: SchoolClass,
     period: Period,
+    clock: Clock,
 ) -> tuple[str, bytes, bytes]:
     sheet = await summary_sheet(uow, i18n, locale, school, school_class, period)
     return sheet.filename_stem, sheet.xlsx, sheet.pdf
@@ -226,6 +236,7 @@ async def _curriculum(
     school: School,
     school_class: SchoolClass,
     period: Period,
+    clock: Clock,
 ) -> tuple[str, bytes, bytes]:
     statistics = await curriculum_statistics(uow, i18n, locale, school, school_class, period)
     return statistics.filename_stem, statistics.xlsx, statistics.pdf
@@ -254,8 +265,9 @@ async def _monitoring(
     school: School,
     school_class: SchoolClass,
     period: Period,
+    clock: Clock,
 ) -> tuple[str, bytes, bytes]:
-    today = SystemClock().now().astimezone(ZoneInfo(school.timezone)).date()
+    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
     report = await monitoring_report(uow, i18n, locale, school, school_class, period, today)
     return report.filename_stem, report.xlsx, report.pdf
 
