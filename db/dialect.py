@@ -65,15 +65,24 @@ async def insert_one_ignoring_conflict(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def lock_for_school(session: AsyncSession, purpose: str, school_id: int) -> None:
-    """Serialise work of one kind per school until the transaction ends.
+async def serialize(session: AsyncSession, purpose: str, key: int) -> None:
+    """Serialise work of one kind per key (a school, an account) until the transaction ends.
 
-    PostgreSQL: a transaction-level advisory lock. SQLite has a single writer anyway; the
-    caller's first statement should be a write, so it takes the write lock up front.
+    PostgreSQL: a transaction-level advisory lock on (purpose, key). SQLite has one writer:
+    a no-op write takes the database's write lock at once, so whatever the transaction reads
+    next nobody else can change before it commits (SQLite's driver starts a transaction
+    only at the first write; reads before it see no lock at all).
     """
     if session.get_bind().dialect.name == "postgresql":
-        key = (zlib.crc32(purpose.encode()) << 31) ^ school_id
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key % (2**63)})
+        lock_key = ((zlib.crc32(purpose.encode()) << 31) ^ key) % (2**63)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
+    else:
+        await session.execute(text("UPDATE school SET id = id WHERE 0"))
+
+
+async def lock_for_school(session: AsyncSession, purpose: str, school_id: int) -> None:
+    """Serialise work of one kind per school until the transaction ends."""
+    await serialize(session, purpose, school_id)
 
 
 def among(session: AsyncSession, column: ColumnElement[Any], values: Sequence[Any]) -> Any:

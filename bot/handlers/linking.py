@@ -82,7 +82,18 @@ def minutes_until(until: datetime, now: datetime) -> int:
 async def show_outcome(
     message: Message, outcome: RedeemOutcome, state: FSMContext, i18n: I18n, clock: Clock
 ) -> None:
-    if isinstance(outcome, Locked):
+    if isinstance(outcome, Locked) and outcome.everyone:
+        minutes = minutes_until(outcome.until, clock.now())
+        await message.answer(
+            ngettext(
+                "Too many wrong codes have been entered recently, so entering codes is paused "
+                "for a while. Please try again in {minutes} minute.",
+                "Too many wrong codes have been entered recently, so entering codes is paused "
+                "for a while. Please try again in {minutes} minutes.",
+                minutes,
+            ).format(minutes=minutes)
+        )
+    elif isinstance(outcome, Locked):
         minutes = minutes_until(outcome.until, clock.now())
         await message.answer(
             ngettext(
@@ -141,6 +152,7 @@ async def redeem_and_answer(
     outcome = await redeem_code(
         uow,
         clock,
+        i18n,
         secret_key,
         telegram_user_id=message.from_user.id,
         chat_id=message.chat.id,
@@ -189,6 +201,7 @@ async def consent_chosen(
     outcome = await answer_consent(
         uow,
         clock,
+        i18n,
         telegram_user_id=query.from_user.id,
         chat_id=query.message.chat.id,
         code_id=code_id,

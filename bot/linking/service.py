@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from aiogram.utils.i18n import I18n
+
 from bot.clock import Clock
 from bot.linking.codes import normalize_code
 from bot.linking.consent_text import ConsentDocument, consent_document
+from bot.linking.crowd_limit import count_towards_crowd_limit, entry_locked_until
 from bot.linking.rules import FAILURE_WINDOW, failures_left, locked_until
 from bot.secret_key import keyed_hash
 from db.models import (
@@ -40,6 +43,7 @@ class LinkSummary:
 @dataclass(frozen=True)
 class Locked:
     until: datetime
+    everyone: bool = False  # the crowd limit, not this account's own
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ def usable(code: LinkCode, now: datetime) -> bool:
 async def redeem_code(
     uow: UnitOfWork,
     clock: Clock,
+    i18n: I18n,
     secret_key: str,
     *,
     telegram_user_id: int,
@@ -91,45 +96,86 @@ async def redeem_code(
     text: str,
     locale: str,
 ) -> RedeemOutcome:
+    """Check a code and link (or ask for consent first). Every outcome ends the transaction,
+    so no lock outlives the answer being sent."""
     now = clock.now()
     actor = actor_of(telegram_user_id)
+    # Guesses sent at once by one account are checked one after another, so the limit holds.
+    await uow.linking.serialize_attempts(telegram_user_id)
     failures = await uow.linking.failures_since(since=now - FAILURE_WINDOW, actor=actor)
     if (until := locked_until(failures, now)) is not None:
+        await uow.commit()  # nothing written: ends the transaction and releases the lock
         return Locked(until)
+    if (until := await entry_locked_until(uow, now, None)) is not None:
+        await uow.commit()
+        return Locked(until, everyone=True)
     compact = normalize_code(text)
     code = await uow.linking.code_by_hash(hash_code(secret_key, compact)) if compact else None
+    if code is not None and (until := await entry_locked_until(uow, now, code.school_id)):
+        await uow.commit()
+        return Locked(until, everyone=True)
     code_locked = code is not None and locked_until(
         await uow.linking.failures_since(since=now - FAILURE_WINDOW, code_id=code.id), now
     )
     if code is None or code_locked or not usable(code, now):
         # One answer for unknown, expired, used and revoked codes: nothing for a guesser.
         reason = "unknown" if code is None else "locked" if code_locked else "unusable"
-        uow.audit.record(
-            at=now,
-            actor=actor,
-            action="link.failed",
-            school_id=code.school_id if code else None,
-            subject_type="link_code" if code else None,
-            subject_id=code.id if code else None,
-            details={"reason": reason},
-        )
-        await uow.commit()
-        failures.append(now)
-        left = failures_left(failures, now)
-        if left == 0:
-            return Locked(locked_until(failures, now) or now + FAILURE_WINDOW)
-        return Rejected(left)
+        return await _reject(uow, i18n, now, actor, _code_ref(code), reason, failures)
     state = await _consent_state(uow, code)
     if state in (ConsentState.REFUSED, ConsentState.WITHDRAWN):
+        await uow.commit()
         return ConsentRefusedBefore()
     if code.role != AccountRole.TEACHER and state is None:
-        return ConsentNeeded(code.id, await _document(uow, code, locale))
-    return await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
+        document = await _document(uow, code, locale)
+        await uow.commit()
+        return ConsentNeeded(code.id, document)
+    reference = _code_ref(code)
+    linked = await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
+    if linked is None:  # another account redeemed the code a moment earlier
+        return await _reject(uow, i18n, now, actor, reference, "used", failures)
+    return linked
+
+
+CodeRef = tuple[int, int] | None  # (school id, code id): still known after a rollback
+
+
+def _code_ref(code: LinkCode | None) -> CodeRef:
+    return (code.school_id, code.id) if code is not None else None
+
+
+async def _reject(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: datetime,
+    actor: str,
+    code: CodeRef,
+    reason: str,
+    failures: list[datetime],
+) -> Locked | Rejected:
+    """Record a failed attempt (it counts towards both limits) and say how many are left."""
+    school_id, code_id = code if code is not None else (None, None)
+    uow.audit.record(
+        at=now,
+        actor=actor,
+        action="link.failed",
+        school_id=school_id,
+        subject_type="link_code" if code else None,
+        subject_id=code_id,
+        details={"reason": reason},
+    )
+    await count_towards_crowd_limit(uow, i18n, now, school_id)
+    await uow.commit()
+    failures = [*failures, now]
+    left = failures_left(failures, now)
+    if left == 0:
+        return Locked(locked_until(failures, now) or now + FAILURE_WINDOW)
+    return Rejected(left)
 
 
 async def answer_consent(
     uow: UnitOfWork,
     clock: Clock,
+    i18n: I18n,
     *,
     telegram_user_id: int,
     chat_id: int,
@@ -139,8 +185,10 @@ async def answer_consent(
 ) -> ConsentOutcome:
     """Record the electronic consent (or refusal) given with the buttons, then link."""
     now = clock.now()
+    await uow.linking.serialize_attempts(telegram_user_id)
     code = await uow.linking.code(code_id)
     if code is None or not usable(code, now) or code.role == AccountRole.TEACHER:
+        await uow.commit()  # nothing written: ends the transaction and releases the lock
         return Rejected(attempts_left=0)
     document = await _document(uow, code, locale)
     uow.linking.add_consent(
@@ -169,7 +217,13 @@ async def answer_consent(
     if not agree:
         await uow.commit()
         return ConsentDeclined()
-    return await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
+    reference = _code_ref(code)
+    linked = await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
+    if linked is None:
+        # Another account redeemed the code first: its consent stands, this one is void.
+        await _reject(uow, i18n, now, actor_of(telegram_user_id), reference, "used", [])
+        return Rejected(attempts_left=0)
+    return linked
 
 
 async def _consent_state(uow: UnitOfWork, code: LinkCode) -> ConsentState | None:
@@ -221,8 +275,13 @@ async def _account(
 
 async def _link(
     uow: UnitOfWork, now: datetime, code: LinkCode, *, telegram_user_id: int, chat_id: int
-) -> Linked:
+) -> Linked | None:
+    """Link the account and spend the code, committed as one; None (rolled back) when the
+    code was spent by someone else in the meantime."""
     account = await _account(uow, now, telegram_user_id, chat_id)
+    if not await uow.linking.claim_code(code, account.id, now):
+        await uow.rollback()
+        return None
     target = (code.role, code.guardian_id, code.student_id, code.teacher_id)
     already = any(
         (link.role, link.guardian_id, link.student_id, link.teacher_id) == target
@@ -241,7 +300,6 @@ async def _link(
                 linked_at=now,
             )
         )
-    code.used_at, code.used_by_account_id = now, account.id
     uow.audit.record(
         at=now,
         actor=actor_of(telegram_user_id),

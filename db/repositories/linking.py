@@ -7,7 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from db.dialect import serialize
 from db.models import (
     AccountLink,
     AccountRole,
@@ -160,6 +162,32 @@ class LinkingRepository:
     async def code(self, code_id: int) -> LinkCode | None:
         return await self._session.get(LinkCode, code_id)
 
+    async def claim_code(self, code: LinkCode, account_id: int, now: datetime) -> bool:
+        """Mark the code used by this account, in one conditional statement: of several
+        transactions redeeming the same code at once exactly one gets True (PostgreSQL
+        re-checks the condition after waiting for the row; SQLite has one writer)."""
+        result = await self._session.execute(
+            update(LinkCode)
+            .where(
+                LinkCode.id == code.id,
+                LinkCode.used_at.is_(None),
+                LinkCode.revoked_at.is_(None),
+                LinkCode.expires_at > now,
+            )
+            .values(used_at=now, used_by_account_id=account_id)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        set_committed_value(code, "used_at", now)
+        set_committed_value(code, "used_by_account_id", account_id)
+        return True
+
+    async def serialize_attempts(self, telegram_user_id: int) -> None:
+        """One code attempt at a time per Telegram account, until the transaction ends: the
+        failure count is read and written with nobody else in between."""
+        await serialize(self._session, "link-code-attempts", telegram_user_id)
+
     async def revoke_open_codes(
         self,
         *,
@@ -201,6 +229,27 @@ class LinkingRepository:
                 AuditEvent.subject_type == "link_code", AuditEvent.subject_id == code_id
             )
         return list((await self._session.execute(statement)).scalars())
+
+    async def failure_count_since(self, since: datetime, *, school_id: int | None = None) -> int:
+        """Failed attempts since then, everyone's (or those on this school's codes)."""
+        statement = select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "link.failed", AuditEvent.occurred_at >= since
+        )
+        if school_id is not None:
+            statement = statement.where(AuditEvent.school_id == school_id)
+        return int((await self._session.execute(statement)).scalar_one())
+
+    async def entry_locked_at(self, since: datetime, *, school_id: int | None) -> datetime | None:
+        """When code entry was last locked for everyone (``school_id=None``) or for this
+        school's codes, if it was since then."""
+        statement = select(func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.action == "link.entry_locked",
+            AuditEvent.occurred_at >= since,
+            AuditEvent.school_id.is_(None) if school_id is None
+            else AuditEvent.school_id == school_id,
+        )  # fmt: skip
+        found: datetime | None = (await self._session.execute(statement)).scalar_one()
+        return found
 
     # Accounts and links -------------------------------------------------------------------
 
