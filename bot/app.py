@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.exchange.api import ExchangeConfig, add_exchange_routes
 from bot.handlers import build_router
+from bot.health.scheduler_presence import SchedulerPresence
 from bot.i18n import AccountLocaleMiddleware
 from bot.middlewares.database_session import DatabaseSessionMiddleware
 from bot.secret_key import derive_secret
@@ -107,11 +108,12 @@ def build_web_app(
     exchange: ExchangeConfig | None = None,
     clock: Clock | None = None,
     calendar: CalendarConfig | None = None,
+    scheduler_presence: SchedulerPresence | None = None,
 ) -> web.Application:
     # Large sync documents are read by the exchange route itself, against its own limit.
     app = web.Application(client_max_size=exchange.max_bytes + 1 if exchange else 1024**2)
     app[DATABASE_KEY] = database
-    add_health_routes(app)
+    add_health_routes(app, scheduler_presence)
     add_metrics_routes(app, clock or SystemClock())
     if exchange is not None:
         add_exchange_routes(app, exchange)

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.digests.delivery import DeliveryWorker, RateLimits, run_delivery
 from bot.exchange.api import ExchangeConfig
 from bot.handlers.commands import publish_commands
+from bot.health.scheduler_presence import SchedulerPresence
 from bot.i18n import build_i18n
 from bot.scheduling import (
     add_housekeeping_jobs,
@@ -139,6 +140,8 @@ async def _run_services(
         public_url=settings.public_base_url,
     )
     webhook = webhook_for(settings, secret_key)
+    scheduler_lock = InstanceLock(database.engine, holder=worker_name())
+    presence = SchedulerPresence(clock, scheduler_lock.holder)
     exchange = ExchangeConfig(
         database=database, clock=clock, secret_key=secret_key, max_bytes=settings.sync_max_bytes
     )
@@ -153,6 +156,7 @@ async def _run_services(
             calendar=CalendarConfig(
                 database=database, clock=clock, i18n=i18n, secret_key=secret_key
             ),
+            scheduler_presence=presence,
         )
     )
     scheduler = build_scheduler()
@@ -168,9 +172,7 @@ async def _run_services(
         await runner.setup()
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
         scheduling = asyncio.create_task(
-            run_scheduler_when_holding(
-                scheduler, InstanceLock(database.engine, holder=worker_name()), stop
-            )
+            run_scheduler_when_holding(scheduler, scheduler_lock, stop, presence=presence)
         )
         await _publish_commands_or_log(bot, i18n)
         await _start_receiving(bot, dispatcher, webhook)

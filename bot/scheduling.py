@@ -23,6 +23,8 @@ from bot.finals.guarantee import report_undelivered
 from bot.finals.publication import publish_final_grades
 from bot.finals.reminders import remind_unacknowledged
 from bot.finals.summary import refresh_summaries
+from bot.health.failure_log import FailureLog
+from bot.health.scheduler_presence import SchedulerPresence
 from bot.linking.erasure import erase_withdrawn_accounts
 from bot.reports.delivery import scheduled_statements
 from bot.reports.monitoring import weekly_monitoring
@@ -32,6 +34,7 @@ from db.models import School
 from db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+LOCK_CHECK_TIMEOUT = 30.0
 
 
 def build_scheduler() -> AsyncIOScheduler:
@@ -181,27 +184,71 @@ def add_push_jobs(
 
 
 async def run_scheduler_when_holding(
-    scheduler: AsyncIOScheduler, lock: InstanceLock, stop: asyncio.Event, *, retry: float = 15.0
+    scheduler: AsyncIOScheduler,
+    lock: InstanceLock,
+    stop: asyncio.Event,
+    *,
+    retry: float = 5.0,
+    presence: SchedulerPresence | None = None,
 ) -> None:
     """Run the scheduler only while this instance holds the lock; stand by otherwise.
 
     APScheduler's job store must not be shared by several processes, so exactly one
     instance schedules; the jobs themselves are idempotent, so a hand-over is harmless.
+    While the database cannot be reached the loop stands by and tries again, sooner at first
+    (1, 2, 4 … seconds, at most ``retry``), for as long as the process runs; it never
+    ends on an error, and its clean-up runs whatever happened.
     """
+    failures = FailureLog(log, "the scheduler lock (database)")
+    failed_in_a_row = 0
     try:
         while not stop.is_set():
-            if await lock.try_acquire() and await lock.still_held():
-                if not scheduler.running:
-                    log.info("this instance runs the scheduler")
-                    scheduler.start()
-                elif scheduler.state == STATE_PAUSED:
-                    scheduler.resume()
-            elif scheduler.running and scheduler.state != STATE_PAUSED:
-                log.warning("lost the scheduler lock; standing by")
-                scheduler.pause()
+            try:
+                # A database that stalls instead of refusing must not stall the loop.
+                held = await asyncio.wait_for(_hold(lock), timeout=LOCK_CHECK_TIMEOUT)
+            except Exception as error:
+                failures.failed(error)
+                await lock.forget()
+                held = False
+                delay = min(retry, 2.0**failed_in_a_row)
+                failed_in_a_row += 1
+            else:
+                failures.succeeded()
+                delay, failed_in_a_row = retry, 0
+            _follow_the_lock(scheduler, held)
+            if presence is not None:
+                presence.mark_held_here(held)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=retry)
+                await asyncio.wait_for(stop.wait(), timeout=delay)
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        await lock.release()
+        if presence is not None:
+            presence.mark_held_here(False)
+        try:
+            await lock.release()
+        except Exception as error:  # the database is away: its end of the lock went too
+            log.warning("could not release the scheduler lock: %s", error)
+
+
+async def _hold(lock: InstanceLock) -> bool:
+    if not await lock.try_acquire():
+        return False  # another instance holds it
+    if await lock.still_held():
+        return True
+    # The lock's connection was lost (the database went away and came back): try for the
+    # lock again at once rather than a whole period later; another instance may have it.
+    return await lock.try_acquire()
+
+
+def _follow_the_lock(scheduler: AsyncIOScheduler, held: bool) -> None:
+    if held:
+        if not scheduler.running:
+            log.info("this instance runs the scheduler")
+            scheduler.start()
+        elif scheduler.state == STATE_PAUSED:
+            log.info("this instance runs the scheduler again")
+            scheduler.resume()
+    elif scheduler.running and scheduler.state != STATE_PAUSED:
+        log.warning("lost the scheduler lock; standing by")
+        scheduler.pause()

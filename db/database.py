@@ -31,13 +31,5 @@ class Database:
     async def migrate(self) -> None:
         await upgrade(self.engine)
 
-    async def is_reachable(self) -> bool:
-        try:
-            async with self.unit_of_work() as uow:
-                await uow.ping()
-        except Exception:
-            return False
-        return True
-
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -10,14 +14,29 @@ SCHEDULER_LOCK_ID = 0x6564_6961_7273  # any constant shared by all instances
 HOLDER_PREFIX = "ediary scheduler "
 
 
-async def lock_holder(session: AsyncSession, key: int = SCHEDULER_LOCK_ID) -> str | None:
-    """Who holds the lock (the holder's name and since when), or None when nobody does.
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds the lock: the name an instance gave (None on SQLite, where the one process
+    that runs the scheduler at all holds it) and since when its connection exists."""
 
-    On PostgreSQL from pg_locks (a bigint advisory key is split into classid and objid);
-    SQLite serves one process, which runs the scheduler whenever it runs at all.
+    name: str | None
+    since: datetime | None
+
+    def describe(self) -> str:
+        if self.name is None:
+            return "the ediary process (SQLite)"
+        return f"{self.name} since {self.since:%Y-%m-%d %H:%M:%S %Z}"
+
+
+async def find_lock_holder(
+    session: AsyncSession, key: int = SCHEDULER_LOCK_ID
+) -> LockHolder | None:
+    """The lock's holder, or None when nobody holds it.
+
+    On PostgreSQL from pg_locks (a bigint advisory key is split into classid and objid).
     """
     if session.get_bind().dialect.name != "postgresql":
-        return "the ediary process (SQLite)"
+        return LockHolder(name=None, since=None)
     result = await session.execute(
         text(
             "SELECT a.application_name, a.backend_start FROM pg_locks l "
@@ -31,8 +50,13 @@ async def lock_holder(session: AsyncSession, key: int = SCHEDULER_LOCK_ID) -> st
     row = result.first()
     if row is None:
         return None
-    name = str(row[0] or "").removeprefix(HOLDER_PREFIX) or "unknown"
-    return f"{name} since {row[1]:%Y-%m-%d %H:%M:%S %Z}"
+    return LockHolder(name=str(row[0] or "").removeprefix(HOLDER_PREFIX) or "unknown", since=row[1])
+
+
+async def lock_holder(session: AsyncSession, key: int = SCHEDULER_LOCK_ID) -> str | None:
+    """Who holds the lock (the holder's name and since when), or None when nobody does."""
+    holder = await find_lock_holder(session, key)
+    return holder.describe() if holder is not None else None
 
 
 class InstanceLock:
@@ -48,7 +72,7 @@ class InstanceLock:
         self._engine = engine
         self._key = key
         # Shown as the connection's application_name, so anyone can tell who holds it.
-        self._holder = holder[:60]
+        self.holder = holder[:60]
         self._connection: AsyncConnection | None = None
 
     @property
@@ -67,13 +91,13 @@ class InstanceLock:
             if acquired:
                 await connection.execute(
                     text("SELECT set_config('application_name', :name, false)"),
-                    {"name": f"{HOLDER_PREFIX}{self._holder}"},
+                    {"name": f"{HOLDER_PREFIX}{self.holder}"},
                 )
             # Without a commit the lock is still held: it belongs to the session, not to a
             # transaction; ending the implicit transaction keeps the connection idle.
             await connection.commit()
         except BaseException:
-            await connection.close()
+            await _discard(connection)
             raise
         if acquired:
             self._connection = connection
@@ -89,7 +113,7 @@ class InstanceLock:
             await self._connection.execute(text("SELECT 1"))
             await self._connection.commit()
         except (SQLAlchemyError, OSError):
-            await self._drop()
+            await self.forget()
             return False
         return True
 
@@ -101,10 +125,24 @@ class InstanceLock:
                 text("SELECT pg_advisory_unlock(:key)"), {"key": self._key}
             )
             await self._connection.commit()
-        finally:
-            await self._drop()
+        except BaseException:
+            await self.forget()
+            raise
+        connection, self._connection = self._connection, None
+        await connection.close()  # unlocked: the connection may serve others again
 
-    async def _drop(self) -> None:
+    async def forget(self) -> None:
+        """Give up the lock's connection (after a failure, or when told to): it is closed for
+        real, never handed back to the pool, so its database session and the lock end."""
         connection, self._connection = self._connection, None
         if connection is not None:
-            await connection.close()
+            await _discard(connection)
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    # A session-level lock lives as long as the database session: a pooled connection
+    # would keep it for whoever borrows the connection next.
+    with contextlib.suppress(Exception):
+        await connection.invalidate()
+    with contextlib.suppress(Exception):
+        await connection.close()

@@ -44,6 +44,7 @@ from bot.digests.delivery_outcomes import (
 )
 from bot.digests.group_commit import GroupCommit
 from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
+from bot.health.failure_log import FailureLog
 from db.database import Database
 from db.models import OutboxStatus
 from db.unit_of_work import UnitOfWork
@@ -368,7 +369,12 @@ def _markup(raw: object) -> InlineKeyboardMarkup | None:
 
 
 async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: float = 1.0) -> None:
-    """Deliver until ``stop`` is set; a failing pass is logged and retried, never fatal."""
+    """Deliver until ``stop`` is set; a failing pass is logged and retried, never fatal.
+
+    While the database is away every pass fails: the first failure is logged in full, then
+    one line a minute, then one line when delivery works again.
+    """
+    failures = FailureLog(log, "delivery pass")
     while not stop.is_set():
         if (pause := worker.paused_for()) > 0:
             # Telegram asked the bot to wait; a stop still ends the wait at once.
@@ -377,9 +383,11 @@ async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: flo
             continue
         try:
             report = await worker.deliver_due()
-        except Exception:
-            log.exception("delivery pass failed; retrying")
+        except Exception as error:
+            failures.failed(error)
             report = DeliveryReport()
+        else:
+            failures.succeeded()
         if report.timed_out:
             log.warning("%d push(es) timed out; their outcome is unknown", report.timed_out)
         if report.rate_limited:
