@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from functools import partial
@@ -18,7 +19,7 @@ from bot.exchange.api_models import (
     SyncAnswer,
 )
 from bot.exchange.openapi import openapi_document
-from bot.exchange.service import MalformedDocument, sync_bytes
+from bot.exchange.service import MalformedDocument, apply_checked, check_document
 from bot.exchange.validation import DocumentInvalid
 from bot.schools.service import school_for_token
 from db.database import Database
@@ -30,6 +31,8 @@ class ExchangeConfig:
     clock: Clock
     secret_key: str
     max_bytes: int
+    # A client that has not sent its whole document by then is answered 408.
+    read_timeout: float = 60.0
 
 
 EXCHANGE_KEY = web.AppKey("exchange", ExchangeConfig)
@@ -53,19 +56,28 @@ def _bearer_token(request: web.Request) -> str | None:
     return token.strip()
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes | None:
-    """The body, or None when it is over the limit (checked before and while reading)."""
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _read_body(request: web.Request, limit: int, within: float) -> bytes:
+    """The whole body, checked against the limit before and while reading; raises
+    TimeoutError when the client does not finish sending in time."""
     if request.content_length is not None and request.content_length > limit:
-        return None
+        raise BodyTooLarge
     body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body.extend(chunk)
-        if len(body) > limit:
-            return None
+    async with asyncio.timeout(within):
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            body.extend(chunk)
+            if len(body) > limit:
+                raise BodyTooLarge
     return bytes(body)
 
 
 async def post_sync(request: web.Request) -> web.Response:
+    """Holds a database connection only for the token check and for applying a document
+    already read and validated: a client that sends slowly (or stalls) costs a socket and
+    its bytes, never a connection that others need."""
     config = request.app[EXCHANGE_KEY]
     token = _bearer_token(request)
     unauthorized = {"WWW-Authenticate": 'Bearer realm="ediary-bot exchange"'}
@@ -75,25 +87,29 @@ async def post_sync(request: web.Request) -> web.Response:
         )
     async with config.database.unit_of_work() as uow:
         school = await school_for_token(uow, config.secret_key, token)
-        if school is None:
-            return _error(401, "unknown API token; ask the administrator for a new one",
-                          **unauthorized)  # fmt: skip
-        body = await _read_body(request, config.max_bytes)
-        if body is None:
-            return _error(413, f"the document is larger than {config.max_bytes} bytes; send it "
-                          "in parts (each section may come in its own document)")  # fmt: skip
-        try:
-            result = await sync_bytes(
-                uow, config.clock, school, body, source="api", actor=f"api:school:{school.id}"
+    if school is None:
+        return _error(401, "unknown API token; ask the administrator for a new one",
+                      **unauthorized)  # fmt: skip
+    try:
+        body = await _read_body(request, config.max_bytes, config.read_timeout)
+        document = check_document(body)
+    except BodyTooLarge:
+        return _error(413, f"the document is larger than {config.max_bytes} bytes; send it "
+                      "in parts (each section may come in its own document)")  # fmt: skip
+    except TimeoutError:
+        return _error(408, f"the document did not arrive within {config.read_timeout:.0f} s; "
+                      "send it again")  # fmt: skip
+    except MalformedDocument as error:
+        return _error(400, str(error))
+    except DocumentInvalid as error:
+        return _invalid(error)
+    try:
+        async with config.database.unit_of_work() as uow:
+            result = await apply_checked(
+                uow, config.clock, school, document, source="api", actor=f"api:school:{school.id}"
             )
-        except MalformedDocument as error:
-            return _error(400, str(error))
-        except DocumentInvalid as error:
-            answer = InvalidDocumentAnswer(
-                errors=[ProblemModel(path=p.path, message=p.message) for p in error.problems],
-                total=error.total,
-            )
-            return _json(answer.model_dump(), 422)
+    except DocumentInvalid as error:
+        return _invalid(error)
     return _json(
         SyncAnswer(
             sync_id=result.sync_run_id,
@@ -101,6 +117,14 @@ async def post_sync(request: web.Request) -> web.Response:
             changes=result.changes,
         ).model_dump()
     )
+
+
+def _invalid(error: DocumentInvalid) -> web.Response:
+    answer = InvalidDocumentAnswer(
+        errors=[ProblemModel(path=p.path, message=p.message) for p in error.problems],
+        total=error.total,
+    )
+    return _json(answer.model_dump(), 422)
 
 
 def _package_version() -> str:

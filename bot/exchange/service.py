@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
 from bot.exchange.sync import Progress, SyncResult, apply_document
-from bot.exchange.validation import parse_document
+from bot.exchange.validation import DocumentInvalid, ParsedDocument, parse_document
 from db.models import School
 from db.unit_of_work import UnitOfWork
 
@@ -46,9 +47,45 @@ async def sync_document(
     progress: Progress | None = None,
 ) -> SyncResult:
     """Validate and apply a parsed JSON document (raises DocumentInvalid, writes nothing)."""
+    checked = CheckedDocument(parse_document(raw), document_sha256)
+    return await apply_checked(
+        uow, clock, school, checked, source=source, actor=actor, progress=progress
+    )
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """A document parsed and validated on its own, before any database work."""
+
+    parsed: ParsedDocument
+    sha256: str
+
+
+def check_document(body: bytes) -> CheckedDocument:
+    """Parse and validate the raw bytes with no database at all (raises MalformedDocument or
+    DocumentInvalid), so a caller holds no connection while the client sends or while the
+    document is checked."""
+    parsed = parse_document(load_json(body))
+    if not parsed.ok:
+        raise DocumentInvalid(parsed.problems)
+    return CheckedDocument(parsed, hashlib.sha256(body).hexdigest())
+
+
+async def apply_checked(
+    uow: UnitOfWork,
+    clock: Clock,
+    school: School,
+    document: CheckedDocument,
+    *,
+    source: str,
+    actor: str,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Apply a checked document and commit (raises DocumentInvalid for what only the
+    database can tell, such as unknown references; then nothing is written)."""
     result = await apply_document(
-        uow, clock, school, parse_document(raw),
-        source=source, document_sha256=document_sha256, progress=progress,
+        uow, clock, school, document.parsed,
+        source=source, document_sha256=document.sha256, progress=progress,
     )  # fmt: skip
     uow.audit.record(
         at=clock.now(), actor=actor, action="exchange.synced", school_id=school.id,
@@ -57,13 +94,3 @@ async def sync_document(
     )  # fmt: skip
     await uow.commit()
     return result
-
-
-async def sync_bytes(
-    uow: UnitOfWork, clock: Clock, school: School, body: bytes, *, source: str, actor: str
-) -> SyncResult:
-    raw = load_json(body)
-    digest = hashlib.sha256(body).hexdigest()
-    return await sync_document(
-        uow, clock, school, raw, source=source, document_sha256=digest, actor=actor
-    )
