@@ -14,7 +14,6 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
@@ -28,6 +27,7 @@ from bot.secret_key import derive_secret
 from bot.web.calendar import CalendarConfig, add_calendar_routes
 from bot.web.health import DATABASE_KEY, add_health_routes
 from bot.web.metrics import add_metrics_routes
+from bot.web.webhook import TelegramWebhook
 from db.database import Database
 
 
@@ -55,10 +55,13 @@ def build_dispatcher(
         clock=clock,
         secret_key=secret_key,
         public_url=public_url,
+        i18n=i18n,
     )
     # Order matters: the locale middleware reads the account through the session.
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(database))
-    AccountLocaleMiddleware(i18n).setup(dispatcher)
+    # Not on errors: the account's language needs the database, which may be what failed;
+    # the error handler translates with the Telegram language instead.
+    AccountLocaleMiddleware(i18n).setup(dispatcher, exclude={"error"})
     dispatcher.include_router(build_router())
     return dispatcher
 
@@ -125,7 +128,7 @@ def build_web_app(
         # Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused.
         # Handled before answering: if handling fails, Telegram sees an error and delivers
         # the update again instead of it being lost in a background task.
-        SimpleRequestHandler(
+        TelegramWebhook(
             dispatcher=dispatcher, bot=bot, secret_token=webhook.secret, handle_in_background=False
         ).register(app, path=webhook.path)
     return app

@@ -30,6 +30,7 @@ from bot.scheduling import (
     run_scheduler_when_holding,
 )
 from bot.secret_key import resolve_secret_key
+from bot.web.access_log import SecretMaskingAccessLogger
 from bot.web.calendar import CalendarConfig
 from db.database import Database
 from db.engine import normalize_database_url, sqlite_file
@@ -157,7 +158,8 @@ async def _run_services(
                 database=database, clock=clock, i18n=i18n, secret_key=secret_key
             ),
             scheduler_presence=presence,
-        )
+        ),
+        access_log_class=SecretMaskingAccessLogger,
     )
     scheduler = build_scheduler()
     add_housekeeping_jobs(scheduler, database, clock)

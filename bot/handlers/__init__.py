@@ -7,6 +7,7 @@ from aiogram import Router
 from bot.handlers import (
     broadcast,
     diary,
+    errors,
     finals,
     language,
     linking,
@@ -21,6 +22,8 @@ from bot.handlers import (
 
 def build_router() -> Router:
     root = Router(name="handlers")
+    # Errors of every handler below end here: logged with a reference, the person answered.
+    root.include_router(errors.build_router())
     # First: while writing to the teacher, a message is the text to send.
     root.include_router(relay.build_router())
     root.include_router(broadcast.build_router())

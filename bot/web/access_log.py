@@ -1,0 +1,29 @@
+"""The HTTP access log, with the secret parts of paths masked: a calendar feed's token is its
+only credential, and logs travel further than the server (to log stores, to support)."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web import BaseRequest, StreamResponse
+
+# Paths whose last segment is a bearer secret.
+SECRET_PATHS = re.compile(r"^(/calendar/)[^/?#]+?(\.ics)?(?=$|[?#])")
+
+
+def mask_secrets(path: str) -> str:
+    """``/calendar/SECRET.ics`` → ``/calendar/***.ics``; other paths unchanged."""
+    return SECRET_PATHS.sub(lambda m: f"{m.group(1)}***{m.group(2) or ''}", path)
+
+
+class SecretMaskingAccessLogger(AbstractAccessLogger):
+    """One line per request, like aiohttp's default format, without the secrets."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s HTTP/%d.%d" %d %s %.3fs',
+            request.remote, request.method, mask_secrets(request.path_qs),
+            request.version.major, request.version.minor,
+            response.status, response.body_length, time,
+        )  # fmt: skip
