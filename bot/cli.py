@@ -90,6 +90,11 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         f"last day:  {status.sent_last_day} sent, {status.dead_last_day} dead, "
         f"{status.retrying_last_day} retrying"
     )
+    click.echo(
+        "unknown outcome after a crash (sent again, perhaps twice): "
+        f"{status.unknown_after_crash_last_hour} in the last hour, "
+        f"{status.unknown_after_crash_last_day} in the last day"
+    )
 
 
 @main.command("migrate")

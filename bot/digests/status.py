@@ -25,6 +25,9 @@ class DeliveryStatus:
     sent_last_day: int
     dead_last_day: int
     retrying_last_day: int
+    # Taken over from a worker that crashed mid-send: sent again, perhaps a second time.
+    unknown_after_crash_last_hour: int
+    unknown_after_crash_last_day: int
     scheduler_holder: str | None  # which instance runs the scheduler; None: none does
 
 
@@ -42,6 +45,8 @@ async def delivery_status(uow: UnitOfWork, clock: Clock) -> DeliveryStatus:
         sent_last_day=figures["last_day"]["sent"],
         dead_last_day=figures["last_day"]["dead"],
         retrying_last_day=figures["last_day"]["failed_retrying"],
+        unknown_after_crash_last_hour=figures["last_hour"]["unknown_after_crash"],
+        unknown_after_crash_last_day=figures["last_day"]["unknown_after_crash"],
         scheduler_holder=await lock_holder(uow.session),
     )
 
@@ -70,13 +75,16 @@ class _StatusCollector(Collector):
             "Pushes by outcome over a window.",
             labels=["window", "outcome"],
         )
-        for window, sent, dead, retrying in (
-            ("1h", status.sent_last_hour, status.dead_last_hour, status.retrying_last_hour),
-            ("1d", status.sent_last_day, status.dead_last_day, status.retrying_last_day),
-        ):
+        for window, sent, dead, retrying, unknown in (
+            ("1h", status.sent_last_hour, status.dead_last_hour, status.retrying_last_hour,
+             status.unknown_after_crash_last_hour),
+            ("1d", status.sent_last_day, status.dead_last_day, status.retrying_last_day,
+             status.unknown_after_crash_last_day),
+        ):  # fmt: skip
             outcomes.add_metric([window, "sent"], sent)
             outcomes.add_metric([window, "dead"], dead)
             outcomes.add_metric([window, "retrying"], retrying)
+            outcomes.add_metric([window, "unknown_after_crash"], unknown)
         yield outcomes
         held = GaugeMetricFamily(
             "ediary_scheduler_held",

@@ -19,6 +19,7 @@ class OutboxMessage(Base):
         Index(None, "status", "due_at"),
         Index(None, "account_id", "status"),
         Index(None, "student_id"),
+        Index(None, "reclaimed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -44,6 +45,10 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     lease_expires_at: Mapped[datetime | None]
+    # When a worker took the row over from one whose lease ran out (it crashed): the crashed
+    # worker may have sent it already, so this send's outcome for the family is unknown
+    # (perhaps a duplicate). Counted by ``ediary status``.
+    reclaimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
@@ -84,7 +84,16 @@ class OutboxRepository:
         claimed = await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(due.scalar_subquery()))
-            .values(status=OutboxStatus.CLAIMED, claimed_by=worker, lease_expires_at=lease_until)
+            .values(
+                status=OutboxStatus.CLAIMED,
+                claimed_by=worker,
+                lease_expires_at=lease_until,
+                # Evaluated on the row as it was: claimed before means taken over now.
+                reclaimed_at=case(
+                    (OutboxMessage.status == OutboxStatus.CLAIMED, now),
+                    else_=OutboxMessage.reclaimed_at,
+                ),
+            )
             .returning(OutboxMessage.id)
         )
         ids = list(claimed.scalars())
@@ -169,10 +178,14 @@ class OutboxRepository:
                     OutboxMessage.created_at >= since,
                 )
             )
+            reclaimed = await self._session.execute(
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.reclaimed_at >= since)
+            )
             windows[name] = {
                 "sent": counts.get("sent", 0),
                 "dead": counts.get("dead", 0),
                 "failed_retrying": int(retried.scalar_one()),
+                "unknown_after_crash": int(reclaimed.scalar_one()),
             }
         by_status = {str(status): int(count) for status, count in depth.all()}
         return {
