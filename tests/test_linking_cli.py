@@ -157,3 +157,41 @@ async def test_admin_add(
     async with database.unit_of_work() as uow:
         roles = (await uow.session.execute(select(AccountLink.role))).scalars().all()
     assert roles == [AccountRole.ADMIN]
+
+
+async def test_letters_that_cannot_be_written_issue_no_codes(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await school_with_families(database, clock)
+    first = await ediary(runner, database_url, "codes", "issue", "--school", "1", "--class", "5а",
+                         "--json")  # fmt: skip
+    assert first.exit_code == 0, first.output
+    before = await code_rows(database)
+
+    missing = tmp_path / "no-such-directory" / "letters.pdf"
+    result = await ediary(runner, database_url, "codes", "issue", "--school", "1", "--class", "5а",
+                          "--pdf", str(missing))  # fmt: skip
+    assert result.exit_code == 1
+    assert f"cannot write {missing}" in result.stderr
+    assert "no codes were issued and the earlier ones still work" in result.stderr
+    assert await code_rows(database) == before  # nothing revoked, nothing new
+    assert partial_files(tmp_path) == []
+
+    written = tmp_path / "letters.pdf"
+    again = await ediary(runner, database_url, "codes", "issue", "--school", "1", "--class", "5а",
+                         "--pdf", str(written))  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert written.read_bytes().startswith(b"%PDF")
+    assert partial_files(tmp_path) == []  # the temporary file became the letters
+
+
+async def code_rows(database: Database) -> list[tuple[int, bool]]:
+    async with database.unit_of_work() as uow:
+        rows = await uow.session.execute(
+            select(LinkCode.id, LinkCode.revoked_at.is_(None)).order_by(LinkCode.id)
+        )
+        return [(int(row[0]), bool(row[1])) for row in rows.all()]
+
+
+def partial_files(directory: Path) -> list[Path]:
+    return list(directory.glob("**/*.part"))

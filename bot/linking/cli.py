@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +12,11 @@ from aiogram import Bot
 
 from bot.app import build_bot
 from bot.command_line import (
+    EXIT_FAILED,
     CommandFailed,
     cli_actor,
     clock_from,
+    fail,
     open_database,
     print_json,
     run_async,
@@ -49,6 +53,60 @@ async def bot_username(settings: Settings) -> str:
     if not me.username:
         raise CommandFailed("the bot has no username; set BOT_USERNAME")
     return me.username
+
+
+class PendingLetters:
+    """The letters' PDF, written beside its destination before the codes are committed and
+    moved into place after: the new codes are never committed without their only copy."""
+
+    def __init__(self, destination: Path | None) -> None:
+        self._destination = destination
+        self._written: Path | None = None
+        self.kept = False
+
+    def write(
+        self, result: IssueResult, language: str, school_name: str, username: str | None
+    ) -> None:
+        if self._destination is None or not result.issued or not username:
+            return
+        i18n = build_i18n()
+        content = render_letters(
+            [letter_for(i18n, language, school_name, issued, username) for issued in result.issued]
+        )
+        target = self._destination
+        try:
+            with tempfile.NamedTemporaryFile(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+            ) as file:
+                self._written = Path(file.name)
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as error:
+            self.discard()
+            raise CommandFailed(
+                f"cannot write {target}: {error.strerror}; no codes were issued and the "
+                "earlier ones still work"
+            ) from error
+
+    def keep(self) -> None:
+        if self._written is None or self._destination is None:
+            return
+        written, self._written = self._written, None
+        try:
+            os.replace(written, self._destination)
+        except OSError as error:
+            # The codes are committed: the file left behind is their only copy, so keep it.
+            raise CommandFailed(
+                f"the codes were issued, but {self._destination} could not be written "
+                f"({error.strerror}); the letters are in {written}"
+            ) from error
+        self.kept = True
+
+    def discard(self) -> None:
+        if self._written is not None:
+            self._written.unlink(missing_ok=True)
+            self._written = None
 
 
 COMMAND_NAMES = {
@@ -229,7 +287,7 @@ def codes_issue(
     target, reference = chosen[0]
     settings = settings_from(ctx)
 
-    async def run() -> tuple[IssueResult, str, str | None]:
+    async def run() -> tuple[IssueResult, str | None]:
         # Telegram is asked only when letters need the link; codes alone work offline.
         username = await bot_username(settings) if pdf else settings.bot_username
         secret_key = resolve_secret_key(settings)
@@ -245,18 +303,24 @@ def codes_issue(
                     reference,
                     actor=cli_actor(),
                     days=days,
+                    before_commit=lambda issued: letters.write(
+                        issued, language, school.name, username
+                    ),
                 )
             except (SchoolError, LinkingError) as error:
                 raise CommandFailed(str(error)) from error
-            return result, school.name, username
+            return result, username
 
-    result, school_name, username = run_async(run())
-    if pdf is not None and result.issued and username:
-        i18n = build_i18n()
-        letters = [
-            letter_for(i18n, language, school_name, issued, username) for issued in result.issued
-        ]
-        pdf.write_bytes(render_letters(letters))
+    letters = PendingLetters(pdf)
+    try:
+        result, username = run_async(run())
+    except BaseException:
+        letters.discard()  # nothing committed: the letters' codes do not exist
+        raise
+    try:
+        letters.keep()
+    except CommandFailed as error:
+        fail(str(error), EXIT_FAILED)
     if as_json:
         print_json(
             {
@@ -282,7 +346,7 @@ def codes_issue(
         click.echo(f"{issued.code}  {whom}")
     for who, why in result.skipped:
         click.echo(f"skipped: {who} ({why})")
-    if pdf is not None and result.issued:
+    if letters.kept:
         click.echo(f"{len(result.issued)} letter(s) written to {pdf}")
 
 

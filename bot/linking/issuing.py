@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -60,7 +61,11 @@ async def issue_codes(
     *,
     actor: str,
     days: int = DEFAULT_CODE_DAYS,
+    before_commit: Callable[[IssueResult], None] | None = None,
 ) -> IssueResult:
+    """Issue the codes. ``before_commit`` gets the plaintext codes while they can still be
+    taken back: if it raises (say, the letters cannot be written), nothing is committed and
+    the old codes keep working, because the plaintext exists nowhere else."""
     now = clock.now()
     expires = now + timedelta(days=days)
     result = IssueResult([], [])
@@ -165,6 +170,8 @@ async def issue_codes(
             "skipped": len(result.skipped),
         },
     )
+    if before_commit is not None:
+        before_commit(result)
     await uow.commit()
     return result
 
