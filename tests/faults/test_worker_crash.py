@@ -7,7 +7,7 @@ import asyncio
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,11 +55,12 @@ async def seed(database: Database, clock: FakeClock) -> None:
         await uow.commit()
 
 
-async def latest_lease(database: Database) -> object:
+async def latest_lease(database: Database) -> datetime | None:
     async with database.unit_of_work() as uow:
-        return (
+        latest: datetime | None = (
             await uow.session.execute(select(func.max(OutboxMessage.lease_expires_at)))
         ).scalar_one()
+        return latest
 
 
 async def test_a_killed_worker_loses_nothing_and_its_in_flight_sends_are_counted(
@@ -92,7 +93,7 @@ async def test_a_killed_worker_loses_nothing_and_its_in_flight_sends_are_counted
     # Another worker, once the dead one's lease has run out, delivers the rest.
     lease = await latest_lease(database)
     assert lease is not None
-    clock.set(lease + timedelta(seconds=1))  # type: ignore[operator]
+    clock.set(lease + timedelta(seconds=1))
     bot = Bot(
         TEST_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
     )
