@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,13 +23,32 @@ from pydantic import (
 
 from bot.grading.marks import InvalidMark, normalize_mark
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL (SQLite can): refused here, with the item's path, so
+    # that a document means the same on both databases and nothing reaches the driver.
+    # Lone surrogates never get this far: pydantic refuses text that is not valid Unicode.
+    # A substring test, not a regex: it runs on every string of 10^5-item documents.
+    if "\x00" in text:
+        raise ValueError("text must not contain the NUL character (\\u0000)")
+    return text
+
+
+# Every string field below carries it (tests/faults/test_hostile_documents.py puts a NUL
+# into each field of every section, so a field added without it fails there).
+Storable = AfterValidator(_storable)
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Storable
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Storable
+]
 # Journal texts (homework, topics, recommendations): generous, but bounded so that one
 # hostile item cannot make every parent's message unreadable.
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), Storable
+]
+Mark = Annotated[str, Storable]
 # Dates from journals must be a real calendar date in a plausible range.
 SchoolDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
 
@@ -50,7 +70,7 @@ class Deletion(Item):
 
 
 class PeriodItem(JournalEntity):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100), Storable]
     kind: Literal["quarter", "half", "year", "trimester", "semester"]
     starts_on: SchoolDate
     ends_on: SchoolDate
@@ -63,7 +83,7 @@ class PeriodItem(JournalEntity):
 
 
 class SubjectItem(JournalEntity):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
 
 
 class TeacherItem(JournalEntity):
@@ -71,7 +91,7 @@ class TeacherItem(JournalEntity):
 
 
 class ClassItem(JournalEntity):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50), Storable]
     level: Literal["primary", "basic", "secondary", "vocational"]
     class_teacher_id: ExternalId | None = None
 
@@ -88,9 +108,10 @@ class GuardianItem(JournalEntity):
     student_ids: list[ExternalId] = Field(default_factory=list, max_length=50)
     relation: Literal["mother", "father", "guardian", "other"] | None = None
     email: (
-        Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None
+        Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"), Storable]
+        | None
     ) = None
-    phone: Annotated[str, StringConstraints(max_length=50)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=50), Storable] | None = None
 
 
 class CurriculumItem(Item):
@@ -117,7 +138,7 @@ class LessonItem(JournalEntity):
     number: int = Field(ge=0, le=20)
     starts_at: dt.time | None = None
     ends_at: dt.time | None = None
-    room: Annotated[str, StringConstraints(max_length=50)] | None = None
+    room: Annotated[str, StringConstraints(max_length=50), Storable] | None = None
     topic: LongText | None = None
     kind: Literal["lesson", "test", "lab", "practice", "exam"] = "lesson"
     status: Literal["scheduled", "conducted", "substituted", "moved", "cancelled"]
@@ -148,8 +169,8 @@ class GradeItem(JournalEntity):
     subject_id: ExternalId
     lesson_id: ExternalId | None = None
     date: SchoolDate
-    value: str
-    work_type: Annotated[str, StringConstraints(max_length=100)] | None = None
+    value: Mark
+    work_type: Annotated[str, StringConstraints(max_length=100), Storable] | None = None
     weight: float = Field(default=1, gt=0, le=10)
     comment: LongText | None = None
 
@@ -180,12 +201,12 @@ class AssessmentItem(JournalEntity):
     class_id: ExternalId
     subject_id: ExternalId
     date: SchoolDate
-    kind: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=100), Storable]
     topic: LongText | None = None
 
 
 class HolidayItem(JournalEntity):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
     starts_on: SchoolDate
     ends_on: SchoolDate
 
@@ -208,7 +229,7 @@ class FinalGradeItem(JournalEntity):
     student_id: ExternalId
     subject_id: ExternalId
     period_id: ExternalId
-    value: str | None = None
+    value: Mark | None = None
     status: Literal["final", "deferred"]
     deferred_until: SchoolDate | None = None
     reason: LongText | None = None

@@ -37,7 +37,9 @@ def openapi_document(version: str) -> dict[str, Any]:
             "description": (
                 "The school's electronic journal sends its data here. A document is applied "
                 "whole or not at all; items are upserted by the journal's own external_id; "
-                'an item with "deleted": true is removed; re-sending a document changes '
+                'an item with "deleted": true is removed (refused while other items still '
+                "refer to it, unless the same document deletes or re-points them too); text "
+                "must be valid Unicode without NUL (\\u0000); re-sending a document changes "
                 "nothing. Authenticate with the school's API token (ediary school add)."
             ),
         },

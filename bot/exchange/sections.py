@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.exchange.document import SECTIONS
 from bot.grading.marks import score_of
-from db.base import Base
+from db.base import Base, table_of
 from db.models import (
     Assessment,
     CurriculumRow,
@@ -83,17 +84,74 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
     ),
 }
 
-# Deleting these is refused while other items still point at them (RESTRICT keys);
-# everything else cascades, as the journal's own deletion would.
-# (table, its column, the section people know it by).
-BLOCKING_REFERENCES: dict[str, tuple[tuple[type[Base], str, str], ...]] = {
-    "classes": ((Student, "class_id", "students"),),
-    "teachers": (
-        (Lesson, "teacher_id", "lessons"),
-        (CurriculumRow, "teacher_id", "curriculum"),
-        (Recommendation, "teacher_id", "recommendations"),
-    ),
+
+@dataclass(frozen=True)
+class Dependent:
+    """Items of ``section`` (rows of ``model``) that point at another item via ``column``."""
+
+    section: str
+    model: type[Base]
+    column: str
+
+
+def _dependents() -> dict[str, tuple[Dependent, ...]]:
+    """Per section, the items of other sections that a deletion would take with it.
+
+    The rule: deleting an item is refused while it would silently remove (a CASCADE key) or
+    trip over (a RESTRICT key) rows that were themselves synced as items of another section;
+    the journal must delete or re-point them first, or in the same document, so that their
+    deletions are counted and recorded like any other (families hear of deleted grades).
+    Not dependents: rows that only lose a link (SET NULL: a grade's lesson, a lesson's
+    substitute, a class's class teacher, a recommendation's subject) and rows that are part
+    of the item itself or the bot's own (a guardian's list of children, consents, links,
+    notices) — those are not items the journal sends. Read off the foreign keys, so a new
+    table or key cannot be forgotten here.
+    """
+    section_of = {table_of(model).name: section for section, model in MODELS.items()}
+    section_of[table_of(CurriculumRow).name] = "curriculum"
+    found: dict[str, list[Dependent]] = {section: [] for section in MODELS}
+    models: list[type[Base]] = [*MODELS.values(), CurriculumRow]
+    for model in models:
+        for key in table_of(model).foreign_keys:
+            target = section_of.get(key.column.table.name)
+            if target is not None and key.ondelete != "SET NULL":
+                found[target].append(
+                    Dependent(section_of[table_of(model).name], model, key.parent.name)
+                )
+    order = [*SECTIONS]  # deterministic (foreign keys come as a set), in document order
+    return {
+        section: tuple(sorted(found[section], key=lambda d: (order.index(d.section), d.column)))
+        for section in MODELS
+        if found[section]
+    }
+
+
+DEPENDENTS: dict[str, tuple[Dependent, ...]] = _dependents()
+# How many of a section's items, in a message: (one, several).
+ITEM_NAMES = {
+    "students": ("student", "students"),
+    "curriculum": ("curriculum row", "curriculum rows"),
+    "lessons": ("lesson", "lessons"),
+    "grades": ("grade", "grades"),
+    "homework": ("homework", "homework"),
+    "assessments": ("assessment", "assessments"),
+    "recommendations": ("recommendation", "recommendations"),
+    "final_grades": ("final grade", "final grades"),
 }
+
+
+def still_has(counts: dict[str, int]) -> str:
+    """Why a deletion is refused: its dependents per section, the most numerous first."""
+    order = list(SECTIONS)
+    sections = sorted(counts, key=lambda section: (-counts[section], order.index(section)))
+    listing = ", ".join(
+        f"{counts[section]} {ITEM_NAMES[section][counts[section] != 1]}" for section in sections
+    )
+    return (
+        f"cannot delete: it still has {listing}; delete or re-point them first, or in the "
+        f"same document ({', '.join(sections)} still refer to it)"
+    )
+
 
 NOT_COLUMNS = {"external_id", "deleted", "student_ids", "moved_to"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,11 +13,13 @@ from bot.clock import Clock
 from bot.exchange.changes import DETECTORS, Change
 from bot.exchange.document import SECTIONS
 from bot.exchange.sections import (
-    BLOCKING_REFERENCES,
+    DEPENDENTS,
     MODELS,
     REFERENCES,
+    Dependent,
     item_columns,
     referenced_ids,
+    still_has,
 )
 from bot.exchange.validation import DocumentInvalid, ParsedDocument, Problem, Section, pointer
 from db.dialect import lock_for_school
@@ -129,6 +131,7 @@ async def apply_document(
     )
     try:
         await _resolve_references(uow, run)
+        await _refuse_orphaning_deletions(uow, run)
         if run.problems:
             raise DocumentInvalid(run.problems)
         for section in SECTIONS:
@@ -141,8 +144,6 @@ async def apply_document(
         for section in reversed(SECTIONS):
             if section in parsed.sections:
                 await _apply_deletions(uow, run, section)
-        if run.problems:
-            raise DocumentInvalid(run.problems)
         await uow.journal.add_change_records(run.changes)
         sync_run.counts = {name: counts.as_dict() for name, counts in run.counts.items()}
         sync_run.changes = len(run.changes)
@@ -198,6 +199,48 @@ async def _resolve_references(uow: UnitOfWork, run: _Run) -> None:
                             "document or stored for this school"
                         )
                         run.problems.append(Problem(pointer(name, index, *path), message))
+
+
+async def _refuse_orphaning_deletions(uow: UnitOfWork, run: _Run) -> None:
+    """Refuse deleting items others still point at (the rule: DEPENDENTS) unless this
+    document deletes or re-points those too; under the sync lock, before any write."""
+    for section, dependents in DEPENDENTS.items():
+        deletions = run.parsed.sections.get(section, Section()).deletions
+        if not deletions:
+            continue
+        stored = await uow.journal.ids_by_external_id(
+            MODELS[section], run.school.id, (item.external_id for _, item in deletions)
+        )
+        ids = list(stored.values())
+        left: dict[int, Counter[str]] = defaultdict(Counter)
+        for dependent in dependents:
+            for row_id, count in (await _left_behind(uow, run, dependent, ids)).items():
+                left[row_id][dependent.section] += count
+        for index, item in deletions:
+            deleted_id = stored.get(item.external_id)
+            if deleted_id is not None and deleted_id in left:
+                run.problems.append(Problem(pointer(section, index), still_has(left[deleted_id])))
+
+
+async def _left_behind(
+    uow: UnitOfWork, run: _Run, dependent: Dependent, ids: list[int]
+) -> dict[int, int]:
+    """Per item to delete, its dependents this document neither deletes nor sends again
+    (one sent again still pointing at a deleted item is refused by _resolve_references)."""
+    section = run.parsed.sections.get(dependent.section, Section())
+    if dependent.section != "curriculum":
+        dealt_with = (item.external_id for _, item in section.upserts + section.deletions)
+        return await uow.journal.count_referencing(
+            dependent.model, dependent.column, ids, run.school.id, apart_from=dealt_with
+        )
+    counts = Counter(
+        await uow.journal.count_referencing(dependent.model, dependent.column, ids, run.school.id)
+    )
+    deleted = await uow.journal.curriculum_rows(
+        run.school.id, _curriculum_keys(run, section.deletions)
+    )
+    counts.subtract(row[dependent.column] for row in deleted.values())
+    return {row_id: count for row_id, count in counts.items() if count > 0}
 
 
 def _report(run: _Run, section: str, done: int) -> None:
@@ -322,17 +365,8 @@ async def _apply_deletions(uow: UnitOfWork, run: _Run, section: str) -> None:
     counts.unchanged += len(deletions) - len(stored)  # deleting what is not there changes nothing
     if not stored:
         return
-    ids = {row["id"]: external_id for external_id, row in stored.items()}
-    blocked = False
-    for blocking_model, column, name in BLOCKING_REFERENCES.get(section, ()):
-        for still_used in await uow.journal.referencing(blocking_model, column, list(ids)):
-            index = next(i for i, item in deletions if item.external_id == ids[still_used])
-            message = f"cannot delete: {name} still refer to it; delete or change those first"
-            run.problems.append(Problem(pointer(section, index), message))
-            blocked = True
-    if blocked:
-        return  # the document is refused as a whole; the problems say why
-    await uow.journal.delete_by_id(model, list(ids))
+    # Nothing else goes with them: _refuse_orphaning_deletions saw to that.
+    await uow.journal.delete_by_id(model, [row["id"] for row in stored.values()])
     counts.deleted += len(stored)
     detector = DETECTORS.get(section)
     if detector is not None:
@@ -341,8 +375,8 @@ async def _apply_deletions(uow: UnitOfWork, run: _Run, section: str) -> None:
             run.record(section, "deleted", row["id"], {**row, "external_id": external_id}, change)
 
 
-async def _delete_curriculum(uow: UnitOfWork, run: _Run, deletions: list[tuple[int, Any]]) -> None:
-    counts = run.counts["curriculum"]
+def _curriculum_keys(run: _Run, deletions: list[tuple[int, Any]]) -> list[CurriculumKey]:
+    """Stored keys of the curriculum rows to delete (a row naming things never sent has none)."""
     keys = []
     for _, item in deletions:
         try:
@@ -351,7 +385,14 @@ async def _delete_curriculum(uow: UnitOfWork, run: _Run, deletions: list[tuple[i
                 run.ids["teachers"][item.teacher_id], run.ids["periods"][item.period_id],
             ))  # fmt: skip
         except KeyError:
-            counts.unchanged += 1  # it points at things we never had: nothing to delete
+            continue
+    return keys
+
+
+async def _delete_curriculum(uow: UnitOfWork, run: _Run, deletions: list[tuple[int, Any]]) -> None:
+    counts = run.counts["curriculum"]
+    keys = _curriculum_keys(run, deletions)
+    counts.unchanged += len(deletions) - len(keys)
     stored = await uow.journal.curriculum_rows(run.school.id, keys)
     counts.unchanged += len(keys) - len(stored)
     await uow.journal.delete_curriculum([row["id"] for row in stored.values()])

@@ -54,7 +54,15 @@ class DocumentInvalid(Exception):
 
 
 def pointer(*parts: object) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    path = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    # A section's name is the sender's text: a lone surrogate in it would make the answer
+    # itself unencodable as UTF-8, so it is spelt out as \udXXX instead.
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Pydantic's own words for text that is not valid Unicode (a lone UTF-16 surrogate such as
+# \ud800, which has no UTF-8 form and which no database can store) say little to a vendor.
+NOT_UNICODE = "text is not valid Unicode (a lone surrogate such as \\ud800); send UTF-8 text"
 
 
 _ADAPTERS: dict[type[BaseModel], TypeAdapter[list[Any]]] = {}
@@ -82,6 +90,8 @@ def _validate_batch(
             index = entries[int(position)][0]
             bad.add(int(position))
             message = detail["msg"].removeprefix("Value error, ")
+            if detail["type"] == "string_unicode":
+                message = NOT_UNICODE
             problems.append(Problem(pointer(section, index, *inner), message))
         good = [entry for position, entry in enumerate(entries) if position not in bad]
         return _validate_batch(section, model, good, problems) if good else []

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base, table_of
@@ -140,18 +141,37 @@ class JournalRepository:
     async def add_change_records(self, records: Sequence[dict[str, Any]]) -> None:
         await insert_many(self._session, table_of(ChangeRecord), records)
 
-    async def referencing(self, model: type[Base], column: str, ids: Sequence[int]) -> set[int]:
-        """Which of ``ids`` are still referenced by ``model.column``."""
+    async def count_referencing(
+        self,
+        model: type[Base],
+        column: str,
+        ids: Sequence[int],
+        school_id: int,
+        *,
+        apart_from: Iterable[str] = (),
+    ) -> dict[int, int]:
+        """How many rows of ``model`` point at each of ``ids`` through ``column``, not
+        counting the items with the external ids ``apart_from``; ids left with none are
+        left out. A GROUP BY over all the ids, never a query per id."""
         table = table_of(model)
-        found: set[int] = set()
+        target = table.c[column]
+        counts: Counter[int] = Counter()
         for part in chunks(list(ids)):
             result = await self._session.execute(
-                select(table.c[column])
-                .where(among(self._session, table.c[column], part))
-                .distinct()
+                select(target, func.count())
+                .where(table.c.school_id == school_id, among(self._session, target, part))
+                .group_by(target)
             )
-            found.update(value for (value,) in result.all())
-        return found
+            counts.update({id_: count for id_, count in result.all()})
+        excluded = sorted(set(apart_from))
+        for part in chunks(list(counts) if excluded else []):
+            for names in chunks(excluded):
+                statement = select_matching(
+                    self._session, table, table.c.external_id, names, target, func.count()
+                ).where(table.c.school_id == school_id, among(self._session, target, part))
+                result = await self._session.execute(statement.group_by(target))
+                counts.subtract({id_: count for id_, count in result.all()})
+        return {id_: count for id_, count in counts.items() if count > 0}
 
     async def delete_curriculum(self, ids: Sequence[int]) -> None:
         await self.delete_by_id(CurriculumRow, ids)
