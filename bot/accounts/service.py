@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
 from bot.digests.preferences import PushPreferences
 from db.unit_of_work import UnitOfWork
@@ -30,7 +31,7 @@ async def choose_language(
 
 async def push_preferences(uow: UnitOfWork, telegram_user_id: int) -> PushPreferences:
     account = await uow.accounts.by_telegram_user(telegram_user_id)
-    return PushPreferences.from_settings(account.settings if account else None)
+    return AccountSettings.of(account).pushes
 
 
 async def change_push_preferences(
@@ -45,13 +46,12 @@ async def change_push_preferences(
     ``ValueError`` from ``change`` (a forged choice) propagates with nothing changed."""
     now = clock.now()
     account = await uow.accounts.by_telegram_user(telegram_user_id)
-    current = PushPreferences.from_settings(account.settings if account else None)
-    changed = change(current)
+    changed = change(AccountSettings.of(account).pushes)
     if account is None:
         account = await uow.accounts.add(
             telegram_user_id=telegram_user_id, chat_id=chat_id, now=now
         )
-    account.settings = changed.to_settings(account.settings)
+    account.settings = AccountSettings.updated(account.settings, {"pushes": changed})
     account.updated_at = now
     await uow.commit()
     return changed

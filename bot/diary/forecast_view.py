@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from bot.diary.chart import running_averages
 from bot.diary.service import DiaryContext
 from bot.grading.forecast import Forecast, Thresholds, WeightedMark, forecast
+from bot.schools.settings import SchoolSettings
 from db.unit_of_work import UnitOfWork
-
-DEFAULT_THRESHOLDS = (4.5, 3.5, 2.5)
-DEFAULT_MINIMUM_MARKS = 3
 
 
 @dataclass(frozen=True)
@@ -31,13 +28,6 @@ class ForecastView:
     subjects: list[SubjectForecast]
 
 
-def school_rules(settings: dict[str, Any]) -> tuple[Thresholds, int]:
-    """The school's thresholds and minimum number of marks (settings, else the defaults)."""
-    five, four, three = settings.get("forecast_thresholds", DEFAULT_THRESHOLDS)
-    minimum = int(settings.get("forecast_minimum_marks", DEFAULT_MINIMUM_MARKS))
-    return Thresholds(float(five), float(four), float(three)), minimum
-
-
 def at_risk_first(item: SubjectForecast) -> tuple[int, str]:
     predicted = item.forecast.predicted
     # Not assessable or heading for a 2 first: that is what a parent must see.
@@ -49,8 +39,8 @@ async def forecast_for(uow: UnitOfWork, context: DiaryContext) -> ForecastView |
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    school = await uow.linking.school(context.school_id)
-    thresholds, minimum = school_rules(school.settings)
+    settings = SchoolSettings.of(await uow.linking.school(context.school_id))
+    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     marks: dict[str, list[WeightedMark]] = {}
     for grade, subject in await uow.diary.grades_between(
         context.child.student_id, period.starts_on, min(period.ends_on, context.today)
@@ -79,8 +69,7 @@ async def trend_series(
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    school = await uow.linking.school(context.school_id)
-    thresholds, _minimum = school_rules(school.settings)
+    thresholds = SchoolSettings.of(await uow.linking.school(context.school_id)).thresholds
     marks: dict[str, list[tuple[dt.date, float, float]]] = {}
     for grade, subject in await uow.diary.grades_between(
         context.child.student_id, period.starts_on, min(period.ends_on, context.today)

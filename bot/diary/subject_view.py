@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.diary.forecast_view import school_rules
 from bot.diary.service import DiaryContext, MarkLine
 from bot.grading.forecast import Forecast, WeightedMark, forecast
+from bot.schools.settings import SchoolSettings
 from db.unit_of_work import UnitOfWork
 
 
@@ -34,12 +34,14 @@ async def subject_view(
     )
     grades = await uow.diary.subject_grades(context.child.student_id, subject_id, first, last)
     lessons = await uow.diary.subject_topics(context.class_id, subject_id, first, last)
-    thresholds, minimum = school_rules((await uow.linking.school(context.school_id)).settings)
+    settings = SchoolSettings.of(await uow.linking.school(context.school_id))
     scored = [WeightedMark(g.score, g.weight) for g in grades if g.score is not None]
     return SubjectView(
         subject,
         period.name if period else None,
         [MarkLine(g.date, g.value, g.work_type, g.weight) for g in grades],
-        forecast(scored, thresholds=thresholds, minimum_marks=minimum),
+        forecast(
+            scored, thresholds=settings.thresholds, minimum_marks=settings.forecast_minimum_marks
+        ),
         [(lesson.date, lesson.topic) for lesson in lessons if lesson.topic],
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.accounts.settings import AccountSettings
 from bot.digests.preferences import PushPreferences
 from bot.linking.rules import may_receive_data
 from db.models import AccountRole
@@ -38,7 +39,7 @@ async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Read
             reader = Reader(
                 account.id,
                 account.language or "ru",
-                PushPreferences.from_settings(account.settings),
+                AccountSettings.of(account).pushes,
                 link.guardian_id if link.role == AccountRole.GUARDIAN else None,
                 link.linked_at,
             )

@@ -16,24 +16,17 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
-from bot.digests.preferences import PushKind, daily_cap
+from bot.digests.preferences import PushKind
 from bot.presentation.text import escape
 from bot.presentation.translation import translator
+from bot.schools.settings import SchoolSettings
 from db.models import ChangeRecord
 from db.unit_of_work import UnitOfWork
 
 GRADE_WINDOW = dt.timedelta(minutes=10)
-BACKFILL = dt.timedelta(days=7)
 BATCH = 2000
 # Change records that concern a whole class rather than one student.
 CLASS_WIDE = frozenset({"lesson", "homework"})
-
-
-def backfill(school_settings: dict[str, Any]) -> dt.timedelta:
-    """Marks dated further back than this are the journal catching up, never news
-    (``school.settings.backfill_days``, default 7)."""
-    days = school_settings.get("backfill_days")
-    return dt.timedelta(days=days) if isinstance(days, int) and days >= 0 else BACKFILL
 
 
 def is_news(reader: Reader, record: ChangeRecord) -> bool:
@@ -78,6 +71,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     audience = await readers(uow, students)
     names = await _names(uow, grades + others, students)
     schools = {r.school_id: await uow.linking.school(r.school_id) for r in grades + others}
+    settings = {school_id: SchoolSettings.of(school) for school_id, school in schools.items()}
     queued = 0
 
     async def queue(
@@ -101,14 +95,15 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
             text=text,
             now=now,
             urgent=urgent,
-            cap=daily_cap(schools[record.school_id].settings),
+            cap=settings[record.school_id].daily_push_cap,
             student_id=student_id,
         )
 
     for student_id, records in ready.items():
         school = schools[records[0].school_id]
         today = _local_today(now, school.timezone)
-        oldest = today - backfill(school.settings)
+        # Marks dated further back are the journal catching up, never news.
+        oldest = today - dt.timedelta(days=settings[school.id].backfill_days)
         fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= oldest]
         for reader in audience.get(student_id, []):
             changes = net_grade_changes([r for r in fresh if is_news(reader, r)])

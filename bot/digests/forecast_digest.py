@@ -18,22 +18,19 @@ from bot.digests.audience import readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.presentation.forecast import forecast_text
+from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
 
-DEFAULT_WEEKDAY = 4  # Friday
-DEFAULT_HOUR = 18
 FINAL_STRETCH = dt.timedelta(days=14)
 
 
 def digest_due(school: School, local: dt.datetime, period_ends_on: dt.date) -> str | None:
     """The digest's key part if one is due now at the school's local time, else None."""
-    settings = school.settings
-    weekday = int(settings.get("digest_weekday", DEFAULT_WEEKDAY))
-    hour = int(settings.get("digest_hour", DEFAULT_HOUR))
-    weekly = bool(settings.get("digest_weekly", True))
+    settings = SchoolSettings.of(school)
+    weekly, hour = settings.digest_weekly, settings.digest_hour
     year, week, _ = local.isocalendar()
-    if weekly and local.weekday() == weekday and local.hour >= hour:
+    if weekly and local.weekday() == settings.digest_weekday and local.hour >= hour:
         return f"week-{year}-{week}"
     if not weekly and period_ends_on - local.date() <= FINAL_STRETCH and local.hour >= hour:
         return "final-stretch"

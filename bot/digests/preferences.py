@@ -2,12 +2,14 @@
 
 Per kind of push the account chooses: at once, in the daily summary (at an hour it chooses)
 or not at all; and its own quiet hours instead of the school's 21:00–08:00. The choices are
-kept in ``telegram_account.settings``; anything stored there that does not parse falls back
-to the default, so a bad value can never stop a push that the law requires.
+kept under ``pushes`` in ``telegram_account.settings``; anything stored there that does not
+parse falls back to its own default, so a bad value can never stop a push that the law
+requires.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -16,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digests.quiet_hours import QUIET_FROM, QUIET_UNTIL, release_time
+from bot.stored_settings import Report
 
 
 class PushMode(StrEnum):
@@ -75,9 +78,49 @@ BRIEF_HOURS = (17, 18, 19, 20, 21)
 SETTINGS_KEY = "pushes"
 
 
-def _hour(value: Any, default: int) -> int:
-    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23
-    return value if valid else default
+def _ignore(key: str, value: object, must_be: str, default: object) -> None:
+    """Tests and old callers read preferences without logging what falls back."""
+
+
+def _choice(
+    stored: dict[str, Any],
+    key: str,
+    options: Iterable[str],
+    default: str,
+    report: Report,
+    *,
+    within: str = SETTINGS_KEY,
+) -> str:
+    """A stored string among ``options``; absent is the default, anything else reported."""
+    if key not in stored:
+        return default
+    value, allowed = stored[key], tuple(options)
+    if isinstance(value, str) and value in allowed:
+        return value
+    report(f"{within}.{key}", value, "one of " + ", ".join(allowed), default)
+    return default
+
+
+def _hour(stored: dict[str, Any], key: str, default: int, report: Report) -> int:
+    value = stored.get(key, default)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
+        return value
+    report(f"{SETTINGS_KEY}.{key}", value, "an integer from 0 to 23", default)
+    return default
+
+
+def _modes(stored: object, report: Report) -> dict[PushKind, PushMode]:
+    modes = dict(DEFAULT_MODES)
+    if not isinstance(stored, dict):
+        if stored is not None:
+            report(f"{SETTINGS_KEY}.modes", stored, "an object of a mode per kind", None)
+        return modes
+    for kind in PushKind:
+        allowed = [mode.value for mode in ALLOWED_MODES[kind]]
+        default = DEFAULT_MODES[kind].value
+        chosen = _choice(stored, kind.value, allowed, default, report, within="pushes.modes")
+        modes[kind] = PushMode(chosen)
+    return modes
 
 
 @dataclass(frozen=True)
@@ -89,38 +132,40 @@ class PushPreferences:
     brief_hour: int = DEFAULT_BRIEF_HOUR
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any] | None) -> PushPreferences:
-        stored = (settings or {}).get(SETTINGS_KEY)
-        if not isinstance(stored, dict):
+    def from_stored(cls, stored: object, report: Report = _ignore) -> PushPreferences:
+        """The ``pushes`` part of an account's settings; each part that does not parse is
+        reported and falls back to its own default, the others kept."""
+        if stored is None:
             return cls()
-        modes = dict(DEFAULT_MODES)
-        raw_modes = stored.get("modes")
-        for kind in PushKind:
-            raw = raw_modes.get(kind.value) if isinstance(raw_modes, dict) else None
-            if raw in {m.value for m in ALLOWED_MODES[kind]}:
-                modes[kind] = PushMode(raw)
-        quiet = stored.get("quiet")
-        threshold = stored.get("risk_threshold")
+        if not isinstance(stored, dict):
+            report(SETTINGS_KEY, stored, "an object", None)
+            return cls()
         return cls(
-            modes=modes,
-            summary_hour=_hour(stored.get("summary_hour"), DEFAULT_SUMMARY_HOUR),
-            quiet=quiet if quiet in QUIET_PRESETS else DEFAULT_QUIET,
-            risk_threshold=threshold if threshold in RISK_THRESHOLDS else "none",
-            brief_hour=_hour(stored.get("brief_hour"), DEFAULT_BRIEF_HOUR),
+            modes=_modes(stored.get("modes"), report),
+            summary_hour=_hour(stored, "summary_hour", DEFAULT_SUMMARY_HOUR, report),
+            quiet=_choice(stored, "quiet", QUIET_PRESETS, DEFAULT_QUIET, report),
+            risk_threshold=_choice(stored, "risk_threshold", RISK_THRESHOLDS, "none", report),
+            brief_hour=_hour(stored, "brief_hour", DEFAULT_BRIEF_HOUR, report),
         )
+
+    def to_stored(self) -> dict[str, Any]:
+        return {
+            "modes": {kind.value: mode.value for kind, mode in self.modes.items()},
+            "summary_hour": self.summary_hour,
+            "quiet": self.quiet,
+            "risk_threshold": self.risk_threshold,
+            "brief_hour": self.brief_hour,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any] | None) -> PushPreferences:
+        """From a whole settings document, silently (the application reads accounts through
+        :class:`bot.accounts.settings.AccountSettings`, which logs what falls back)."""
+        return cls.from_stored((settings or {}).get(SETTINGS_KEY))
 
     def to_settings(self, settings: dict[str, Any] | None) -> dict[str, Any]:
         """A new settings dict (JSON columns are only saved when reassigned)."""
-        return {
-            **(settings or {}),
-            SETTINGS_KEY: {
-                "modes": {kind.value: mode.value for kind, mode in self.modes.items()},
-                "summary_hour": self.summary_hour,
-                "quiet": self.quiet,
-                "risk_threshold": self.risk_threshold,
-                "brief_hour": self.brief_hour,
-            },
-        }
+        return {**(settings or {}), SETTINGS_KEY: self.to_stored()}
 
     def mode(self, kind: PushKind) -> PushMode:
         return self.modes.get(kind, DEFAULT_MODES[kind])
@@ -153,20 +198,6 @@ class PushPreferences:
         if preset not in QUIET_PRESETS:
             raise ValueError(f"no quiet-hours preset {preset!r}")
         return replace(self, quiet=preset)
-
-
-DEFAULT_DAILY_CAP = 10
-
-
-def daily_cap(school_settings: dict[str, Any]) -> int:
-    """Non-urgent pushes an account gets on their own per day before the rest fold into
-    the daily summary (``school.settings.daily_push_cap``)."""
-    value = school_settings.get("daily_push_cap", DEFAULT_DAILY_CAP)
-    return (
-        value
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0
-        else DEFAULT_DAILY_CAP
-    )
 
 
 def next_mode(kind: PushKind, current: PushMode) -> PushMode:

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.diary.forecast_view import school_rules
 from bot.digests.audience import readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
@@ -23,6 +22,7 @@ from bot.grading.forecast import Forecast, WeightedMark, fives_needed, forecast,
 from bot.grading.risk import RiskState, risk_state, should_alert
 from bot.presentation.text import escape
 from bot.presentation.translation import translator
+from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
 from db.unit_of_work import UnitOfWork
 
@@ -30,7 +30,8 @@ from db.unit_of_work import UnitOfWork
 async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
     now = clock.now()
     today = now.astimezone(ZoneInfo(school.timezone)).date()
-    thresholds, minimum = school_rules(school.settings)
+    settings = SchoolSettings.of(school)
+    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     students = await uow.changes.linked_students(school.id)
     audience = await readers(uow, set(students))
     names, _subjects, _teachers = await uow.changes.names(

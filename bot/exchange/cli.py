@@ -1,4 +1,4 @@
-"""``ediary school …``, ``ediary import …`` and ``ediary demo``."""
+"""``ediary import …`` and ``ediary demo`` (``ediary school …`` is :mod:`bot.schools.cli`)."""
 
 from __future__ import annotations
 
@@ -30,99 +30,14 @@ from bot.exchange.service import MalformedDocument, load_json, sync_document
 from bot.exchange.sync import SyncResult
 from bot.exchange.validation import DocumentInvalid
 from bot.exchange.workbook import WorkbookError, read_workbook, write_template
-from bot.schools.service import (
-    SchoolError,
-    create_school,
-    find_school,
-    list_schools,
-    rotate_token,
-)
+from bot.schools.cli import school_group
+from bot.schools.service import SchoolError, find_school, list_schools
 from bot.secret_key import resolve_secret_key
 
+# bot/cli.py registers the school group from here; it lives in bot.schools.cli.
+__all__ = ["demo_command", "import_command", "progress_bar", "school_group"]
+
 Locate = Callable[[str], str]
-
-
-@click.group("school")
-def school_group() -> None:
-    """Schools and their exchange API tokens."""
-
-
-@school_group.command("add")
-@click.argument("name")
-@click.option("--timezone", default=None, help="IANA zone; DEFAULT_TIMEZONE if not given.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
-@click.pass_context
-def school_add(ctx: click.Context, name: str, timezone: str | None, as_json: bool) -> None:
-    """Create a school and print its API token (shown this once only)."""
-    settings = settings_from(ctx)
-
-    async def add() -> tuple[int, str, str]:
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
-            try:
-                school, token = await create_school(
-                    uow, clock_from(ctx), secret_key, name=name,
-                    timezone=timezone or settings.default_timezone, actor=cli_actor(),
-                )  # fmt: skip
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
-            return school.id, school.timezone, token
-
-    school_id, zone, token = run_async(add())
-    if as_json:
-        print_json({"id": school_id, "name": name.strip(), "timezone": zone, "api_token": token})
-        return
-    click.echo(f"school {school_id} created: {name.strip()} ({zone})")
-    click.echo(f"API token (shown once; give it to the journal): {token}")
-
-
-@school_group.command("token")
-@click.argument("school")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
-@click.pass_context
-def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
-    """Issue a new API token for SCHOOL (id or name); the old one stops working."""
-    settings = settings_from(ctx)
-
-    async def rotate() -> tuple[int, str]:
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
-            try:
-                found = await find_school(uow, school)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
-            token = await rotate_token(uow, clock_from(ctx), secret_key, found, actor=cli_actor())
-            return found.id, token
-
-    school_id, token = run_async(rotate())
-    if as_json:
-        print_json({"id": school_id, "api_token": token})
-    else:
-        click.echo(f"new API token for school {school_id} (the old one no longer works): {token}")
-
-
-@school_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
-@click.pass_context
-def school_list(ctx: click.Context, as_json: bool) -> None:
-    """List the schools."""
-    settings = settings_from(ctx)
-
-    async def load() -> list[dict[str, Any]]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
-            return [
-                {"id": s.id, "name": s.name, "timezone": s.timezone}
-                for s in await list_schools(uow)
-            ]
-
-    schools = run_async(load())
-    if as_json:
-        print_json(schools)
-        return
-    if not schools:
-        click.echo("no schools yet; create one with `ediary school add NAME`")
-    for school in schools:
-        click.echo(f"{school['id']:>4}  {school['name']}  ({school['timezone']})")
 
 
 @contextmanager

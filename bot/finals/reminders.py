@@ -8,21 +8,17 @@ from datetime import timedelta
 
 from aiogram.utils.i18n import I18n
 
+from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
-from bot.digests.preferences import PushPreferences, after_quiet_hours
+from bot.digests.preferences import after_quiet_hours
 from bot.finals.texts import acknowledgement_keyboard, period_title, reminder_text
+from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
 
-DEFAULT_REMINDER_DAYS = 3
-
 
 def reminder_delay(school: School) -> timedelta:
-    try:
-        days = float(school.settings.get("final_ack_reminder_days", DEFAULT_REMINDER_DAYS))
-    except (TypeError, ValueError):
-        days = DEFAULT_REMINDER_DAYS
-    return timedelta(days=max(days, 0))
+    return timedelta(days=SchoolSettings.of(school).final_ack_reminder_days)
 
 
 async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
@@ -49,9 +45,7 @@ async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, schoo
             reply_markup=acknowledgement_keyboard(
                 i18n, locale, notice_id=notice.id, student_id=notice.student_id
             ),
-            due_at=after_quiet_hours(
-                PushPreferences.from_settings(account.settings), now, school.timezone
-            ),
+            due_at=after_quiet_hours(AccountSettings.of(account).pushes, now, school.timezone),
             urgent=False,
             now=now,
             extra={"notice_id": notice.id},

@@ -13,12 +13,12 @@ from aiogram.utils.i18n import I18n
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.diary.forecast_view import school_rules
 from bot.grading.forecast import WeightedMark, forecast
 from bot.presentation.translation import translator
 from bot.reports.common import day, safe_filename
 from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
 from bot.reports.rules import Results, distribution, numeric_final, results
+from bot.schools.settings import SchoolSettings
 from db.models import FinalGradeStatus, LessonKind, LessonStatus, Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
@@ -61,7 +61,8 @@ async def result_marks(
         mark = numeric_final(row.value) if row.status == FinalGradeStatus.FINAL else None
         if mark is not None:
             found[row.subject_id][row.student_id] = mark
-    thresholds, minimum = school_rules(school.settings)
+    settings = SchoolSettings.of(school)
+    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     students = [s.id for s in await uow.linking.students_of_class(school_class.id)]
     current: dict[tuple[int, int], list[WeightedMark]] = defaultdict(list)
     for mark_row in await uow.reports.marks(students, period.starts_on, period.ends_on):

@@ -15,6 +15,7 @@ from bot.presentation.translation import translator
 from bot.reports.common import caption, day, language_of
 from bot.reports.rules import statement_range, statement_schedule
 from bot.reports.statements import PaperStudent, class_statements, paper_students
+from bot.schools.settings import SchoolSettings
 from db.models import School, SchoolClass, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
@@ -36,7 +37,7 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     """Queue the statements due now for one school; returns how many documents were queued."""
     now = clock.now()
     dates = statement_range(
-        statement_schedule(school.settings), now.astimezone(ZoneInfo(school.timezone))
+        statement_schedule(SchoolSettings.of(school)), now.astimezone(ZoneInfo(school.timezone))
     )
     if dates is None:
         return 0

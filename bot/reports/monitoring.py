@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
+from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
 from bot.linking.rules import may_receive_data
 from bot.presentation.text import escape, split_message
@@ -20,10 +21,10 @@ from bot.reports.common import day, language_of, safe_filename
 from bot.reports.delivery import class_recipients
 from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
 from bot.reports.rules import ReadingCategory, monitoring_week_due, reading_category, weeks_between
+from bot.schools.settings import SchoolSettings
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
-SETTING = "monitoring_summary"
 CATEGORY_NAMES = {
     ReadingCategory.ENOUGH: N_("At least twice a week"),
     ReadingCategory.FEWER: N_("Less than twice"),
@@ -84,13 +85,9 @@ def week_split(
     return split
 
 
-def wants_summary(settings: dict[str, object]) -> bool:
-    return settings.get(SETTING, True) is not False
-
-
 async def monitoring_summary_wanted(uow: UnitOfWork, telegram_user_id: int) -> bool:
     account = await uow.linking.account(telegram_user_id)
-    return wants_summary(account.settings if account is not None else {})
+    return AccountSettings.of(account).monitoring_summary
 
 
 async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled: bool) -> bool:
@@ -99,7 +96,7 @@ async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled
     if account is None:
         return False
     # A new dict: SQLAlchemy does not see changes made inside a JSON value.
-    account.settings = {**(account.settings or {}), SETTING: enabled}
+    account.settings = AccountSettings.updated(account.settings, {"monitoring_summary": enabled})
     await uow.commit()
     return True
 
@@ -107,14 +104,17 @@ async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled
 async def weekly_monitoring(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
     """Queue last week's reading summary to each class teacher who has not opted out."""
     now = clock.now()
-    monday = monitoring_week_due(school.settings, now.astimezone(ZoneInfo(school.timezone)))
+    local = now.astimezone(ZoneInfo(school.timezone))
+    monday = monitoring_week_due(SchoolSettings.of(school), local)
     if monday is None:
         return 0
     sunday = monday + dt.timedelta(days=6)
     queued = 0
     for school_class in await uow.teachers.classes_of_school(school.id):
         accounts = [
-            a for a in await class_recipients(uow, school_class) if wants_summary(a.settings or {})
+            account
+            for account in await class_recipients(uow, school_class)
+            if AccountSettings.of(account).monitoring_summary
         ]
         if not accounts:
             continue

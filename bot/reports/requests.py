@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
@@ -20,6 +19,7 @@ from bot.reports.monitoring import monitoring_report
 from bot.reports.rules import statement_schedule
 from bot.reports.statements import class_statements
 from bot.reports.summary import summary_sheet
+from bot.schools.settings import SchoolSettings
 from bot.teachers.broadcasts import Sender
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
@@ -87,7 +87,7 @@ def kind_of(sender: Sender, value: str) -> ReportKind:
     return kind
 
 
-def statement_dates(settings: dict[str, Any], today: dt.date) -> tuple[dt.date, dt.date]:
+def statement_dates(settings: SchoolSettings, today: dt.date) -> tuple[dt.date, dt.date]:
     """The last week up to today, or the last fortnight where the school's statements are
     fortnightly — the same span the scheduled job covers."""
     weeks = statement_schedule(settings).every_weeks
@@ -158,7 +158,7 @@ async def _build(
     today = local_today(school, now)
     _ = translator(i18n, locale)
     if kind == ReportKind.STATEMENTS:
-        first, last = statement_dates(school.settings or {}, today)
+        first, last = statement_dates(SchoolSettings.of(school), today)
         statements = await class_statements(uow, i18n, locale, school, school_class, first, last)
         if not statements.students:
             text = _(

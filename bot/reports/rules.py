@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
 
+from bot.schools.settings import SchoolSettings
 from db.models import ConsentState
 
 
@@ -43,8 +43,6 @@ def paper_reason(
 
 # Statements -------------------------------------------------------------------------------
 
-DEFAULT_STATEMENT_WEEKDAY = 4  # Friday: the paper goes home for the weekend
-DEFAULT_STATEMENT_HOUR = 14
 # Any Monday: fortnightly schools get their statements on the even weeks counted from it, so
 # the rhythm does not jump at New Year as ISO week numbers do (52 or 53 weeks).
 _FORTNIGHT_ANCHOR = dt.date(2024, 1, 1)
@@ -57,13 +55,20 @@ class StatementSchedule:
     hour: int  # local
 
 
-def statement_schedule(settings: Mapping[str, Any]) -> StatementSchedule:
-    """The school's schedule from ``school.settings``; anything else than 2 is weekly,
-    because weekly is what the stricter regulation demands."""
-    every = 2 if int(settings.get("statements_every_weeks", 1)) == 2 else 1
-    weekday = int(settings.get("statements_weekday", DEFAULT_STATEMENT_WEEKDAY)) % 7
-    hour = min(max(int(settings.get("statements_hour", DEFAULT_STATEMENT_HOUR)), 0), 23)
-    return StatementSchedule(every, weekday, hour)
+def as_school_settings(settings: SchoolSettings | Mapping[str, object]) -> SchoolSettings:
+    """The rules take the typed settings; a mapping is a stored document, parsed here."""
+    if isinstance(settings, SchoolSettings):
+        return settings
+    return SchoolSettings.from_stored(settings)
+
+
+def statement_schedule(settings: SchoolSettings | Mapping[str, object]) -> StatementSchedule:
+    """The school's schedule (weekly by default: the stricter regulation demands it, and
+    anything but 1 or 2 weeks counts as the default)."""
+    school = as_school_settings(settings)
+    return StatementSchedule(
+        school.statements_every_weeks, school.statements_weekday, school.statements_hour
+    )
 
 
 def statement_range(
@@ -170,16 +175,14 @@ def weeks_between(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]
     return weeks
 
 
-DEFAULT_MONITORING_WEEKDAY = 0  # Monday morning: the past week is complete
-DEFAULT_MONITORING_HOUR = 8
-
-
-def monitoring_week_due(settings: Mapping[str, Any], local: dt.datetime) -> dt.date | None:
-    """The Monday of the finished week whose summary is due at this local time, else None."""
-    weekday = int(settings.get("monitoring_weekday", DEFAULT_MONITORING_WEEKDAY)) % 7
-    hour = int(settings.get("monitoring_hour", DEFAULT_MONITORING_HOUR))
+def monitoring_week_due(
+    settings: SchoolSettings | Mapping[str, object], local: dt.datetime
+) -> dt.date | None:
+    """The Monday of the finished week whose summary is due at this local time, else None
+    (by default Monday 08:00: the past week is complete)."""
+    school = as_school_settings(settings)
     today = local.date()
-    if today.weekday() != weekday or local.hour < hour:
+    if today.weekday() != school.monitoring_weekday or local.hour < school.monitoring_hour:
         return None
     this_monday = today - dt.timedelta(days=today.weekday())
     return this_monday - dt.timedelta(days=7)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from aiogram.utils.i18n import I18n
 
-from bot.diary.forecast_view import school_rules
 from bot.grading.forecast import Forecast, WeightedMark, forecast, rounded_average
 from bot.linking.rules import may_receive_data
 from bot.presentation.translation import translator
 from bot.reports.common import day, safe_filename, short_day
 from bot.reports.documents import Report, Section, Table, render_pdf
 from bot.reports.rules import PaperReason, paper_reason
+from bot.schools.settings import SchoolSettings
 from db.models import Lesson, LessonStatus, School, SchoolClass, Student
 from db.repositories.reports import MarkRow
 from db.unit_of_work import UnitOfWork
@@ -93,7 +93,8 @@ async def class_statements(
     ids = [item.student.id for item in chosen]
     marks = await uow.reports.marks(ids, first, last) if ids else []
     period = await uow.diary.current_period(school.id, school_class.id, last)
-    thresholds, minimum = school_rules(school.settings)
+    settings = SchoolSettings.of(school)
+    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     period_marks: list[MarkRow] = []
     if period is not None and ids:
         period_marks = await uow.reports.marks(ids, period.starts_on, min(period.ends_on, last))

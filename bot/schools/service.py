@@ -1,11 +1,14 @@
-"""Creating schools and managing their exchange API tokens."""
+"""Creating schools, managing their exchange API tokens, changing their settings."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
+from bot.schools.settings import SchoolSettings
 from bot.secret_key import keyed_hash
 from db.models import School
 from db.unit_of_work import UnitOfWork
@@ -105,3 +108,39 @@ async def school_for_token(uow: UnitOfWork, secret_key: str, token: str) -> Scho
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     return await uow.schools.by_token_hash(hash_api_token(secret_key, token))
+
+
+async def change_settings(
+    uow: UnitOfWork, clock: Clock, school: School, changes: Mapping[str, object], *, actor: str
+) -> dict[str, tuple[Any, Any]]:
+    """Store ``changes`` to the school's settings — all of them, or SettingInvalid and none —
+    with an audit event in the same transaction. Returns ``{key: (before, after)}`` as
+    stored (before is None where the key was not stored: it had its default) for the keys
+    whose stored value changed; nothing is written when none did."""
+    locked = await uow.schools.locked(school.id)
+    if locked is None:
+        raise SchoolError(f"no school with id {school.id}; see `ediary school list`")
+    stored = dict(locked.settings or {})
+    document = SchoolSettings.updated(stored, changes)
+    changed = {
+        key: (stored.get(key), document[key])
+        for key in changes
+        if key not in stored or stored[key] != document[key]
+    }
+    if not changed:
+        return changed
+    locked.settings = document
+    uow.audit.record(
+        at=clock.now(),
+        actor=actor,
+        action="school.settings_changed",
+        school_id=locked.id,
+        subject_type="school",
+        subject_id=locked.id,
+        details={
+            "before": {key: before for key, (before, _after) in changed.items()},
+            "after": {key: after for key, (_before, after) in changed.items()},
+        },
+    )
+    await uow.commit()
+    return changed

@@ -20,6 +20,17 @@ class SchoolRepository:
     async def by_id(self, school_id: int) -> School | None:
         return await self._session.get(School, school_id)
 
+    async def locked(self, school_id: int) -> School | None:
+        """The school re-read and locked until the transaction ends (PostgreSQL; SQLite has
+        one writer anyway), so two read-modify-writes of its settings cannot interleave."""
+        result = await self._session.execute(
+            select(School)
+            .where(School.id == school_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
     async def by_name(self, name: str) -> list[School]:
         # Compared in Python: SQLite's lower() folds ASCII only, not Cyrillic.
         wanted = name.strip().casefold()
