@@ -18,11 +18,12 @@ from bot.command_line import (
 )
 from bot.config import ConfigurationError
 from bot.digests.status import DeliveryStatus, delivery_status
-from bot.exchange.cli import demo_command, import_command, school_group
+from bot.exchange.cli import demo_command, import_command
 from bot.finals.cli import finals_group
 from bot.linking.cli import admin_group, codes_group, consent_group
 from bot.reports.cli import reports_group
 from bot.runtime import migrate, serve, serve_worker
+from bot.schools.cli import school_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

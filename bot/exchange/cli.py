@@ -30,12 +30,10 @@ from bot.exchange.service import MalformedDocument, load_json, sync_document
 from bot.exchange.sync import SyncResult
 from bot.exchange.validation import DocumentInvalid
 from bot.exchange.workbook import WorkbookError, read_workbook, write_template
-from bot.schools.cli import school_group
 from bot.schools.service import SchoolError, find_school, list_schools
 from bot.secret_key import resolve_secret_key
 
-# bot/cli.py registers the school group from here; it lives in bot.schools.cli.
-__all__ = ["demo_command", "import_command", "progress_bar", "school_group"]
+__all__ = ["demo_command", "import_command", "progress_bar"]
 
 Locate = Callable[[str], str]
 
