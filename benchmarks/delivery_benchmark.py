@@ -45,14 +45,13 @@ from sqlalchemy import func, select
 
 from benchmarks.diary_benchmark import link_everyone
 from benchmarks.sync_benchmark import create_pg, district, drop_pg
-from bot.app import build_bot
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.digests.delivery import run_delivery
 from bot.digests.outbox import queue_push
 from bot.exchange.service import sync_document
-from bot.runtime import delivery_worker
 from bot.schools.service import create_school
+from bot.services import build_delivery_worker, build_services
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 from tests.doubles.fake_bot_api import FakeBotApi, telegram_error
@@ -279,8 +278,8 @@ async def work(args: argparse.Namespace) -> None:
         delivery_rate=args.rate,
         allow_paid_broadcast=args.paid,
     )
-    database = Database(settings.database_url)
-    bot = build_bot(settings)
+    services = build_services(settings)
+    database = services.database
     stop = asyncio.Event()
 
     async def stop_when_empty() -> None:
@@ -294,12 +293,11 @@ async def work(args: argparse.Namespace) -> None:
             await uow.session.execute(select(func.count()).select_from(TelegramAccount))
         began, cpu = time.perf_counter(), time.process_time()
         watcher = asyncio.create_task(stop_when_empty())
-        await run_delivery(delivery_worker(settings, database, bot, SystemClock()), stop)
+        await run_delivery(build_delivery_worker(services), stop)
         await watcher
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
     finally:
-        await bot.session.close()
-        await database.dispose()
+        await services.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"cpu": cpu, "wall": wall, "peak_mb": peak_mb}))
 

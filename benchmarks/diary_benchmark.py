@@ -27,9 +27,11 @@ from sqlalchemy import select
 
 from benchmarks.sync_benchmark import create_pg, district, drop_pg
 from bot.app import build_dispatcher
+from bot.config import load_settings
 from bot.exchange.service import sync_document
 from bot.i18n import build_i18n
 from bot.schools.service import create_school
+from bot.services import Services
 from db.database import Database
 from db.models import (
     AccountLink,
@@ -184,9 +186,15 @@ async def main(args: argparse.Namespace) -> None:
         )
         users = await link_everyone(database, school.id)
         bot = RecordingBot()
-        dispatcher = build_dispatcher(
-            database=database, clock=clock, i18n=build_i18n(), secret_key="b" * 40
+        services = Services(
+            settings=load_settings(None, database_url=url),
+            database=database,
+            clock=clock,
+            bot=bot,
+            given_i18n=build_i18n(),
+            given_secret_key="b" * 40,
         )
+        dispatcher = build_dispatcher(services)
         rng = random.Random(5)
         print(f"{'section':<18}{'p50 ms':>9}{'p95 ms':>9}")
         total, elapsed_all = 0, 0.0

@@ -10,19 +10,21 @@ from bot.command_line import (
     EXIT_CONFIGURATION,
     clock_from,
     fail,
-    open_database,
     prepare_context,
     print_json,
+    ready,
     run_async,
+    services_from,
     settings_from,
 )
 from bot.config import ConfigurationError
+from bot.database_startup import migrate
 from bot.digests.status import DeliveryStatus, delivery_status
 from bot.exchange.cli import demo_command, import_command
 from bot.finals.cli import finals_group
 from bot.linking.cli import admin_group, codes_group, consent_group
 from bot.reports.cli import reports_group
-from bot.runtime import migrate, serve, serve_worker
+from bot.runtime import serve, serve_worker
 from bot.schools.cli import school_group
 
 
@@ -68,12 +70,11 @@ def worker_command(ctx: click.Context) -> None:
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
     """Queue depth and delivery outcomes of the last hour and day."""
-    settings = settings_from(ctx)
-    clock = clock_from(ctx)
+    services = services_from(ctx)
 
     async def read() -> DeliveryStatus:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
-            return await delivery_status(uow, clock)
+        async with ready(services), services.database.unit_of_work() as uow:
+            return await delivery_status(uow, services.clock)
 
     status = run_async(read())
     if as_json:

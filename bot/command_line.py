@@ -1,4 +1,5 @@
-"""What every ``ediary`` sub-command shares: settings, one-line failures, the database."""
+"""What every ``ediary`` sub-command shares: the services (``ctx.obj``), one-line failures,
+the database migrated before use."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import click
 
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings, load_settings
-from bot.runtime import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
+from bot.database_startup import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
+from bot.services import Services, build_services
 from db.database import Database
 
 EXIT_FAILED = 1
@@ -47,6 +49,32 @@ def prepare_context(ctx: click.Context, env_file: str) -> None:
     ctx.ensure_object(dict)
     ctx.obj["env_file"] = env_file
     ctx.obj.setdefault("clock", SystemClock())
+
+
+def services_from(ctx: click.Context) -> Services:
+    """The command's services, built once from the settings with the context's clock (a
+    test passes its fake one); a bad setting is one line and exit code 2."""
+    root = ctx.find_root()
+    if "services" not in root.obj:
+        settings = settings_from(ctx)
+        try:
+            root.obj["services"] = build_services(settings, clock=clock_from(ctx))
+        except ConfigurationError as error:
+            fail(str(error), EXIT_CONFIGURATION)
+    services: Services = root.obj["services"]
+    return services
+
+
+@asynccontextmanager
+async def ready(services: Services) -> AsyncIterator[Services]:
+    """The services with the database migrated to the newest schema (cheap when it is);
+    closed when the command is done."""
+    prepare_sqlite_directory(services.settings)
+    try:
+        await migrate_database(services.database)
+        yield services
+    finally:
+        await services.close()
 
 
 def clock_from(ctx: click.Context) -> Clock:

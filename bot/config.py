@@ -54,6 +54,7 @@ HINTS: dict[str, str] = {
     ),
     "log_level": "use DEBUG, INFO, WARNING or ERROR",
     "sync_max_bytes": "use a size in bytes of at least 1024, e.g. SYNC_MAX_BYTES=67108864",
+    "sync_read_timeout": "use seconds, e.g. SYNC_READ_TIMEOUT=60",
     "allow_paid_broadcast": "use true or false",
     "public_url": "use the address families reach this server at, e.g. https://diary.example.org",
     "delivery_rate": (
@@ -101,6 +102,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The largest sync document the exchange API accepts (a district's year fits in 64 MiB).
     sync_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Seconds a client has to send its whole sync document (else 408): a stalled upload
+    # must not hold anything for long.
+    sync_read_timeout: float = Field(default=60.0, gt=0)
     # Declared before delivery_rate: its validator reads this one.
     allow_paid_broadcast: bool = False
     # Pushes sent per second by each delivery worker (Telegram's limit is per bot).

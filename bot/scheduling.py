@@ -28,6 +28,7 @@ from bot.health.scheduler_presence import SchedulerPresence
 from bot.linking.erasure import erase_withdrawn_accounts
 from bot.reports.delivery import scheduled_statements
 from bot.reports.monitoring import weekly_monitoring
+from bot.services import Services
 from db.database import Database
 from db.locks import InstanceLock
 from db.models import School
@@ -49,25 +50,25 @@ def build_scheduler() -> AsyncIOScheduler:
     )
 
 
-async def erase_withdrawn_job(database: Database, clock: Clock) -> None:
-    async with database.unit_of_work() as uow:
-        await erase_withdrawn_accounts(uow, clock)
+async def erase_withdrawn_job(services: Services) -> None:
+    async with services.database.unit_of_work() as uow:
+        await erase_withdrawn_accounts(uow, services.clock)
 
 
-def add_housekeeping_jobs(scheduler: AsyncIOScheduler, database: Database, clock: Clock) -> None:
+def add_housekeeping_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
     # Daily at night: the law allows 30 days; a daily pass keeps well within it.
     scheduler.add_job(
         erase_withdrawn_job,
         CronTrigger(hour=2, minute=30, timezone=UTC),
-        args=(database, clock),
+        args=(services,),
         id="erase-withdrawn-accounts",
         replace_existing=True,
     )
 
 
-async def push_changes_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    async with database.unit_of_work() as uow:
-        await push_changes(uow, clock, i18n)
+async def push_changes_job(services: Services) -> None:
+    async with services.database.unit_of_work() as uow:
+        await push_changes(uow, services.clock, services.i18n)
 
 
 SchoolStep = Callable[[UnitOfWork, School], Awaitable[object]]
@@ -88,54 +89,52 @@ async def for_each_school(database: Database, *steps: SchoolStep) -> None:
 
 
 def _with(
-    job: Callable[[UnitOfWork, Clock, I18n, School], Awaitable[object]], clock: Clock, i18n: I18n
+    job: Callable[[UnitOfWork, Clock, I18n, School], Awaitable[object]], services: Services
 ) -> SchoolStep:
     async def step(uow: UnitOfWork, school: School) -> object:
-        return await job(uow, clock, i18n, school)
+        return await job(uow, services.clock, services.i18n, school)
 
     step.__name__ = job.__name__
     return step
 
 
-async def forecast_digest_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    await for_each_school(database, _with(forecast_digests, clock, i18n))
+async def forecast_digest_job(services: Services) -> None:
+    await for_each_school(services.database, _with(forecast_digests, services))
 
 
-async def final_grades_job(database: Database, clock: Clock, i18n: I18n) -> None:
-    async with database.unit_of_work() as uow:
-        await publish_final_grades(uow, clock, i18n)
-    await for_each_school(database, _with(refresh_summaries, clock, i18n))
+async def final_grades_job(services: Services) -> None:
+    async with services.database.unit_of_work() as uow:
+        await publish_final_grades(uow, services.clock, services.i18n)
+    await for_each_school(services.database, _with(refresh_summaries, services))
 
 
-async def final_checks_job(database: Database, clock: Clock, i18n: I18n) -> None:
+async def final_checks_job(services: Services) -> None:
     await for_each_school(
-        database,
-        _with(remind_unacknowledged, clock, i18n),
-        _with(report_undelivered, clock, i18n),
+        services.database,
+        _with(remind_unacknowledged, services),
+        _with(report_undelivered, services),
     )
 
 
-async def statements_job(database: Database, clock: Clock, i18n: I18n) -> None:
+async def statements_job(services: Services) -> None:
     await for_each_school(
-        database, _with(scheduled_statements, clock, i18n), _with(weekly_monitoring, clock, i18n)
+        services.database, _with(scheduled_statements, services), _with(weekly_monitoring, services)
     )
 
 
-async def family_alerts_job(database: Database, clock: Clock, i18n: I18n) -> None:
+async def family_alerts_job(services: Services) -> None:
     await for_each_school(
-        database, _with(risk_alerts, clock, i18n), _with(evening_briefs, clock, i18n)
+        services.database, _with(risk_alerts, services), _with(evening_briefs, services)
     )
 
 
-def add_push_jobs(
-    scheduler: AsyncIOScheduler, database: Database, clock: Clock, i18n: I18n
-) -> None:
+def add_push_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
     # Every minute: grade pushes wait out their 10-minute merge window anyway, and a lesson
     # change for today should not wait longer than that.
     scheduler.add_job(
         push_changes_job,
         IntervalTrigger(minutes=1, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="push-changes",
         replace_existing=True,
     )
@@ -144,7 +143,7 @@ def add_push_jobs(
     scheduler.add_job(
         final_grades_job,
         IntervalTrigger(minutes=1, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="final-grades",
         replace_existing=True,
     )
@@ -152,7 +151,7 @@ def add_push_jobs(
     scheduler.add_job(
         final_checks_job,
         CronTrigger(minute=20, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="final-grade-checks",
         replace_existing=True,
     )
@@ -160,7 +159,7 @@ def add_push_jobs(
     scheduler.add_job(
         family_alerts_job,
         CronTrigger(minute=0, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="family-alerts",
         replace_existing=True,
     )
@@ -168,7 +167,7 @@ def add_push_jobs(
     scheduler.add_job(
         forecast_digest_job,
         CronTrigger(minute=5, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="forecast-digests",
         replace_existing=True,
     )
@@ -177,7 +176,7 @@ def add_push_jobs(
     scheduler.add_job(
         statements_job,
         CronTrigger(minute=35, timezone=UTC),
-        args=(database, clock, i18n),
+        args=(services,),
         id="paper-statements",
         replace_existing=True,
     )

@@ -16,10 +16,13 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner, Result
+from pydantic import HttpUrl, SecretStr
 from sqlalchemy.engine import URL
 
 from bot.app import build_dispatcher
+from bot.config import Settings
 from bot.i18n import build_i18n
+from bot.services import Services
 from db.database import Database
 from tests.databases import (
     PostgresServer,
@@ -53,6 +56,7 @@ SETTING_NAMES = (
     "SECRET_KEY",
     "LOG_LEVEL",
     "SYNC_MAX_BYTES",
+    "SYNC_READ_TIMEOUT",
     "DELIVERY_RATE",
     "ALLOW_PAID_BROADCAST",
     "PUBLIC_URL",
@@ -147,10 +151,47 @@ def bot() -> RecordingBot:
     return RecordingBot()
 
 
+def settings_for_test(database_url: URL, **values: Any) -> Settings:
+    """Settings as a test states them: the defaults and ``values``, never the environment
+    or a .env file of the machine running the tests."""
+    return Settings.model_construct(
+        database_url=database_url.render_as_string(hide_password=False),
+        secret_key=SecretStr(SECRET_KEY),
+        **values,
+    )
+
+
+def services_for(
+    database: Database, clock: FakeClock, *, bot: RecordingBot | None = None,
+    i18n: I18n | None = None,
+) -> Services:  # fmt: skip
+    """Services over this database and clock (and the recording bot, when one is given)."""
+    return Services(
+        settings=settings_for_test(database.engine.url),
+        database=database,
+        clock=clock,
+        bot=bot,
+        given_i18n=i18n,
+        given_secret_key=SECRET_KEY,
+    )
+
+
 @pytest.fixture
-def dispatcher(database: Database, clock: FakeClock, i18n: I18n) -> Dispatcher:
+def services(database: Database, clock: FakeClock, i18n: I18n, bot: RecordingBot) -> Services:
+    """The services as ``ediary run`` builds them, with the fake clock and the recording
+    Bot session: nothing else is overridden."""
+    return services_for(database, clock, bot=bot, i18n=i18n)
+
+
+def with_webhook(services: Services, url: str, secret: str) -> Services:
+    """The same services with ``WEBHOOK_URL`` and ``WEBHOOK_SECRET`` set."""
+    return services.with_settings(webhook_url=HttpUrl(url), webhook_secret=SecretStr(secret))
+
+
+@pytest.fixture
+def dispatcher(services: Services) -> Dispatcher:
     """The production dispatcher, wired exactly as ``ediary run`` wires it."""
-    return build_dispatcher(database=database, clock=clock, i18n=i18n, secret_key=SECRET_KEY)
+    return build_dispatcher(services)
 
 
 @pytest.fixture(params=DIALECTS)

@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
-from aiogram.utils.i18n import I18n
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
+from pydantic import HttpUrl
 
 from bot.app import build_dispatcher, build_web_app
 from bot.calendar_feed.service import issue_feed
 from bot.handlers.settings import CalendarChoice
-from bot.web.calendar import CalendarConfig
+from bot.services import Services
 from db.database import Database
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
@@ -28,12 +28,8 @@ HOSTILE = "Дроби\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Взлом; <scri
 
 
 @pytest.fixture
-async def web_client(database: Database, clock: FakeClock, i18n: I18n) -> AsyncIterator[Client]:
-    app = build_web_app(
-        database=database,
-        clock=clock,
-        calendar=CalendarConfig(database=database, clock=clock, i18n=i18n, secret_key=SECRET_KEY),
-    )
+async def web_client(services: Services) -> AsyncIterator[Client]:
+    app = build_web_app(services)
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -103,14 +99,10 @@ async def test_a_revoked_or_wrong_token_is_a_404(
 
 
 async def test_the_settings_button_hands_out_the_link(
-    bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n, web_client: Client
+    bot: RecordingBot, services: Services, database: Database, clock: FakeClock, web_client: Client
 ) -> None:
     dispatcher = build_dispatcher(
-        database=database,
-        clock=clock,
-        i18n=i18n,
-        secret_key=SECRET_KEY,
-        public_url="https://diary.example.org/",
+        services.with_settings(public_url=HttpUrl("https://diary.example.org/"))
     )
     await family(dispatcher, bot, database, clock)
     father = BotConversation(dispatcher, bot, FATHER)

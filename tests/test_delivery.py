@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +27,10 @@ from bot.digests.outbox import queue_push
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.digests.status import delivery_status
 from bot.handlers.linking import ConsentChoice
-from bot.runtime import delivery_worker
+from bot.services import build_delivery_worker
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
+from tests.conftest import services_for
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
@@ -290,7 +292,7 @@ async def test_status_and_metrics_report_the_queue(
     assert status.oldest_pending_seconds == 90
     assert (status.sent_last_hour, status.dead_last_hour) == (2, 1)
 
-    client = TestClient(TestServer(build_web_app(database=database, clock=clock)))
+    client = TestClient(TestServer(build_web_app(services_for(database, clock))))
     await client.start_server()
     try:
         response = await client.get("/metrics")
@@ -502,7 +504,8 @@ async def test_the_configured_rate_reaches_the_worker(
 ) -> None:
     monkeypatch.setenv("DELIVERY_RATE", "300")
     monkeypatch.setenv("ALLOW_PAID_BROADCAST", "true")
-    built = delivery_worker(load_settings(None), database, bot, clock)
+    services = services_for(database, clock, bot=bot)
+    built = build_delivery_worker(dataclasses.replace(services, settings=load_settings(None)))
     assert (built.limits.per_second, built.limits.paid_broadcast) == (300, True)
     assert built.batch_size == 1200  # four seconds of sending per pass
     assert built.limits.max_in_flight() == 75

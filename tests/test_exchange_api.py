@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,7 +14,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import build_web_app
-from bot.exchange.api import ExchangeConfig
 from bot.schools.service import create_school
 from db.database import Database
 from db.models import (
@@ -25,6 +25,7 @@ from db.models import (
     Student,
     SyncRun,
 )
+from tests.conftest import services_for
 from tests.doubles.clock import FakeClock
 from tests.exchange_documents import small_school
 
@@ -34,8 +35,8 @@ Client = TestClient[web.Request, web.Application]
 
 @pytest.fixture
 async def api(database: Database, clock: FakeClock) -> AsyncIterator[Client]:
-    config = ExchangeConfig(database=database, clock=clock, secret_key=SECRET, max_bytes=200_000)
-    client = TestClient(TestServer(build_web_app(database=database, exchange=config)))
+    services = services_for(database, clock).with_settings(sync_max_bytes=200_000)
+    client = TestClient(TestServer(build_web_app(replace(services, given_secret_key=SECRET))))
     await client.start_server()
     yield client
     await client.close()

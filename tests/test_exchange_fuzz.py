@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import build_web_app
-from bot.exchange.api import ExchangeConfig
 from bot.exchange.document import SECTIONS
 from bot.schools.service import create_school
 from db.database import Database
+from tests.conftest import services_for
 from tests.doubles.clock import FakeClock
 from tests.exchange_documents import small_school
 
@@ -69,8 +70,8 @@ async def live(database: Database, clock: FakeClock) -> AsyncIterator[tuple[Clie
         _, token = await create_school(
             uow, clock, SECRET, name="Fuzz", timezone="Europe/Moscow", actor="test"
         )
-    config = ExchangeConfig(database=database, clock=clock, secret_key=SECRET, max_bytes=100_000)
-    client = TestClient(TestServer(build_web_app(database=database, exchange=config)))
+    services = services_for(database, clock).with_settings(sync_max_bytes=100_000)
+    client = TestClient(TestServer(build_web_app(replace(services, given_secret_key=SECRET))))
     await client.start_server()
     yield client, token
     await client.close()

@@ -29,10 +29,11 @@ from bot.scheduling import (
     statements_job,
 )
 from bot.schools.service import create_school
+from bot.services import Services
 from db.database import Database
 from db.models import OutboxMessage, School, StoredDocument, TelegramAccount
 from db.unit_of_work import UnitOfWork
-from tests.conftest import SECRET_KEY
+from tests.conftest import SECRET_KEY, services_for
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser
@@ -86,7 +87,7 @@ async def test_every_job_runs_on_a_quiet_database(
         statements_job,
         family_alerts_job,
     ):
-        await job(database, clock, i18n)
+        await job(services_for(database, clock, i18n=i18n))
     async with database.unit_of_work() as uow:
         queued = (await uow.session.execute(select(func.count(OutboxMessage.id)))).scalar_one()
     assert queued == 0  # nobody is linked: nothing to tell anyone
@@ -110,11 +111,11 @@ def runs_job(job_id: str) -> Callable[[AsyncTest], AsyncTest]:
 
 
 @pytest.fixture
-def scheduler(database: Database, clock: FakeClock, i18n: I18n) -> AsyncIOScheduler:
+def scheduler(services: Services) -> AsyncIOScheduler:
     """Built and filled exactly as ``ediary run`` does it, and never started."""
     scheduler = build_scheduler()
-    add_housekeeping_jobs(scheduler, database, clock)
-    add_push_jobs(scheduler, database, clock, i18n)
+    add_housekeeping_jobs(scheduler, services)
+    add_push_jobs(scheduler, services)
     return scheduler
 
 

@@ -9,21 +9,21 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 
-from bot.app import Webhook, build_web_app
+from bot.app import build_web_app
+from bot.services import Services
 from db.database import Database
-from tests.conftest import ClientFactory
+from tests.conftest import ClientFactory, services_for, with_webhook
+from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser, message_update_data
 
-WEBHOOK = Webhook(
-    url="https://bot.example.org/telegram/hook", path="/telegram/hook", secret="s3cr3t"
-)
+WEBHOOK_URL, SECRET = "https://bot.example.org/telegram/hook", "s3cr3t"
 
 
 async def test_healthz_reports_a_reachable_database(
-    database: Database, client_for: ClientFactory
+    services: Services, client_for: ClientFactory
 ) -> None:
-    client = await client_for(build_web_app(database=database))
+    client = await client_for(build_web_app(services))
     response = await client.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": "ok"}
@@ -33,7 +33,7 @@ async def test_healthz_reports_an_unreachable_database(client_for: ClientFactory
     # Port 1 on loopback: nothing listens there, so the connection is refused at once.
     broken = Database("postgresql+asyncpg://postgres@127.0.0.1:1/ediary")
     try:
-        client = await client_for(build_web_app(database=broken))
+        client = await client_for(build_web_app(services_for(broken, FakeClock())))
         response = await client.get("/healthz")
         assert response.status == 503
         assert (await response.json())["database"] == "unreachable"
@@ -47,11 +47,11 @@ def start_update(user: TelegramUser) -> dict[str, Any]:
 
 @pytest.mark.parametrize("header", [None, "wrong"])
 async def test_webhook_refuses_requests_without_the_secret(
-    database: Database, dispatcher: Dispatcher, bot: RecordingBot, client_for: ClientFactory,
+    services: Services, dispatcher: Dispatcher, bot: RecordingBot, client_for: ClientFactory,
     header: str | None,
 ) -> None:  # fmt: skip
     client = await client_for(
-        build_web_app(database=database, dispatcher=dispatcher, bot=bot, webhook=WEBHOOK)
+        build_web_app(with_webhook(services, WEBHOOK_URL, SECRET), dispatcher=dispatcher)
     )
     headers = {"X-Telegram-Bot-Api-Secret-Token": header} if header else {}
     response = await client.post(
@@ -62,10 +62,10 @@ async def test_webhook_refuses_requests_without_the_secret(
 
 
 async def test_webhook_with_the_secret_is_handled_before_answering(
-    database: Database, dispatcher: Dispatcher, bot: RecordingBot, client_for: ClientFactory
+    services: Services, dispatcher: Dispatcher, bot: RecordingBot, client_for: ClientFactory
 ) -> None:
     client = await client_for(
-        build_web_app(database=database, dispatcher=dispatcher, bot=bot, webhook=WEBHOOK)
+        build_web_app(with_webhook(services, WEBHOOK_URL, SECRET), dispatcher=dispatcher)
     )
     response = await client.post(
         "/telegram/hook",
@@ -78,7 +78,8 @@ async def test_webhook_with_the_secret_is_handled_before_answering(
     assert "Здравствуйте, <b>Мария</b>!" in sent.text
 
 
-def test_webhook_needs_the_dispatcher_and_bot(tmp_path: Path) -> None:
+def test_webhook_needs_the_dispatcher(tmp_path: Path) -> None:
     database = Database(f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3")
+    services = with_webhook(services_for(database, FakeClock()), WEBHOOK_URL, SECRET)
     with pytest.raises(ValueError, match="needs the dispatcher"):
-        build_web_app(database=database, webhook=WEBHOOK)
+        build_web_app(services)

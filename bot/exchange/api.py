@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from aiohttp import web
 
-from bot.clock import Clock
 from bot.exchange.api_models import (
     ErrorAnswer,
     InvalidDocumentAnswer,
@@ -22,20 +20,7 @@ from bot.exchange.openapi import openapi_document
 from bot.exchange.service import MalformedDocument, apply_checked, check_document
 from bot.exchange.validation import DocumentInvalid
 from bot.schools.service import school_for_token
-from db.database import Database
-
-
-@dataclass(frozen=True)
-class ExchangeConfig:
-    database: Database
-    clock: Clock
-    secret_key: str
-    max_bytes: int
-    # A client that has not sent its whole document by then is answered 408.
-    read_timeout: float = 60.0
-
-
-EXCHANGE_KEY = web.AppKey("exchange", ExchangeConfig)
+from bot.web.keys import SERVICES_KEY
 
 
 def _json(data: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -78,35 +63,36 @@ async def post_sync(request: web.Request) -> web.Response:
     """Holds a database connection only for the token check and for applying a document
     already read and validated: a client that sends slowly (or stalls) costs a socket and
     its bytes, never a connection that others need."""
-    config = request.app[EXCHANGE_KEY]
+    services = request.app[SERVICES_KEY]
+    max_bytes, within = services.settings.sync_max_bytes, services.settings.sync_read_timeout
     token = _bearer_token(request)
     unauthorized = {"WWW-Authenticate": 'Bearer realm="ediary-bot exchange"'}
     if token is None:
         return _error(
             401, "send the school's API token as 'Authorization: Bearer …'", **unauthorized
         )
-    async with config.database.unit_of_work() as uow:
-        school = await school_for_token(uow, config.secret_key, token)
+    async with services.database.unit_of_work() as uow:
+        school = await school_for_token(uow, services.secret_key, token)
     if school is None:
         return _error(401, "unknown API token; ask the administrator for a new one",
                       **unauthorized)  # fmt: skip
     try:
-        body = await _read_body(request, config.max_bytes, config.read_timeout)
+        body = await _read_body(request, max_bytes, within)
         document = check_document(body)
     except BodyTooLarge:
-        return _error(413, f"the document is larger than {config.max_bytes} bytes; send it "
+        return _error(413, f"the document is larger than {max_bytes} bytes; send it "
                       "in parts (each section may come in its own document)")  # fmt: skip
     except TimeoutError:
-        return _error(408, f"the document did not arrive within {config.read_timeout:.0f} s; "
+        return _error(408, f"the document did not arrive within {within:.0f} s; "
                       "send it again")  # fmt: skip
     except MalformedDocument as error:
         return _error(400, str(error))
     except DocumentInvalid as error:
         return _invalid(error)
     try:
-        async with config.database.unit_of_work() as uow:
+        async with services.database.unit_of_work() as uow:
             result = await apply_checked(
-                uow, config.clock, school, document, source="api", actor=f"api:school:{school.id}"
+                uow, services.clock, school, document, source="api", actor=f"api:school:{school.id}"
             )
     except DocumentInvalid as error:
         return _invalid(error)
@@ -138,7 +124,6 @@ async def get_openapi(request: web.Request) -> web.Response:
     return _json(openapi_document(_package_version()))
 
 
-def add_exchange_routes(app: web.Application, config: ExchangeConfig) -> None:
-    app[EXCHANGE_KEY] = config
+def add_exchange_routes(app: web.Application) -> None:
     app.router.add_post("/api/v1/sync", post_sync)
     app.router.add_get("/api/v1/openapi.json", get_openapi)

@@ -9,11 +9,10 @@ import click
 
 from bot.command_line import (
     CommandFailed,
-    clock_from,
-    open_database,
     print_json,
+    ready,
     run_async,
-    settings_from,
+    services_from,
 )
 from bot.finals.guarantee import undelivered_families
 from bot.schools.service import SchoolError, find_school
@@ -31,15 +30,15 @@ def finals_group() -> None:
 def undelivered(ctx: click.Context, school_ref: str, as_json: bool) -> None:
     """Families whose final grades were not delivered within 24 hours, with the reason:
     hand them the grades on paper."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def run() -> list[dict[str, Any]]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            items = await undelivered_families(uow, school, clock_from(ctx).now())
+            items = await undelivered_families(uow, school, services.clock.now())
             return [{**asdict(item), "reason": item.reason.value} for item in items]
 
     rows = run_async(run())

@@ -8,48 +8,42 @@ from pathlib import Path
 from typing import Any
 
 import click
-from aiogram import Bot
+from aiogram.utils.i18n import I18n
 
-from bot.app import build_bot
 from bot.command_line import (
     EXIT_FAILED,
     CommandFailed,
     cli_actor,
-    clock_from,
     fail,
-    open_database,
     print_json,
+    ready,
     run_async,
-    settings_from,
+    services_from,
 )
-from bot.config import ConfigurationError, Settings
-from bot.i18n import LOCALES, build_i18n
+from bot.i18n import LOCALES
 from bot.linking.access import add_admin
 from bot.linking.issuing import IssueResult, LinkingError, issue_codes, record_consent
 from bot.linking.letter_texts import deep_link, letter_for
 from bot.linking.letters import render_letters
 from bot.schools.service import SchoolError, find_school
-from bot.secret_key import resolve_secret_key
+from bot.services import Services
 from db.models import ConsentForm, ConsentRecord, ConsentState
 
 
-async def bot_username(settings: Settings) -> str:
+async def bot_username(services: Services) -> str:
+    settings = services.settings
     if settings.bot_username:
         return settings.bot_username
-    try:
-        bot: Bot = build_bot(settings)
-    except ConfigurationError as error:
+    if services.bot is None:
         raise CommandFailed(
             "BOT_USERNAME is not set (and no BOT_TOKEN to ask Telegram): set "
             "BOT_USERNAME=<the bot's username> for the links in the letters"
-        ) from error
+        )
     try:
-        me = await bot.get_me()
+        me = await services.bot.get_me()
     except Exception as error:
         message = f"cannot ask Telegram for the bot's username ({error}); set BOT_USERNAME"
         raise CommandFailed(message) from error
-    finally:
-        await bot.session.close()
     if not me.username:
         raise CommandFailed("the bot has no username; set BOT_USERNAME")
     return me.username
@@ -59,8 +53,9 @@ class PendingLetters:
     """The letters' PDF, written beside its destination before the codes are committed and
     moved into place after: the new codes are never committed without their only copy."""
 
-    def __init__(self, destination: Path | None) -> None:
+    def __init__(self, destination: Path | None, i18n: I18n) -> None:
         self._destination = destination
+        self._i18n = i18n
         self._written: Path | None = None
         self.kept = False
 
@@ -69,9 +64,11 @@ class PendingLetters:
     ) -> None:
         if self._destination is None or not result.issued or not username:
             return
-        i18n = build_i18n()
         content = render_letters(
-            [letter_for(i18n, language, school_name, issued, username) for issued in result.issued]
+            [
+                letter_for(self._i18n, language, school_name, issued, username)
+                for issued in result.issued
+            ]
         )
         target = self._destination
         try:
@@ -141,15 +138,15 @@ def consent_command(state: ConsentState) -> click.Command:
         document_ref: str | None,
         as_json: bool,
     ) -> None:
-        settings = settings_from(ctx)
+        services = services_from(ctx)
 
         async def run() -> dict[str, Any]:
-            async with open_database(settings) as database, database.unit_of_work() as uow:
+            async with ready(services), services.database.unit_of_work() as uow:
                 try:
                     school = await find_school(uow, school_ref)
                     recorded = await record_consent(
                         uow,
-                        clock_from(ctx),
+                        services.clock,
                         school,
                         guardian_ref=guardian_ref,
                         student_ref=student_ref,
@@ -199,10 +196,10 @@ def consent_list(
     ctx: click.Context, school_ref: str, class_name: str | None, as_json: bool
 ) -> None:
     """Every guardian of the school (or class) with their current consent state."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def run() -> list[dict[str, Any]]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
@@ -285,19 +282,18 @@ def codes_issue(
     if len(chosen) != 1:
         raise click.UsageError("name exactly one of --class, --guardian, --student, --teacher")
     target, reference = chosen[0]
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def run() -> tuple[IssueResult, str | None]:
-        # Telegram is asked only when letters need the link; codes alone work offline.
-        username = await bot_username(settings) if pdf else settings.bot_username
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
+            # Telegram is asked only when letters need the link; codes alone work offline.
+            username = await bot_username(services) if pdf else services.settings.bot_username
             try:
                 school = await find_school(uow, school_ref)
                 result = await issue_codes(
                     uow,
-                    clock_from(ctx),
-                    secret_key,
+                    services.clock,
+                    services.secret_key,
                     school,
                     target,  # type: ignore[arg-type]
                     reference,
@@ -311,7 +307,7 @@ def codes_issue(
                 raise CommandFailed(str(error)) from error
             return result, username
 
-    letters = PendingLetters(pdf)
+    letters = PendingLetters(pdf, services.i18n)
     try:
         result, username = run_async(run())
     except BaseException:
@@ -361,15 +357,15 @@ def admin_group() -> None:
 @click.pass_context
 def admin_add(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
     """Make a Telegram user an administrator of the school."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def run() -> bool:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            return await add_admin(uow, clock_from(ctx), school, telegram_id, actor=cli_actor())
+            return await add_admin(uow, services.clock, school, telegram_id, actor=cli_actor())
 
     added = run_async(run())
     click.echo("administrator added" if added else "already an administrator of this school")

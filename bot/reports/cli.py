@@ -15,14 +15,13 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.command_line import (
     CommandFailed,
-    clock_from,
-    open_database,
     print_json,
+    ready,
     run_async,
-    settings_from,
+    services_from,
 )
 from bot.exchange.cli import progress_bar
-from bot.i18n import DEFAULT_LOCALE, LOCALES, build_i18n
+from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.reports.common import ReportError, check_range, class_of_school
 from bot.reports.curriculum import curriculum_statistics
 from bot.reports.monitoring import monitoring_report
@@ -90,10 +89,10 @@ def statements_command(
 ) -> None:
     """A class's paper statements (one A4 section per student whose family has no
     electronic access) as one PDF to print."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def run() -> dict[str, Any]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             school = await _school(uow, school_ref)
             try:
                 check_range(first, last)
@@ -103,7 +102,7 @@ def statements_command(
             with progress_bar() as report:
                 report("statements", 0, 1)
                 statements = await class_statements(
-                    uow, build_i18n(), language, school, school_class, first, last
+                    uow, services.i18n, language, school, school_class, first, last
                 )
                 report("statements", 1, 1)
             _write(out, statements.pdf)
@@ -175,8 +174,7 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
         language: str,
         as_json: bool,
     ) -> None:
-        settings = settings_from(ctx)
-        clock = clock_from(ctx)
+        services = services_from(ctx)
         many = class_name is None
         kind = "xlsx" if many else _out_format(out)
         if many:
@@ -186,17 +184,17 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
                 raise click.BadParameter(f"cannot create {out}: {error.strerror}") from error
 
         async def run() -> list[dict[str, Any]]:
-            async with open_database(settings) as database, database.unit_of_work() as uow:
+            async with ready(services), services.database.unit_of_work() as uow:
                 school = await _school(uow, school_ref)
                 classes = await _classes(uow, school, class_name)
                 period = await _period(uow, school, period_ref)
-                i18n = build_i18n()
+                i18n = services.i18n
                 written = []
                 with progress_bar() as report:
                     for done, school_class in enumerate(classes):
                         report(name, done, len(classes))
                         stem, xlsx, pdf = await build(
-                            uow, i18n, language, school, school_class, period, clock
+                            uow, i18n, language, school, school_class, period, services.clock
                         )
                         for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
                             if many or suffix == kind:

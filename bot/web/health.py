@@ -9,10 +9,10 @@ import logging
 from aiohttp import web
 
 from bot.health.scheduler_presence import SchedulerPresence
+from bot.web.keys import SERVICES_KEY
 from db.database import Database
 from db.locks import LockHolder, find_lock_holder
 
-DATABASE_KEY = web.AppKey("database", Database)
 SCHEDULER_PRESENCE_KEY = web.AppKey("scheduler_presence", SchedulerPresence)
 # The check answers quickly or not at all: a health check that hangs is a failed one.
 CHECK_TIMEOUT = 5.0
@@ -43,7 +43,7 @@ def _scheduler(presence: SchedulerPresence, holder: LockHolder | None) -> str:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    database = request.app[DATABASE_KEY]
+    database = request.app[SERVICES_KEY].database
     presence = request.app.get(SCHEDULER_PRESENCE_KEY)
     body: dict[str, str] = {"status": "ok", "database": "ok"}
     healthy = True

@@ -5,21 +5,18 @@ from __future__ import annotations
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.clock import Clock
 from bot.digests.status import delivery_status, prometheus_text
-from bot.web.health import DATABASE_KEY
-
-CLOCK_KEY = web.AppKey("clock", Clock)
+from bot.web.keys import SERVICES_KEY
 
 
 async def metrics(request: web.Request) -> web.Response:
-    async with request.app[DATABASE_KEY].unit_of_work() as uow:
-        status = await delivery_status(uow, request.app[CLOCK_KEY])
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        status = await delivery_status(uow, services.clock)
     response = web.Response(body=prometheus_text(status))
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
     return response
 
 
-def add_metrics_routes(app: web.Application, clock: Clock) -> None:
-    app[CLOCK_KEY] = clock
+def add_metrics_routes(app: web.Application) -> None:
     app.router.add_get("/metrics", metrics)

@@ -12,7 +12,7 @@ from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
-from bot.app import Webhook, build_web_app
+from bot.app import build_web_app
 from bot.handlers.linking import ConsentChoice
 from bot.linking.access import add_admin
 from bot.linking.codes import format_code
@@ -24,6 +24,7 @@ from bot.linking.rules import (
     entry_lock_ends,
     flooded,
 )
+from bot.services import Services
 from db.database import Database
 from db.models import (
     AccountLink,
@@ -33,13 +34,13 @@ from db.models import (
     OutboxMessage,
     School,
 )
-from tests.conftest import ClientFactory
+from tests.conftest import ClientFactory, with_webhook
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser, message_update_data
 from tests.linking_fixtures import issue, school_with_families
 
-WEBHOOK = Webhook(url="https://bot.example.org/hook", path="/hook", secret="s3cr3t")
+WEBHOOK_URL, SECRET = "https://bot.example.org/hook", "s3cr3t"
 PARENTS = [TelegramUser(id=7100 + n, first_name=f"Родитель {n}") for n in range(5)]
 NOT_ACCEPTED = "Этот код не принят"
 
@@ -102,6 +103,7 @@ async def test_five_consents_to_one_code_at_once_link_one(
 
 
 async def test_five_webhook_requests_with_one_code_link_one(
+    services: Services,
     dispatcher: Dispatcher,
     bot: RecordingBot,
     database: Database,
@@ -110,14 +112,14 @@ async def test_five_webhook_requests_with_one_code_link_one(
 ) -> None:
     code = await guardian_code_with_paper_consent(database, clock)
     client = await client_for(
-        build_web_app(database=database, dispatcher=dispatcher, bot=bot, webhook=WEBHOOK)
+        build_web_app(with_webhook(services, WEBHOOK_URL, SECRET), dispatcher=dispatcher)
     )
     responses = await asyncio.gather(
         *(
             client.post(
                 "/hook",
                 json=message_update_data(f"/start {format_code(code.compact)}", user=parent),
-                headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK.secret},
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
             )
             for parent in PARENTS
         )

@@ -13,16 +13,17 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Webhook, build_dispatcher, build_web_app
+from bot.app import build_dispatcher, build_web_app
+from bot.services import Services
 from bot.web.access_log import SecretMaskingAccessLogger, mask_secrets
 from db.database import Database
-from tests.conftest import SECRET_KEY, ClientFactory
+from tests.conftest import ClientFactory, services_for, with_webhook
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
 
-WEBHOOK = Webhook(url="https://bot.example.org/hook", path="/hook", secret="s3cr3t")
-SECRET_HEADER = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK.secret}
+WEBHOOK_URL, SECRET = "https://bot.example.org/hook", "s3cr3t"
+SECRET_HEADER = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ SECRET_HEADER = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK.secret}
     ],
 )
 async def test_a_malformed_update_with_the_right_secret_is_a_400(
-    database: Database,
+    services: Services,
     dispatcher: Dispatcher,
     bot: RecordingBot,
     client_for: ClientFactory,
@@ -45,7 +46,7 @@ async def test_a_malformed_update_with_the_right_secret_is_a_400(
     body: bytes,
 ) -> None:
     client = await client_for(
-        build_web_app(database=database, dispatcher=dispatcher, bot=bot, webhook=WEBHOOK)
+        build_web_app(with_webhook(services, WEBHOOK_URL, SECRET), dispatcher=dispatcher)
     )
     response = await client.post("/hook", data=body, headers=SECRET_HEADER)
     assert response.status == 400
@@ -68,9 +69,7 @@ async def test_a_failing_handler_still_answers_with_a_reference(
     unreachable_database: Database, clock: FakeClock, i18n: I18n, bot: RecordingBot,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    dispatcher = build_dispatcher(
-        database=unreachable_database, clock=clock, i18n=i18n, secret_key=SECRET_KEY
-    )
+    dispatcher = build_dispatcher(services_for(unreachable_database, clock, bot=bot, i18n=i18n))
     chat = BotConversation(dispatcher, bot, TelegramUser(id=8801, language_code="ru"))
     [answer] = await chat.send("/grades")
     assert isinstance(answer, SendMessage)
@@ -96,14 +95,9 @@ def test_calendar_tokens_are_masked_in_the_access_log() -> None:
 
 
 async def test_the_access_log_has_no_calendar_token(
-    database: Database, caplog: pytest.LogCaptureFixture
+    services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app: web.Application = build_web_app(database=database)
-
-    async def not_found(_request: web.Request) -> web.Response:
-        return web.Response(status=404)
-
-    app.router.add_get("/calendar/{token}.ics", not_found)
+    app: web.Application = build_web_app(services)
     server = TestServer(app)
     await server.start_server(access_log_class=SecretMaskingAccessLogger)  # as ediary run
     client = TestClient(server)

@@ -15,7 +15,7 @@ from bot.health.scheduler_presence import SchedulerPresence
 from bot.scheduling import run_scheduler_when_holding
 from db.database import Database
 from db.locks import InstanceLock
-from tests.conftest import ClientFactory
+from tests.conftest import ClientFactory, services_for
 from tests.doubles.clock import FakeClock
 from tests.test_scheduler_lock import FakeScheduler
 
@@ -110,7 +110,9 @@ async def test_healthz_tells_where_the_scheduler_runs(
 ) -> None:
     clock = FakeClock()
     presence = SchedulerPresence(clock, "school7-a:1")
-    client = await client_for(build_web_app(database=database, scheduler_presence=presence))
+    client = await client_for(
+        build_web_app(services_for(database, clock), scheduler_presence=presence)
+    )
 
     clock.advance(timedelta(seconds=90))
     response = await client.get("/healthz")
@@ -149,7 +151,9 @@ async def test_healthz_says_held_here_from_the_database_not_from_memory(
     clock = FakeClock()
     lock = InstanceLock(database.engine, holder="school7-a:1")
     presence = SchedulerPresence(clock, lock.holder)
-    client = await client_for(build_web_app(database=database, scheduler_presence=presence))
+    client = await client_for(
+        build_web_app(services_for(database, clock), scheduler_presence=presence)
+    )
     assert await lock.try_acquire()
     presence.mark_held_here(True)
     assert (await (await client.get("/healthz")).json())["scheduler"] == "held here"

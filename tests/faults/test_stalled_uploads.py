@@ -10,8 +10,8 @@ from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 
 from bot.app import build_web_app
-from bot.exchange.api import ExchangeConfig
 from bot.schools.service import rotate_token
+from bot.services import Services
 from db.database import Database
 from db.models import School
 from tests.conftest import SECRET_KEY, ClientFactory
@@ -58,6 +58,7 @@ async def http_answer(reader: asyncio.StreamReader) -> bytes:
 
 
 async def test_stalled_uploads_starve_nobody(
+    services: Services,
     dispatcher: Dispatcher,
     bot: RecordingBot,
     database: Database,
@@ -66,10 +67,7 @@ async def test_stalled_uploads_starve_nobody(
 ) -> None:
     school = await linked_family(dispatcher, bot, database, clock)
     token = await api_token(database, clock, school)
-    config = ExchangeConfig(
-        database=database, clock=clock, secret_key=SECRET_KEY, max_bytes=10**6, read_timeout=4.0
-    )
-    client = await client_for(build_web_app(database=database, exchange=config))
+    client = await client_for(build_web_app(services.with_settings(sync_read_timeout=4.0)))
     port = client.port
     assert port is not None
     uploads = [await stalled_upload(port, token) for _ in range(STALLED)]

@@ -1,0 +1,143 @@
+"""The one place that wires the application: what its parts share, built once per process.
+
+``ediary run`` builds a :class:`Services` from the settings and hands the same object to
+every part: the dispatcher (as workflow data: handlers ask for ``clock``, ``secret_key`` …
+by name), the web application (behind :data:`SERVICES_KEY`), every scheduler job (its one
+argument) and the command line (``ctx.obj``). Tests build it with a fake clock and the
+recording Bot session, and override nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock, SystemClock
+from bot.config import ConfigurationError, Settings
+from bot.digests.delivery import DeliveryWorker, RateLimits
+from db.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    database: Database
+    clock: Clock
+    # None when no BOT_TOKEN is set (commands that never talk to Telegram).
+    bot: Bot | None = None
+    # Given by tests and by callers that resolved them already; else resolved on first use.
+    given_i18n: I18n | None = None
+    given_secret_key: str | None = None
+
+    @cached_property
+    def i18n(self) -> I18n:
+        if self.given_i18n is not None:
+            return self.given_i18n
+        from bot.i18n import build_i18n  # compiles the catalogs: only when something speaks
+
+        return build_i18n()
+
+    @cached_property
+    def secret_key(self) -> str:
+        """Resolved on first use, so that a command needing no key (migrate, status) never
+        generates one beside an SQLite file, nor fails for the lack of one on PostgreSQL."""
+        if self.given_secret_key is not None:
+            return self.given_secret_key
+        from bot.secret_key import resolve_secret_key
+
+        return resolve_secret_key(self.settings)
+
+    @property
+    def public_url(self) -> str | None:
+        return self.settings.public_base_url
+
+    def require_bot(self) -> Bot:
+        if self.bot is None:
+            self.settings.require_bot_token()  # raises the one-line explanation
+            raise ConfigurationError("BOT_TOKEN is not set")
+        return self.bot
+
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers may ask for by parameter name (aiogram injects workflow data)."""
+        return {
+            "services": self,
+            "database": self.database,
+            "clock": self.clock,
+            "i18n": self.i18n,
+            "secret_key": self.secret_key,
+            "public_url": self.public_url,
+        }
+
+    def with_settings(self, **changes: Any) -> Services:
+        """The same services with some settings changed (tests; nothing is rebuilt)."""
+        settings = self.settings.model_copy(update=changes)
+        copy = dataclasses.replace(self, settings=settings)
+        for name in ("i18n", "secret_key"):  # keep what was resolved already
+            if name in self.__dict__:
+                copy.__dict__[name] = self.__dict__[name]
+        return copy
+
+    async def close(self) -> None:
+        try:
+            if self.bot is not None:
+                await self.bot.session.close()
+        finally:
+            await self.database.dispose()
+
+
+def build_bot(settings: Settings) -> Bot:
+    token = settings.require_bot_token()
+    if settings.telegram_api_url is not None:
+        api = TelegramAPIServer.from_base(
+            str(settings.telegram_api_url).rstrip("/"), is_local=settings.telegram_api_local
+        )
+        session = AiohttpSession(api=api)
+    else:
+        session = AiohttpSession()
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    """The production wiring: the configured database, the system clock, the bot when a
+    token is set. Nothing connects yet (engines and HTTP sessions open on first use)."""
+    return Services(
+        settings=settings,
+        database=Database(settings.database_url),
+        clock=clock or SystemClock(),
+        bot=build_bot(settings) if settings.bot_token is not None else None,
+    )
+
+
+def worker_name() -> str:
+    """Who holds a claimed push or the scheduler: host and process, readable by people."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def build_delivery_worker(services: Services) -> DeliveryWorker:
+    """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``)."""
+    settings = services.settings
+    limits = RateLimits(
+        per_second=settings.delivery_rate, paid_broadcast=settings.allow_paid_broadcast
+    )
+    return DeliveryWorker(
+        database=services.database,
+        bot=services.require_bot(),
+        clock=services.clock,
+        name=worker_name(),
+        limits=limits,
+    )
