@@ -1,9 +1,10 @@
 """``ediary run`` and ``ediary worker``: the services' lifecycle, in one visible order.
 
-Everything is built by :func:`bot.services.build_services`; here the parts start one after
-another and are registered on an ``AsyncExitStack``, which stops them in reverse order:
-Telegram updates first, then delivery, the scheduler, the HTTP server, and the database
-and the bot's HTTP session last. A part that fails to stop is logged; the rest still stop.
+Everything is built by :func:`bot.services.build_services` (the command line does it); here
+the parts start one after another and are registered on an ``AsyncExitStack``, which stops
+them in reverse order: Telegram updates first, then delivery, the scheduler, the HTTP
+server, and the database and the bot's HTTP session last. A part that fails to stop is
+logged; the rest still stop.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.app import Webhook, build_dispatcher, build_storage, build_web_app, webhook_for
-from bot.clock import Clock
-from bot.config import Settings
 from bot.database_startup import migrate_database, prepare_sqlite_directory
 from bot.digests.delivery import run_delivery
 from bot.handlers.commands import publish_commands
@@ -31,7 +30,7 @@ from bot.scheduling import (
     build_scheduler,
     run_scheduler_when_holding,
 )
-from bot.services import Services, build_delivery_worker, build_services, worker_name
+from bot.services import Services, build_delivery_worker, worker_name
 from bot.web.access_log import SecretMaskingAccessLogger
 from db.locks import InstanceLock
 
@@ -64,13 +63,13 @@ def _in_background(
     stack.push_async_callback(finish)
 
 
-async def serve(settings: Settings, *, clock: Clock | None = None) -> None:
-    settings.require_bot_token()
-    prepare_sqlite_directory(settings)
+async def serve(services: Services) -> None:
+    """``ediary run``: until SIGINT or SIGTERM."""
+    services.require_bot()
+    prepare_sqlite_directory(services.settings)
     stop = asyncio.Event()
     _install_signal_handlers(stop)
     async with contextlib.AsyncExitStack() as stack:
-        services = build_services(settings, clock=clock)
         stack.push_async_callback(services.close)
         await migrate_database(services.database)
         await _run_services(stack, services, stop)
@@ -166,14 +165,13 @@ async def _start_receiving(bot: Bot, dispatcher: Dispatcher, webhook: Webhook | 
         log.exception("could not configure update delivery with Telegram; continuing")
 
 
-async def serve_worker(settings: Settings, *, clock: Clock | None = None) -> None:
+async def serve_worker(services: Services) -> None:
     """``ediary worker``: only the delivery worker (for extra machines)."""
-    settings.require_bot_token()
-    prepare_sqlite_directory(settings)
+    services.require_bot()
+    prepare_sqlite_directory(services.settings)
     stop = asyncio.Event()
     _install_signal_handlers(stop)
     async with contextlib.AsyncExitStack() as stack:
-        services = build_services(settings, clock=clock)
         stack.push_async_callback(services.close)
         await migrate_database(services.database)
         worker = build_delivery_worker(services)

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.app import build_web_app
-from bot.exchange.api import ExchangeConfig
 from bot.exchange.document import SECTIONS, MovedTo
 from bot.exchange.sections import DEPENDENTS
 from bot.exchange.service import sync_document
@@ -23,7 +22,7 @@ from bot.schools.service import create_school
 from db.base import Base
 from db.database import Database
 from db.models import ChangeRecord, Grade, Lesson, School
-from tests.conftest import SECRET_KEY, ClientFactory
+from tests.conftest import SECRET_KEY, ClientFactory, services_for
 from tests.doubles.clock import FakeClock
 from tests.exchange_documents import TODAY, small_school
 
@@ -193,8 +192,7 @@ async def test_the_api_answers_a_nul_with_422_and_its_path(
     database: Database, clock: FakeClock, client_for: ClientFactory
 ) -> None:
     _, token = await new_school(database, clock)
-    config = ExchangeConfig(database=database, clock=clock, secret_key=SECRET_KEY, max_bytes=10**6)
-    client = await client_for(build_web_app(database=database, exchange=config))
+    client = await client_for(build_web_app(services_for(database, clock)))
     document = every_field_school()
     document["grades"][1]["comment"] = "Отвечал\x00 у доски"
     before = await snapshot(database)

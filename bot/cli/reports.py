@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import click
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock
-from bot.command_line import (
+from bot.cli.common import (
     CommandFailed,
     print_json,
     ready,
     run_async,
     services_from,
 )
-from bot.exchange.cli import progress_bar
+from bot.cli.exchange import progress_bar
+from bot.clock import Clock
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.reports.common import ReportError, check_range, class_of_school
 from bot.reports.curriculum import curriculum_statistics

@@ -1,4 +1,4 @@
-"""The ``ediary`` command (also ``python -m bot``)."""
+"""Running and watching the service: ``ediary run``, ``worker``, ``status``, ``migrate``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from dataclasses import asdict
 
 import click
 
-from bot.command_line import (
+from bot.cli.common import (
     EXIT_CONFIGURATION,
-    clock_from,
     fail,
-    prepare_context,
     print_json,
     ready,
     run_async,
@@ -20,52 +18,26 @@ from bot.command_line import (
 from bot.config import ConfigurationError
 from bot.database_startup import migrate
 from bot.digests.status import DeliveryStatus, delivery_status
-from bot.exchange.cli import demo_command, import_command
-from bot.finals.cli import finals_group
-from bot.linking.cli import admin_group, codes_group, consent_group
-from bot.reports.cli import reports_group
 from bot.runtime import serve, serve_worker
-from bot.schools.cli import school_group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--env-file",
-    default=".env",
-    show_default=True,
-    help="Read settings from this file as well as from the environment.",
-)
-@click.pass_context
-def main(ctx: click.Context, env_file: str) -> None:
-    """ediary-bot: the Telegram channel of a school's electronic diary."""
-    prepare_context(ctx, env_file)
-
-
-@main.command()
+@click.command()
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
-    settings = settings_from(ctx)
-    try:
-        settings.require_bot_token()
-    except ConfigurationError as error:
-        fail(str(error), EXIT_CONFIGURATION)
-    run_async(serve(settings, clock=clock_from(ctx)))
+    _require_bot_token(ctx)
+    run_async(serve(services_from(ctx)))
 
 
-@main.command("worker")
+@click.command("worker")
 @click.pass_context
 def worker_command(ctx: click.Context) -> None:
     """Run only the delivery worker (several may run on several machines)."""
-    settings = settings_from(ctx)
-    try:
-        settings.require_bot_token()
-    except ConfigurationError as error:
-        fail(str(error), EXIT_CONFIGURATION)
-    run_async(serve_worker(settings, clock=clock_from(ctx)))
+    _require_bot_token(ctx)
+    run_async(serve_worker(services_from(ctx)))
 
 
-@main.command("status")
+@click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
@@ -99,7 +71,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     )
 
 
-@main.command("migrate")
+@click.command("migrate")
 @click.pass_context
 def migrate_command(ctx: click.Context) -> None:
     """Upgrade the database schema to the newest revision."""
@@ -108,11 +80,8 @@ def migrate_command(ctx: click.Context) -> None:
     click.echo("database is up to date")
 
 
-main.add_command(school_group)
-main.add_command(import_command)
-main.add_command(demo_command)
-main.add_command(consent_group)
-main.add_command(codes_group)
-main.add_command(admin_group)
-main.add_command(finals_group)
-main.add_command(reports_group)
+def _require_bot_token(ctx: click.Context) -> None:
+    try:
+        settings_from(ctx).require_bot_token()
+    except ConfigurationError as error:
+        fail(str(error), EXIT_CONFIGURATION)

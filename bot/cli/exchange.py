@@ -1,4 +1,4 @@
-"""``ediary import …`` and ``ediary demo`` (``ediary school …`` is :mod:`bot.schools.cli`)."""
+"""``ediary import …`` and ``ediary demo`` (``ediary school …`` is :mod:`bot.cli.schools`)."""
 
 from __future__ import annotations
 
@@ -12,26 +12,23 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.clock import Clock
-from bot.command_line import (
+from bot.cli.common import (
     EXIT_FAILED,
     CommandFailed,
     cli_actor,
-    clock_from,
     fail,
-    open_database,
     print_json,
+    ready,
     run_async,
-    settings_from,
+    services_from,
 )
-from bot.config import Settings
 from bot.exchange.demo import DemoOutcome, load_demo
 from bot.exchange.service import MalformedDocument, load_json, sync_document
 from bot.exchange.sync import SyncResult
 from bot.exchange.validation import DocumentInvalid
 from bot.exchange.workbook import WorkbookError, read_workbook, write_template
 from bot.schools.service import SchoolError, find_school, list_schools
-from bot.secret_key import resolve_secret_key
+from bot.services import Services
 
 __all__ = ["demo_command", "import_command", "progress_bar"]
 
@@ -83,19 +80,19 @@ def describe_problems(error: DocumentInvalid, locate: Locate) -> str:
     return "\n".join(lines)
 
 
-async def import_file(settings: Settings, clock: Clock, path: Path, school_ref: str) -> SyncResult:
+async def import_file(services: Services, path: Path, school_ref: str) -> SyncResult:
     with progress_bar() as report:
         raw, data, locate = read_document(path, report)
         sizes = {name: len(items) for name, items in raw.items() if isinstance(items, list)} \
             if isinstance(raw, dict) else {}  # fmt: skip
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
             try:
                 return await sync_document(
-                    uow, clock, school, raw,
+                    uow, services.clock, school, raw,
                     source=f"import:{path.suffix.lower().lstrip('.') or 'json'}",
                     document_sha256=hashlib.sha256(data).hexdigest(), actor=cli_actor(),
                     progress=lambda section, done: report(
@@ -138,8 +135,8 @@ def import_command(
         return
     if file is None or school_ref is None:
         raise click.UsageError("give FILE and --school, or --template FILE.xlsx")
-    settings = settings_from(ctx)
-    result = run_async(import_file(settings, clock_from(ctx), file, school_ref))
+    services = services_from(ctx)
+    result = run_async(import_file(services, file, school_ref))
     if as_json:
         print_json(result.as_dict())
     else:
@@ -153,15 +150,14 @@ def import_command(
 @click.pass_context
 def demo_command(ctx: click.Context, if_empty: bool, new_token: bool, as_json: bool) -> None:
     """Create (idempotently) a demo school with realistic data, through the sync path."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def load() -> DemoOutcome | None:
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             if if_empty and await list_schools(uow):
                 return None
             return await load_demo(
-                uow, clock_from(ctx), secret_key, actor=cli_actor(), new_token=new_token
+                uow, services.clock, services.secret_key, actor=cli_actor(), new_token=new_token
             )
 
     outcome = run_async(load())

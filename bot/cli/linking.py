@@ -10,7 +10,7 @@ from typing import Any
 import click
 from aiogram.utils.i18n import I18n
 
-from bot.command_line import (
+from bot.cli.common import (
     EXIT_FAILED,
     CommandFailed,
     cli_actor,

@@ -18,7 +18,6 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings, load_settings
 from bot.database_startup import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
 from bot.services import Services, build_services
-from db.database import Database
 
 EXIT_FAILED = 1
 EXIT_CONFIGURATION = 2
@@ -101,18 +100,6 @@ def configure_logging(level: str) -> None:
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     # Alembic announces every migration context at INFO; commands print their own result.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-@asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[Database]:
-    """The configured database, migrated to the newest schema (cheap when it already is)."""
-    prepare_sqlite_directory(settings)
-    database = Database(settings.database_url)
-    try:
-        await migrate_database(database)
-        yield database
-    finally:
-        await database.dispose()
 
 
 def cli_actor() -> str:

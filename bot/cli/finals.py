@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from bot.command_line import (
+from bot.cli.common import (
     CommandFailed,
     print_json,
     ready,

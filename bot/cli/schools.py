@@ -7,16 +7,15 @@ from typing import Any
 
 import click
 
-from bot.command_line import (
+from bot.cli.common import (
     EXIT_CONFIGURATION,
     CommandFailed,
     cli_actor,
-    clock_from,
     fail,
-    open_database,
     print_json,
+    ready,
     run_async,
-    settings_from,
+    services_from,
 )
 from bot.schools.service import (
     SchoolError,
@@ -27,7 +26,6 @@ from bot.schools.service import (
     rotate_token,
 )
 from bot.schools.settings import SchoolSettings
-from bot.secret_key import resolve_secret_key
 from bot.stored_settings import SettingInvalid, describe, shown, validated_value
 
 # Click's own code for a bad argument: the command line, not the system, is wrong.
@@ -46,15 +44,14 @@ def school_group() -> None:
 @click.pass_context
 def school_add(ctx: click.Context, name: str, timezone: str | None, as_json: bool) -> None:
     """Create a school and print its API token (shown this once only)."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def add() -> tuple[int, str, str]:
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school, token = await create_school(
-                    uow, clock_from(ctx), secret_key, name=name,
-                    timezone=timezone or settings.default_timezone, actor=cli_actor(),
+                    uow, services.clock, services.secret_key, name=name,
+                    timezone=timezone or services.settings.default_timezone, actor=cli_actor(),
                 )  # fmt: skip
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
@@ -74,16 +71,17 @@ def school_add(ctx: click.Context, name: str, timezone: str | None, as_json: boo
 @click.pass_context
 def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
     """Issue a new API token for SCHOOL (id or name); the old one stops working."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def rotate() -> tuple[int, str]:
-        secret_key = resolve_secret_key(settings)
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             try:
                 found = await find_school(uow, school)
             except SchoolError as error:
                 raise CommandFailed(str(error)) from error
-            token = await rotate_token(uow, clock_from(ctx), secret_key, found, actor=cli_actor())
+            token = await rotate_token(
+                uow, services.clock, services.secret_key, found, actor=cli_actor()
+            )
             return found.id, token
 
     school_id, token = run_async(rotate())
@@ -98,10 +96,10 @@ def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
 @click.pass_context
 def school_list(ctx: click.Context, as_json: bool) -> None:
     """List the schools."""
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def load() -> list[dict[str, Any]]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             return [
                 {"id": s.id, "name": s.name, "timezone": s.timezone}
                 for s in await list_schools(uow)
@@ -181,16 +179,16 @@ def school_settings(
     """Show SCHOOL's settings, or set them with KEY=VALUE (all of them or none; a value is
     JSON when it parses as JSON, e.g. forecast_thresholds=[4.5,3.5,2.5], else a string)."""
     changes = parse_assignments(assignments)
-    settings = settings_from(ctx)
+    services = services_from(ctx)
 
     async def apply() -> tuple[int, str, dict[str, Any], dict[str, tuple[Any, Any]]]:
-        async with open_database(settings) as database, database.unit_of_work() as uow:
+        async with ready(services), services.database.unit_of_work() as uow:
             changed: dict[str, tuple[Any, Any]] = {}
             try:
                 found = await find_school(uow, school)
                 if changes:
                     changed = await change_settings(
-                        uow, clock_from(ctx), found, changes, actor=cli_actor()
+                        uow, services.clock, found, changes, actor=cli_actor()
                     )
             except (SchoolError, SettingInvalid) as error:
                 raise CommandFailed(str(error)) from error
