@@ -147,8 +147,12 @@ def i18n() -> I18n:
 
 
 @pytest.fixture
-def bot() -> RecordingBot:
-    return RecordingBot()
+def bot() -> Iterator[RecordingBot]:
+    """The recording Bot; a test that made a Bot API call nothing was scripted for fails,
+    even when the code under test swallowed the error."""
+    bot = RecordingBot()
+    yield bot
+    assert bot.session.unexpected == [], bot.session.unexpected
 
 
 def settings_for_test(database_url: URL, **values: Any) -> Settings:

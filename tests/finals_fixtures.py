@@ -15,11 +15,11 @@ from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import School
 from tests.doubles.clock import FakeClock
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
 from tests.linking_fixtures import issue
 from tests.test_change_pushes import FATHER, family, sync
-from tests.test_delivery import FakeTime
 
 TEACHER = TelegramUser(id=9001, first_name="Ольга")
 MOTHER = TelegramUser(id=8001, first_name="Мария")

@@ -17,10 +17,10 @@ from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import ChangeRecord, OutboxMessage, School
 from tests.doubles.clock import FakeClock
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
 from tests.linking_fixtures import issue, school_with_families
-from tests.test_delivery import FakeTime
 
 FATHER = TelegramUser(id=8002, first_name="Сергей")
 

@@ -32,26 +32,12 @@ from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 from tests.conftest import services_for
 from tests.doubles.clock import FakeClock
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import BotConversation, TelegramUser
 from tests.linking_fixtures import issue, school_with_families
 
 PARENT = TelegramUser(id=7001, first_name="Мария")
-
-
-class FakeTime:
-    """A monotonic clock the worker's pacing sleeps on, so tests never wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
 
 
 async def linked_parent(

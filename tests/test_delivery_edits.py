@@ -11,8 +11,9 @@ from aiogram.types import BufferedInputFile
 from db.database import Database
 from db.models import OutboxStatus
 from tests.doubles.clock import FakeClock
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
-from tests.test_delivery import PARENT, FakeTime, linked_parent, statuses, worker
+from tests.test_delivery import PARENT, linked_parent, statuses, worker
 
 
 async def queue(database: Database, clock: FakeClock, key: str, text: str, **extra: Any) -> int:

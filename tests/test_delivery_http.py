@@ -17,9 +17,10 @@ from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 from tests.doubles.clock import FakeClock
 from tests.doubles.fake_bot_api import FakeBotApi
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TEST_TOKEN
-from tests.test_delivery import PARENT, FakeTime, linked_parent, push
+from tests.test_delivery import PARENT, linked_parent, push
 
 
 @pytest.fixture

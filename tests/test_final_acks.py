@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
-from bot.finals.buttons import FinalAck, RelayReply
+from bot.finals.buttons import FinalAck
 from bot.finals.guarantee import report_undelivered
 from bot.finals.reminders import remind_unacknowledged
 from bot.linking.access import add_admin
+from bot.teachers.buttons import RelayReply
 from db.database import Database
 from db.models import FinalGradeAck, FinalGradeNotice, School
 from tests.doubles.clock import FakeClock

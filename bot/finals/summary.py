@@ -4,6 +4,8 @@ period, edited as parents acknowledge (never one message per parent)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from bot.clock import Clock
 from bot.finals.family_states import FamilyLine, FamilyState, family_lines
 from bot.presentation.text import MESSAGE_LIMIT, escape, telegram_length
 from bot.presentation.translation import translator
-from db.models import OutboxStatus, School, TeacherSummary, TelegramAccount
+from db.models import OutboxStatus, School, SchoolClass, TeacherSummary, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
 ORDER = (
@@ -38,6 +40,28 @@ async def class_lines(uow: UnitOfWork, class_id: int, period_id: int) -> list[Fa
         await uow.finals.students_with_finals(class_id, period_id),
         await uow.finals.class_notices(class_id, period_id),
     )
+
+
+@dataclass(frozen=True)
+class ClassAcknowledgements:
+    """A class's families and where each stands with the latest period's final grades."""
+
+    class_name: str
+    period_name: str
+    lines: list[FamilyLine]
+
+
+async def acknowledgements_of(
+    uow: UnitOfWork, classes: Sequence[SchoolClass]
+) -> list[ClassAcknowledgements]:
+    """Per class (those with published final grades), the latest period's families."""
+    found = []
+    for school_class in classes:
+        period = await uow.finals.latest_final_period(school_class.id)
+        if period is not None:
+            lines = await class_lines(uow, school_class.id, period.id)
+            found.append(ClassAcknowledgements(school_class.name, period.name, lines))
+    return found
 
 
 def render_acknowledgements(

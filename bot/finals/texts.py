@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
-from bot.finals.buttons import FinalAck, WriteTeacher, keyboard
+from bot.finals.buttons import FinalAck, WriteTeacher
 from bot.finals.content import FinalLine
+from bot.presentation.keyboards import keyboard
 from bot.presentation.text import escape
 from bot.presentation.translation import translator
 

@@ -14,7 +14,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.finals.buttons import BroadcastRead
 from bot.presentation.text import escape
 from bot.teachers.broadcasts import (
     WHOLE_SCHOOL,
@@ -28,6 +27,7 @@ from bot.teachers.broadcasts import (
     send_broadcast,
     sender_of,
 )
+from bot.teachers.buttons import BroadcastRead
 from db.unit_of_work import UnitOfWork
 
 

@@ -11,7 +11,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
-from bot.finals.buttons import RelayReply, WriteTeacher
+from bot.finals.buttons import WriteTeacher
+from bot.teachers.buttons import RelayReply
 from bot.teachers.relay import (
     RelayRefused,
     open_family_thread,

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.finals.summary import class_lines, render_acknowledgements
+from bot.finals.summary import acknowledgements_of, render_acknowledgements
 from bot.handlers.broadcast import list_broadcasts, start_broadcast
 from bot.handlers.reports import start_reports
 from bot.i18n import N_
@@ -45,21 +45,17 @@ async def show_acks(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
     if sender is None:
         await message.answer(_("Only class teachers and administrators can see this."))
         return
-    texts = []
-    for school_class in sender.classes:
-        period = await uow.finals.latest_final_period(school_class.id)
-        if period is None:
-            continue
-        texts.append(
-            render_acknowledgements(
-                i18n,
-                i18n.current_locale,
-                class_name=school_class.name,
-                period_name=period.name,
-                lines=await class_lines(uow, school_class.id, period.id),
-                timezone=sender.school.timezone,
-            )
+    texts = [
+        render_acknowledgements(
+            i18n,
+            i18n.current_locale,
+            class_name=found.class_name,
+            period_name=found.period_name,
+            lines=found.lines,
+            timezone=sender.school.timezone,
         )
+        for found in await acknowledgements_of(uow, sender.classes)
+    ]
     if not texts:
         await message.answer(_("No final grades have been published for your classes yet."))
         return

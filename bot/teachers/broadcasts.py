@@ -12,9 +12,10 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.preferences import after_quiet_hours
-from bot.finals.buttons import BroadcastRead, keyboard
+from bot.presentation.keyboards import keyboard
 from bot.presentation.text import escape, telegram_length
 from bot.presentation.translation import N_, translator
+from bot.teachers.buttons import BroadcastRead
 from db.models import AccountRole, Broadcast, OutboxStatus, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 

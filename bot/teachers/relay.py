@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.finals.buttons import RelayReply, keyboard
 from bot.linking.access import may_see_student
+from bot.presentation.keyboards import keyboard
 from bot.presentation.text import escape, telegram_length
 from bot.presentation.translation import N_, translator
+from bot.teachers.buttons import RelayReply
 from db.models import AccountRole, RelayThread, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
