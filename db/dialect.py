@@ -85,6 +85,15 @@ async def lock_for_school(session: AsyncSession, purpose: str, school_id: int) -
     await serialize(session, purpose, school_id)
 
 
+def skipping_locked(session: AsyncSession, statement: Select[Any]) -> Select[Any]:
+    """Rows for a worker to claim: on PostgreSQL ``FOR UPDATE SKIP LOCKED``, so concurrent
+    workers take different rows instead of waiting on each other; SQLite's single writer
+    serialises the claims anyway (and has no row locks)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return statement.with_for_update(skip_locked=True)
+    return statement
+
+
 def among(session: AsyncSession, column: ColumnElement[Any], values: Sequence[Any]) -> Any:
     """``column IN (values)`` for long lists, as a WHERE condition.
 

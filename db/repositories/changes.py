@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import skipping_locked
 from db.models import (
     AccountLink,
     AccountRole,
@@ -38,8 +39,7 @@ class ChangeRepository:
             .order_by(ChangeRecord.id)
             .limit(limit)
         )
-        if self._session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True)
+        statement = skipping_locked(self._session, statement)
         return list((await self._session.execute(statement)).scalars())
 
     async def mark_consumed(self, ids: Sequence[int], at: datetime) -> None:

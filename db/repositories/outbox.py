@@ -9,7 +9,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
-from db.dialect import insert_one_ignoring_conflict
+from db.dialect import insert_one_ignoring_conflict, skipping_locked
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 
 
@@ -79,8 +79,7 @@ class OutboxRepository:
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
         )
-        if self._session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+        due = skipping_locked(self._session, due)
         claimed = await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(due.scalar_subquery()))
