@@ -83,10 +83,15 @@ async def apply_checked(
 ) -> SyncResult:
     """Apply a checked document and commit (raises DocumentInvalid for what only the
     database can tell, such as unknown references; then nothing is written)."""
-    result = await apply_document(
-        uow, clock, school, document.parsed,
-        source=source, document_sha256=document.sha256, progress=progress,
-    )  # fmt: skip
+    try:
+        result = await apply_document(
+            uow, clock, school, document.parsed,
+            source=source, document_sha256=document.sha256, progress=progress,
+        )  # fmt: skip
+    except BaseException:
+        # All or nothing, and at once: on SQLite the sync holds the database's write lock.
+        await uow.rollback()
+        raise
     uow.audit.record(
         at=clock.now(), actor=actor, action="exchange.synced", school_id=school.id,
         subject_type="sync_run", subject_id=result.sync_run_id,

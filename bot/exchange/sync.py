@@ -111,7 +111,8 @@ async def apply_document(
     document_sha256: str,
     progress: Progress | None = None,
 ) -> SyncResult:
-    """Apply the document (the caller commits), or roll back and raise :class:`DocumentInvalid`."""
+    """Apply the document, or raise :class:`DocumentInvalid`; the caller owns the transaction
+    (it commits, or rolls back what was written before the problem was found)."""
     if not parsed.ok:
         raise DocumentInvalid(parsed.problems)
     now = clock.now()
@@ -129,28 +130,24 @@ async def apply_document(
         sync_run_id=sync_run.id,
         progress=progress,
     )
-    try:
-        await _resolve_references(uow, run)
-        await _refuse_orphaning_deletions(uow, run)
-        if run.problems:
-            raise DocumentInvalid(run.problems)
-        for section in SECTIONS:
-            if section in parsed.sections:
-                run.counts[section] = Counts()
-                if section == "curriculum":
-                    await _apply_curriculum(uow, run)
-                else:
-                    await _apply_upserts(uow, run, section)
-        for section in reversed(SECTIONS):
-            if section in parsed.sections:
-                await _apply_deletions(uow, run, section)
-        await uow.journal.add_change_records(run.changes)
-        sync_run.counts = {name: counts.as_dict() for name, counts in run.counts.items()}
-        sync_run.changes = len(run.changes)
-        await uow.session.flush()
-    except BaseException:
-        await uow.rollback()
-        raise
+    await _resolve_references(uow, run)
+    await _refuse_orphaning_deletions(uow, run)
+    if run.problems:
+        raise DocumentInvalid(run.problems)
+    for section in SECTIONS:
+        if section in parsed.sections:
+            run.counts[section] = Counts()
+            if section == "curriculum":
+                await _apply_curriculum(uow, run)
+            else:
+                await _apply_upserts(uow, run, section)
+    for section in reversed(SECTIONS):
+        if section in parsed.sections:
+            await _apply_deletions(uow, run, section)
+    await uow.journal.add_change_records(run.changes)
+    sync_run.counts = {name: counts.as_dict() for name, counts in run.counts.items()}
+    sync_run.changes = len(run.changes)
+    await uow.session.flush()
     return SyncResult(sync_run.id, run.counts, len(run.changes))
 
 
