@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from sqlalchemy import func, select
 
+from bot.exchange.service import sync_document
+from bot.grading.forecast import WeightedMark, weighted_average
 from bot.handlers.diary_common import DiaryNav
 from db.database import Database
 from db.models import ReadingLogEntry
@@ -123,3 +127,32 @@ async def test_an_account_without_children_is_told_how_to_link(
 ) -> None:
     answer = sent(await BotConversation(dispatcher, bot, TelegramUser(id=6099)).send("/grades"))
     assert answer.text.startswith("Пока никто не подключён.")
+
+
+async def test_the_weeks_average_is_rounded_as_the_forecast_rounds_it(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    # With the 5 (weight 1) already there: 33/8 = 4.125, half up 4.13 (half to even: 4.12).
+    heavy = {
+        "external_id": "heavy",
+        "student_id": "s1",
+        "subject_id": "math",
+        "date": "2026-09-01",
+        "value": "4",
+        "work_type": "контрольная работа",
+        "weight": 7,
+    }
+    async with database.unit_of_work() as uow:
+        await sync_document(uow, clock, school, {"grades": [heavy]}, source="test",
+                            document_sha256="-", actor="test")  # fmt: skip
+    mother = BotConversation(dispatcher, bot, MOTHER)
+    # rounded_average, the forecast's own rule (half up, never onto an unreached threshold)
+    assert "<b>Математика</b> · средний балл 4,13" in sent(await mother.send("/grades")).text
+
+
+def test_the_weighted_average_is_exact() -> None:
+    marks = [WeightedMark(5, 1), WeightedMark(4, 7)]
+    assert weighted_average(marks) == Fraction(33, 8)
+    assert weighted_average([WeightedMark(5, 0.1), WeightedMark(4, 0.2)]) == Fraction(13, 3)
+    assert weighted_average([]) is None

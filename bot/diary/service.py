@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.grading.forecast import WeightedMark, weighted_average
 from bot.linking.access import linked_roles, may_see_student
 from db.models import AccountRole, LessonStatus
 from db.unit_of_work import UnitOfWork
@@ -95,30 +96,37 @@ class SubjectMarks:
 
 
 async def grades_between(
-    uow: UnitOfWork, clock: Clock, context: DiaryContext, first: dt.date, last: dt.date
+    uow: UnitOfWork, context: DiaryContext, first: dt.date, last: dt.date
 ) -> list[SubjectMarks]:
+    """The child's marks per subject between the days, each subject's weighted average by
+    the same exact rule as the forecast (marks without a score, like «зачёт», not counted)."""
     subjects: dict[str, SubjectMarks] = {}
-    sums: dict[str, tuple[float, float]] = {}
+    scored: dict[str, list[WeightedMark]] = {}
     for grade, subject in await uow.diary.grades_between(context.child.student_id, first, last):
         entry = subjects.setdefault(subject, SubjectMarks(subject, grade.subject_id))
         entry.marks.append(MarkLine(grade.date, grade.value, grade.work_type, grade.weight))
         if grade.score is not None:
-            total, weight = sums.get(subject, (0.0, 0.0))
-            sums[subject] = (total + grade.score * grade.weight, weight + grade.weight)
-    for subject, (total, weight) in sums.items():
-        subjects[subject].average = total / weight if weight else None
-    if context.guardian_ids:
-        # Duty 9: the class teacher sees whether parents looked at current grades.
-        await uow.diary.record_reading(
-            school_id=context.school_id,
-            guardian_ids=context.guardian_ids,
-            student_id=context.child.student_id,
-            read_on=context.today,
-            section="grades",
-            at=clock.now(),
-        )
-        await uow.commit()
+            scored.setdefault(subject, []).append(WeightedMark(grade.score, grade.weight))
+    for subject, marks in scored.items():
+        average = weighted_average(marks)
+        subjects[subject].average = float(average) if average is not None else None
     return list(subjects.values())
+
+
+async def record_grades_read(uow: UnitOfWork, clock: Clock, context: DiaryContext) -> None:
+    """Duty 9: the class teacher sees whether parents looked at current grades (one row per
+    guardian, child and day); a student reading their own grades is not logged."""
+    if not context.guardian_ids:
+        return
+    await uow.diary.record_reading(
+        school_id=context.school_id,
+        guardian_ids=context.guardian_ids,
+        student_id=context.child.student_id,
+        read_on=context.today,
+        section="grades",
+        at=clock.now(),
+    )
+    await uow.commit()
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,14 @@ def _twos_to_drop(total: Fraction, weight: Fraction, floor: Fraction) -> int | N
     return _least(guess, 1, lambda n: (total + 2 * n) / (weight + n) < floor)
 
 
+def weighted_average(marks: Sequence[WeightedMark]) -> Fraction | None:
+    """Σ score × weight / Σ weight, exactly; None when there are no marks."""
+    if not marks:
+        return None
+    total = sum((_exact(m.score, "score") * _exact(m.weight, "weight") for m in marks), Fraction())
+    return total / sum((_exact(m.weight, "weight") for m in marks), Fraction())
+
+
 def forecast(
     marks: Sequence[WeightedMark],
     *,

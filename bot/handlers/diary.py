@@ -26,6 +26,7 @@ from bot.diary.service import (
     grades_between,
     homework_between,
     homework_due_on,
+    record_grades_read,
     subject_name,
     week_of,
 )
@@ -68,7 +69,9 @@ def grades_text(
     for entry in subjects:
         title = f"<b>{escape(entry.subject)}</b>"
         if entry.average is not None:
-            average = format_decimal(entry.average, "0.00", locale=locale)
+            # Rounded as the forecast rounds it, so the two views never disagree.
+            shown = Decimal(rounded_average(entry.average))
+            average = format_decimal(shown, "0.00", locale=locale)
             title += " · " + _("average {average}").format(average=average)
         lines.append(title)
         for mark in entry.marks:
@@ -88,7 +91,8 @@ async def render_grades(
     uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
 ) -> tuple[str, list[tuple[int, str]]]:
     first, last = week_of(day)
-    subjects = await grades_between(uow, clock, context, first, last)
+    subjects = await grades_between(uow, context, first, last)
+    await record_grades_read(uow, clock, context)
     span = f"{day_name(first, locale)} — {day_name(last, locale)}"
     return grades_text(context, span, subjects, _("No marks this week."), locale)
 
@@ -102,7 +106,8 @@ async def render_grades_of_period(
             "There is no current period in the journal data."
         ), []
     name, first, last = period
-    subjects = await grades_between(uow, clock, context, first, min(last, context.today))
+    subjects = await grades_between(uow, context, first, min(last, context.today))
+    await record_grades_read(uow, clock, context)
     span = f"{escape(name)}: {day_name(first, locale)} — {day_name(last, locale)}"
     return grades_text(context, span, subjects, _("No marks in this period yet."), locale)
 
