@@ -63,101 +63,17 @@ async def issue_codes(
     days: int = DEFAULT_CODE_DAYS,
     before_commit: Callable[[IssueResult], None] | None = None,
 ) -> IssueResult:
-    """Issue the codes. ``before_commit`` gets the plaintext codes while they can still be
-    taken back: if it raises (say, the letters cannot be written), nothing is committed and
-    the old codes keep working, because the plaintext exists nowhere else."""
+    """Issue the codes (re-issuing revokes the person's earlier unused code).
+
+    ``before_commit`` gets the plaintext codes while they can still be taken back: if it
+    raises (say, the letters cannot be written), nothing is committed and the old codes keep
+    working, because the plaintext exists nowhere else."""
     now = clock.now()
     expires = now + timedelta(days=days)
-    result = IssueResult([], [])
-
-    def issue(
-        role: AccountRole,
-        recipient: str,
-        *,
-        guardian_id: int | None = None,
-        student: Student | None = None,
-        school_class: SchoolClass | None = None,
-        teacher_id: int | None = None,
-    ) -> None:
-        compact = new_code()
-        uow.linking.add_code(
-            LinkCode(
-                school_id=school.id,
-                code_hash=hash_code(secret_key, compact),
-                role=role,
-                guardian_id=guardian_id,
-                student_id=student.id if student else None,
-                teacher_id=teacher_id,
-                issued_at=now,
-                expires_at=expires,
-            )
-        )
-        result.issued.append(
-            IssuedCode(
-                format_code(compact),
-                compact,
-                role,
-                recipient,
-                student.full_name if student else None,
-                school_class.name if school_class else None,
-                expires,
-            )
-        )
-
-    if target in ("class", "guardian"):
-        pairs = await _guardian_pairs(uow, school, target, reference)
-        consents = await uow.linking.current_consents([g.id for g, _, _ in pairs])
-        for guardian, student, school_class in pairs:
-            state = consents[guardian.id].state if guardian.id in consents else None
-            if not may_issue_code(state):
-                result.skipped.append((guardian.full_name, f"consent {state}"))
-                continue
-            await uow.linking.revoke_open_codes(
-                role=AccountRole.GUARDIAN,
-                guardian_id=guardian.id,
-                student_id=student.id,
-                teacher_id=None,
-                now=now,
-            )
-            issue(
-                AccountRole.GUARDIAN,
-                guardian.full_name,
-                guardian_id=guardian.id,
-                student=student,
-                school_class=school_class,
-            )
-    elif target == "student":
-        own = await uow.linking.student(school.id, reference)
-        if own is None:
-            raise LinkingError(f"no student {reference!r} in this school")
-        record = await uow.linking.current_consent(student_id=own.id)
-        if not may_issue_code(record.state if record else None):
-            raise LinkingError(f"{own.full_name} refused or withdrew consent: no code issued")
-        await uow.linking.revoke_open_codes(
-            role=AccountRole.STUDENT,
-            guardian_id=None,
-            student_id=own.id,
-            teacher_id=None,
-            now=now,
-        )
-        issue(
-            AccountRole.STUDENT,
-            own.full_name,
-            student=own,
-            school_class=await uow.linking.class_of(own),
-        )
-    else:
-        teacher = await uow.linking.teacher(school.id, reference)
-        if teacher is None:
-            raise LinkingError(f"no teacher {reference!r} in this school")
-        await uow.linking.revoke_open_codes(
-            role=AccountRole.TEACHER,
-            guardian_id=None,
-            student_id=None,
-            teacher_id=teacher.id,
-            now=now,
-        )
-        issue(AccountRole.TEACHER, teacher.full_name, teacher_id=teacher.id)
+    recipients, skipped = await _recipients(uow, school, target, reference)
+    result = IssueResult([], skipped)
+    for recipient in recipients:
+        result.issued.append(await _issue(uow, secret_key, school, recipient, now, expires))
     uow.audit.record(
         at=now,
         actor=actor,
@@ -174,6 +90,92 @@ async def issue_codes(
         before_commit(result)
     await uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Who a code is for, and what it links to."""
+
+    role: AccountRole
+    name: str
+    guardian_id: int | None = None
+    student: Student | None = None
+    school_class: SchoolClass | None = None
+    teacher_id: int | None = None
+
+
+async def _recipients(
+    uow: UnitOfWork, school: School, target: Target, reference: str
+) -> tuple[list[_Recipient], list[tuple[str, str]]]:
+    """The people to issue codes to, and those skipped with the reason (no consent)."""
+    if target in ("class", "guardian"):
+        pairs = await _guardian_pairs(uow, school, target, reference)
+        consents = await uow.linking.current_consents([g.id for g, _, _ in pairs])
+        chosen, skipped = [], []
+        for guardian, student, school_class in pairs:
+            state = consents[guardian.id].state if guardian.id in consents else None
+            if may_issue_code(state):
+                chosen.append(_Recipient(AccountRole.GUARDIAN, guardian.full_name,
+                                         guardian_id=guardian.id, student=student,
+                                         school_class=school_class))  # fmt: skip
+            else:
+                skipped.append((guardian.full_name, f"consent {state}"))
+        return chosen, skipped
+    if target == "student":
+        own = await uow.linking.student(school.id, reference)
+        if own is None:
+            raise LinkingError(f"no student {reference!r} in this school")
+        record = await uow.linking.current_consent(student_id=own.id)
+        if not may_issue_code(record.state if record else None):
+            raise LinkingError(f"{own.full_name} refused or withdrew consent: no code issued")
+        own_class = await uow.linking.class_of(own)
+        return [_Recipient(AccountRole.STUDENT, own.full_name, student=own,
+                           school_class=own_class)], []  # fmt: skip
+    teacher = await uow.linking.teacher(school.id, reference)
+    if teacher is None:
+        raise LinkingError(f"no teacher {reference!r} in this school")
+    return [_Recipient(AccountRole.TEACHER, teacher.full_name, teacher_id=teacher.id)], []
+
+
+async def _issue(
+    uow: UnitOfWork,
+    secret_key: str,
+    school: School,
+    recipient: _Recipient,
+    now: datetime,
+    expires: datetime,
+) -> IssuedCode:
+    """Revoke the person's open codes of this kind and add a new one (only its hash)."""
+    student_id = recipient.student.id if recipient.student else None
+    await uow.linking.revoke_open_codes(
+        role=recipient.role,
+        guardian_id=recipient.guardian_id,
+        student_id=student_id,
+        teacher_id=recipient.teacher_id,
+        now=now,
+    )
+    compact = new_code()
+    uow.linking.add_code(
+        LinkCode(
+            school_id=school.id,
+            code_hash=hash_code(secret_key, compact),
+            role=recipient.role,
+            guardian_id=recipient.guardian_id,
+            student_id=student_id,
+            teacher_id=recipient.teacher_id,
+            issued_at=now,
+            expires_at=expires,
+        )
+    )
+    return IssuedCode(
+        format_code(compact),
+        compact,
+        recipient.role,
+        recipient.name,
+        recipient.student.full_name if recipient.student else None,
+        recipient.school_class.name if recipient.school_class else None,
+        expires,
+    )
 
 
 async def _guardian_pairs(
