@@ -9,13 +9,14 @@ it and a recovery followed by a relapse alerts again.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.digests.audience import readers
+from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.grading.forecast import Forecast, WeightedMark, fives_needed, forecast, rounded_average
@@ -26,98 +27,140 @@ from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
 from db.unit_of_work import UnitOfWork
 
+Marks = list[tuple[str, WeightedMark]]  # (the mark as written, its score and weight)
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """One child's subject in the current period, with its marks and forecast."""
+
+    student_id: int
+    period_id: int
+    period_ends_on: dt.date
+    subject_id: int
+    name: str
+    marks: Marks
+    outlook: Forecast
+
 
 async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School) -> int:
+    """Load every linked child's subjects (a few queries per class, none per child), decide
+    per subject and reader, queue what changed; returns how many alerts were queued."""
     now = clock.now()
     today = now.astimezone(ZoneInfo(school.timezone)).date()
     settings = SchoolSettings.of(school)
-    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     students = await uow.changes.linked_students(school.id)
     audience = await readers(uow, set(students))
     names, _subjects, _teachers = await uow.changes.names(
         students=students, subjects=[], teachers=[]
     )
-    work: list[tuple[int, int, dt.date, dict[int, tuple[str, list[tuple[str, WeightedMark]]]]]] = []
-    for student_id in students:
-        if not audience.get(student_id):
-            continue
-        found = await uow.diary.student_and_class(student_id)
-        if found is None:
-            continue
-        student, school_class = found
-        period = await uow.diary.current_period(school.id, school_class.id, today)
-        if period is None:
-            continue
-        subjects: dict[int, tuple[str, list[tuple[str, WeightedMark]]]] = {
-            subject_id: (name, [])
-            for subject_id, name in (
-                await uow.alerts.curriculum_subjects(school_class.id, period.id)
-            ).items()
-        }
-        for grade, name in await uow.diary.grades_between(
-            student.id, period.starts_on, min(period.ends_on, today)
-        ):
-            bucket = subjects.setdefault(grade.subject_id, (name, []))[1]
-            if grade.score is not None:
-                bucket.append((grade.value, WeightedMark(grade.score, grade.weight)))
-        work.append((student_id, period.id, period.ends_on, subjects))
+    subjects = await _subjects_of(
+        uow, school.id, today, [s for s in students if audience.get(s)], settings
+    )
     told = await uow.alerts.risk_states(
         sorted({r.account_id for s in students for r in audience.get(s, [])}),
-        sorted({period_id for _, period_id, _, _ in work}),
+        sorted({subject.period_id for subject in subjects}),
     )
     queued = 0
-    for student_id, period_id, ends_on, subjects in work:
-        for subject_id, (subject, marks) in sorted(subjects.items(), key=lambda i: i[1][0]):
-            outlook = forecast([m for _, m in marks], thresholds=thresholds, minimum_marks=minimum)
-            for reader in audience[student_id]:
-                threshold = reader.preferences.threshold
-                state = risk_state(
-                    outlook, today=today, period_ends_on=ends_on, threshold=threshold
-                )
-                key = (reader.account_id, student_id, subject_id, period_id)
-                stored = told.get(key)
-                if stored is not None and stored.state == state.value:
-                    continue
-                if should_alert(RiskState(stored.state) if stored else None, state):
-                    text = alert_text(
-                        i18n,
-                        reader.language,
-                        child=names.get(student_id, ""),
-                        subject=subject,
-                        state=state,
-                        outlook=outlook,
-                        marks=marks,
-                        threshold=threshold,
-                        minimum=minimum,
-                    )
-                    queued += await queue_for_reader(
-                        uow,
-                        i18n,
-                        reader,
-                        school_id=school.id,
-                        timezone=school.timezone,
-                        kind=PushKind.RISK,
-                        key=f"risk:{period_id}:{student_id}:{subject_id}:{reader.account_id}:"
-                        f"{state.value}:{now.isoformat()}",
-                        text=text,
-                        now=now,
-                        student_id=student_id,
-                    )
-                if stored is None:
-                    stored = RiskAlertState(
-                        account_id=reader.account_id,
-                        student_id=student_id,
-                        subject_id=subject_id,
-                        period_id=period_id,
-                        state=state.value,
-                        changed_at=now,
-                    )
-                    uow.alerts.add_risk_state(stored)
-                    told[key] = stored
-                else:
-                    stored.state, stored.changed_at = state.value, now
+    for subject in subjects:
+        for reader in audience[subject.student_id]:
+            state = risk_state(
+                subject.outlook, today=today, period_ends_on=subject.period_ends_on,
+                threshold=reader.preferences.threshold,
+            )  # fmt: skip
+            key = (reader.account_id, subject.student_id, subject.subject_id, subject.period_id)
+            stored = told.get(key)
+            if stored is not None and stored.state == state.value:
+                continue
+            if should_alert(RiskState(stored.state) if stored else None, state):
+                text = alert_text(
+                    i18n, reader.language, child=names.get(subject.student_id, ""),
+                    subject=subject.name, state=state, outlook=subject.outlook,
+                    marks=subject.marks, threshold=reader.preferences.threshold,
+                    minimum=settings.forecast_minimum_marks,
+                )  # fmt: skip
+                queued += await _queue(uow, i18n, school, reader, subject, state, text, now)
+            _remember(uow, told, key, state, now)
     await uow.commit()
     return queued
+
+
+async def _subjects_of(
+    uow: UnitOfWork,
+    school_id: int,
+    today: dt.date,
+    student_ids: list[int],
+    settings: SchoolSettings,
+) -> list[_Subject]:
+    """Per child, the subjects of the class's current period (taught ones count even
+    without marks) with the marks so far and their forecast; by child, then subject name."""
+    classes = await uow.alerts.classes_of_students(student_ids)
+    members: dict[int, list[int]] = {}
+    for student_id in student_ids:
+        if student_id in classes:
+            members.setdefault(classes[student_id], []).append(student_id)
+    found: list[_Subject] = []
+    for class_id, children in members.items():
+        period = await uow.diary.current_period(school_id, class_id, today)
+        if period is None:
+            continue
+        taught = await uow.alerts.curriculum_subjects(class_id, period.id)
+        marks = await uow.alerts.marks_of_students(
+            children, period.starts_on, min(period.ends_on, today)
+        )
+        for student_id in children:
+            per_subject: dict[int, tuple[str, Marks]] = {i: (n, []) for i, n in taught.items()}
+            for mark in (m for m in marks if m.student_id == student_id):
+                bucket = per_subject.setdefault(mark.subject_id, (mark.subject, []))[1]
+                if mark.score is not None:
+                    bucket.append((mark.value, WeightedMark(mark.score, mark.weight)))
+            for subject_id, (name, scored) in sorted(per_subject.items(), key=lambda i: i[1][0]):
+                outlook = forecast(
+                    [m for _, m in scored], thresholds=settings.thresholds,
+                    minimum_marks=settings.forecast_minimum_marks,
+                )  # fmt: skip
+                found.append(_Subject(student_id, period.id, period.ends_on, subject_id, name,
+                                      scored, outlook))  # fmt: skip
+    return found
+
+
+async def _queue(
+    uow: UnitOfWork,
+    i18n: I18n,
+    school: School,
+    reader: Reader,
+    subject: _Subject,
+    state: RiskState,
+    text: str,
+    now: dt.datetime,
+) -> int:
+    return await queue_for_reader(
+        uow, i18n, reader, school_id=school.id, timezone=school.timezone, kind=PushKind.RISK,
+        key=f"risk:{subject.period_id}:{subject.student_id}:{subject.subject_id}:"
+        f"{reader.account_id}:{state.value}:{now.isoformat()}",
+        text=text, now=now, student_id=subject.student_id,
+    )  # fmt: skip
+
+
+def _remember(
+    uow: UnitOfWork,
+    told: dict[tuple[int, int, int, int], RiskAlertState],
+    key: tuple[int, int, int, int],
+    state: RiskState,
+    now: dt.datetime,
+) -> None:
+    """The state told (or not worth telling) is stored, so a re-run never repeats it."""
+    stored = told.get(key)
+    if stored is not None:
+        stored.state, stored.changed_at = state.value, now
+        return
+    account_id, student_id, subject_id, period_id = key
+    stored = RiskAlertState(
+        account_id=account_id, student_id=student_id, subject_id=subject_id,
+        period_id=period_id, state=state.value, changed_at=now,
+    )  # fmt: skip
+    uow.alerts.add_risk_state(stored)
+    told[key] = stored
 
 
 def alert_text(

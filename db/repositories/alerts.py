@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import CalendarFeed, CurriculumRow, RiskAlertState, Subject
+from db.base import table_of
+from db.dialect import among
+from db.models import CalendarFeed, CurriculumRow, Grade, RiskAlertState, Student, Subject
+
+
+@dataclass(frozen=True)
+class StudentMark:
+    student_id: int
+    subject_id: int
+    subject: str
+    value: str
+    score: float | None  # None for marks that do not count (зачёт)
+    weight: float
 
 
 class AlertRepository:
@@ -43,6 +57,34 @@ class AlertRepository:
             .distinct()
         )
         return {subject_id: name for subject_id, name in result.all()}
+
+    async def classes_of_students(self, student_ids: Sequence[int]) -> dict[int, int]:
+        """Student id → class id, for many students in one query."""
+        if not student_ids:
+            return {}
+        result = await self._session.execute(
+            select(Student.id, Student.class_id).where(
+                among(self._session, table_of(Student).c.id, student_ids)
+            )
+        )
+        return {student_id: class_id for student_id, class_id in result.all()}
+
+    async def marks_of_students(
+        self, student_ids: Sequence[int], first: dt.date, last: dt.date
+    ) -> list[StudentMark]:
+        """Every mark of these students between the days, with its subject's name (one
+        query for a whole class), by subject name, date and id."""
+        if not student_ids:
+            return []
+        result = await self._session.execute(
+            select(Grade.student_id, Grade.subject_id, Subject.name, Grade.value, Grade.score,
+                   Grade.weight)
+            .join(Subject, Subject.id == Grade.subject_id)
+            .where(among(self._session, table_of(Grade).c.student_id, student_ids),
+                   Grade.date.between(first, last))
+            .order_by(Subject.name, Grade.date, Grade.id)
+        )  # fmt: skip
+        return [StudentMark(*row) for row in result.all()]
 
     async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None:
         result = await self._session.execute(
