@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from bot.digests.preferences import PushKind
 from bot.presentation.text import escape
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
-from db.models import ChangeRecord
+from db.models import ChangeRecord, School
 from db.unit_of_work import UnitOfWork
 
 GRADE_WINDOW = dt.timedelta(minutes=10)
@@ -52,6 +53,33 @@ def net_grade_changes(records: list[ChangeRecord]) -> list[tuple[Any, Any]]:
     return changes
 
 
+@dataclass(frozen=True)
+class _Push:
+    record: ChangeRecord
+    student_id: int
+    reader: Reader
+    kind: PushKind
+    key: str
+    text: str
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What deciding a batch's pushes needs, loaded once."""
+
+    now: dt.datetime
+    i18n: I18n
+    schools: dict[int, School]
+    settings: dict[int, SchoolSettings]
+    audience: dict[int, list[Reader]]
+    names: Names
+    class_students: dict[int, list[int]]
+
+    def today(self, school_id: int) -> dt.date:
+        return _local_today(self.now, self.schools[school_id].timezone)
+
+
 async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     """Queue the pushes for what the journal changed; returns how many were queued."""
     now = clock.now()
@@ -63,84 +91,97 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
             by_student[record.student_id].append(record)
     # A child's marks wait until the oldest is GRADE_WINDOW old, then go out together.
     ready = {s: r for s, r in by_student.items() if r[0].created_at <= now - GRADE_WINDOW}
+    batch = await _load(uow, i18n, now, ready, others)
+    queued = 0
+    for push in _grade_pushes(batch, ready) + _other_pushes(batch, others):
+        queued += await queue_for_reader(
+            uow, i18n, push.reader, school_id=push.record.school_id,
+            timezone=batch.schools[push.record.school_id].timezone, kind=push.kind,
+            key=push.key, text=push.text, now=now, urgent=push.urgent,
+            cap=batch.settings[push.record.school_id].daily_push_cap, student_id=push.student_id,
+        )  # fmt: skip
+    consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
+    await uow.changes.mark_consumed(consumed, now)
+    await uow.commit()
+    return queued
+
+
+async def _load(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: dt.datetime,
+    ready: dict[int, list[ChangeRecord]],
+    others: list[ChangeRecord],
+) -> _Batch:
     class_students = await uow.changes.students_of_classes(
         sorted({r.class_id for r in others if r.entity in CLASS_WIDE and r.class_id})
     )
     students = set(ready) | {r.student_id for r in others if r.student_id is not None}
     students |= {s for ids in class_students.values() for s in ids}
-    audience = await readers(uow, students)
-    names = await _names(uow, grades + others, students)
-    schools = {r.school_id: await uow.linking.school(r.school_id) for r in grades + others}
-    settings = {school_id: SchoolSettings.of(school) for school_id, school in schools.items()}
-    queued = 0
+    records = [r for rs in ready.values() for r in rs] + others
+    schools = {school_id: await uow.linking.school(school_id)
+               for school_id in {r.school_id for r in records}}  # fmt: skip
+    return _Batch(
+        now=now,
+        i18n=i18n,
+        schools=schools,
+        settings={school_id: SchoolSettings.of(school) for school_id, school in schools.items()},
+        audience=await readers(uow, students),
+        names=await _names(uow, records, students),
+        class_students=class_students,
+    )
 
-    async def queue(
-        record: ChangeRecord,
-        student_id: int,
-        reader: Reader,
-        kind: PushKind,
-        key: str,
-        text: str,
-        urgent: bool,
-    ) -> None:
-        nonlocal queued
-        queued += await queue_for_reader(
-            uow,
-            i18n,
-            reader,
-            school_id=record.school_id,
-            timezone=schools[record.school_id].timezone,
-            kind=kind,
-            key=key,
-            text=text,
-            now=now,
-            urgent=urgent,
-            cap=settings[record.school_id].daily_push_cap,
-            student_id=student_id,
-        )
 
+def _grade_pushes(batch: _Batch, ready: dict[int, list[ChangeRecord]]) -> list[_Push]:
+    """One message per child and reader with the net changes of the child's marks."""
+    pushes = []
     for student_id, records in ready.items():
-        school = schools[records[0].school_id]
-        today = _local_today(now, school.timezone)
+        school_id = records[0].school_id
         # Marks dated further back are the journal catching up, never news.
-        oldest = today - dt.timedelta(days=settings[school.id].backfill_days)
+        oldest = batch.today(school_id) - dt.timedelta(days=batch.settings[school_id].backfill_days)
         fresh = [r for r in records if r.occurred_on is None or r.occurred_on >= oldest]
-        for reader in audience.get(student_id, []):
+        for reader in batch.audience.get(student_id, []):
             changes = net_grade_changes([r for r in fresh if is_news(reader, r)])
-            if not changes:
-                continue
-            text = _grades_text(i18n, reader.language, names, student_id, changes)
-            key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
-            await queue(records[-1], student_id, reader, PushKind.GRADES, key, text, False)
-    for record in others:
-        today = _local_today(now, schools[record.school_id].timezone)
-        if record.entity == "lesson":
-            if not _today_or_tomorrow(record, today):
-                continue
-            for student_id in class_students.get(record.class_id or 0, []):
-                for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
-                    text = _lesson_text(i18n, reader.language, names, student_id, record)
-                    key = f"lesson:{record.id}:{reader.account_id}"
-                    await queue(record, student_id, reader, PushKind.LESSONS, key, text, True)
-        elif record.entity == "homework":
-            if record.occurred_on is not None and record.occurred_on < today:
-                continue  # due already: no longer worth a line
-            for student_id in class_students.get(record.class_id or 0, []):
-                for reader in filter(lambda r: is_news(r, record), audience.get(student_id, [])):
-                    text = _homework_text(i18n, reader.language, names, student_id, record)
-                    key = f"homework:{record.id}:{reader.account_id}"
-                    await queue(record, student_id, reader, PushKind.HOMEWORK, key, text, False)
-        elif record.action == "created" and record.student_id is not None:
-            for reader in filter(lambda r: is_news(r, record), audience.get(record.student_id, [])):
-                text = _advice_text(i18n, reader.language, names, record)
-                key = f"recommendation:{record.id}:{reader.account_id}"
-                await queue(
-                    record, record.student_id, reader, PushKind.RECOMMENDATIONS, key, text, False
+            if changes:
+                text = _grades_text(batch.i18n, reader.language, batch.names, student_id, changes)
+                key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
+                pushes.append(
+                    _Push(records[-1], student_id, reader, PushKind.GRADES, key, text, False)
                 )
-    consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
-    await uow.changes.mark_consumed(consumed, now)
-    await uow.commit()
-    return queued
+    return pushes
+
+
+def _other_pushes(batch: _Batch, others: list[ChangeRecord]) -> list[_Push]:
+    """Lesson changes of today and tomorrow (urgent), homework not yet due, new advice."""
+    pushes = []
+    for record in others:
+        today = batch.today(record.school_id)
+        if record.entity == "lesson" and _today_or_tomorrow(record, today):
+            kind, urgent, render = PushKind.LESSONS, True, _lesson_text
+        elif record.entity == "homework" and not (
+            record.occurred_on and record.occurred_on < today
+        ):
+            kind, urgent, render = PushKind.HOMEWORK, False, _homework_text
+        elif record.entity == "recommendation" and record.action == "created":
+            kind, urgent, render = PushKind.RECOMMENDATIONS, False, _student_advice_text
+        else:
+            continue
+        if record.entity in CLASS_WIDE:
+            children = batch.class_students.get(record.class_id or 0, [])
+        else:
+            children = [record.student_id] if record.student_id is not None else []
+        for student_id in children:
+            for reader in batch.audience.get(student_id, []):
+                if is_news(reader, record):
+                    text = render(batch.i18n, reader.language, batch.names, student_id, record)
+                    key = f"{record.entity}:{record.id}:{reader.account_id}"
+                    pushes.append(_Push(record, student_id, reader, kind, key, text, urgent))
+    return pushes
+
+
+def _due_already(record: ChangeRecord, today: dt.date) -> bool:
+    """Homework due before today: no longer worth a line."""
+    return record.occurred_on is not None and record.occurred_on < today
 
 
 def _local_today(now: dt.datetime, timezone: str) -> dt.date:
@@ -239,6 +280,12 @@ def _homework_text(
     due = _("due {date}").format(date=_short_date(homework.get("due_on") or ""))
     text = escape(homework.get("text", ""))
     return f"📚 <b>{escape(title)}</b>\n{escape(subject)} ({escape(due)}): {text}"
+
+
+def _student_advice_text(
+    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
+) -> str:
+    return _advice_text(i18n, locale, names, record)
 
 
 def _advice_text(i18n: I18n, locale: str, names: Names, record: ChangeRecord) -> str:
