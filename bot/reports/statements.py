@@ -90,134 +90,181 @@ async def class_statements(
     chosen = (
         list(selected) if selected is not None else await paper_students(uow, [school_class.id])
     )
-    ids = [item.student.id for item in chosen]
-    marks = await uow.reports.marks(ids, first, last) if ids else []
-    period = await uow.diary.current_period(school.id, school_class.id, last)
-    settings = SchoolSettings.of(school)
-    thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
-    period_marks: list[MarkRow] = []
-    if period is not None and ids:
-        period_marks = await uow.reports.marks(ids, period.starts_on, min(period.ends_on, last))
-    homework = await uow.diary.homework_due(
-        school_class.id, last + dt.timedelta(days=1), last + AHEAD
-    )
-    lessons = await uow.diary.lessons_between(school_class.id, first, last + AHEAD)
-    recommendations = await uow.reports.recommendations(ids, first, last) if ids else []
-
-    by_student: dict[int, list[MarkRow]] = defaultdict(list)
-    for mark in marks:
-        by_student[mark.student_id].append(mark)
-    weighted: dict[tuple[int, str], list[WeightedMark]] = defaultdict(list)
-    for mark in period_marks:
-        if mark.score is not None:
-            weighted[(mark.student_id, mark.subject)].append(WeightedMark(mark.score, mark.weight))
-    advice: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for recommendation, teacher, subject in recommendations:
-        advice[recommendation.student_id].append(
-            (day(recommendation.date), teacher, subject or "", recommendation.text)
+    data = await _load(uow, _, school, school_class, [c.student.id for c in chosen], first, last)
+    heading = (school.name, _("Dates: {first} – {last}").format(first=day(first), last=day(last)))
+    sections = [
+        _student_section(_, heading, school_class, item.student, data, SchoolSettings.of(school))
+        for item in chosen
+    ] or [
+        Section(
+            title=_("Paper statements: {class_name}").format(class_name=school_class.name),
+            lines=(
+                *heading,
+                _("Every family of this class reads the diary in the bot; no paper needed."),
+            ),
         )
-    homework_rows = [(day(h.due_on), subject, h.text) for h, subject in homework]
-    change_rows = [
-        (day(lesson.date), lesson.number, subject, _change(_, lesson, substitute))
-        for lesson, subject, _teacher, substitute in lessons
-        if lesson.status in CHANGED and first <= lesson.date <= last + AHEAD
     ]
-    period_name = period.name if period is not None else ""
-    sections = []
-    for item in chosen:
-        student = item.student
-        subjects = sorted(
-            {m.subject for m in by_student[student.id]}
-            | {s for (sid, s) in weighted if sid == student.id}
-        )
-        grade_rows: list[tuple[str, str, str, str]] = []
-        for subject in subjects:
-            shown = [m for m in by_student[student.id] if m.subject == subject]
-            result = forecast(
-                weighted.get((student.id, subject), []),
-                thresholds=thresholds,
-                minimum_marks=minimum,
-            )
-            average = (
-                rounded_average(result.average, thresholds=thresholds)
-                if result.average is not None
-                else "—"
-            )
-            # A row never grows beyond a few lines, so a table always breaks between rows:
-            # fpdf2 cannot split one row across two pages.
-            chunks = [shown[i : i + MARKS_PER_ROW] for i in range(0, len(shown), MARKS_PER_ROW)]
-            for index, chunk in enumerate(chunks or [[]]):
-                marks_text = "; ".join(_mark_text(m) for m in chunk)
-                if index == 0:
-                    grade_rows.append((subject, marks_text, average, _forecast_text(_, result)))
-                else:
-                    grade_rows.append(("", marks_text, "", ""))
-        sections.append(
-            Section(
-                title=_("Statement from the electronic diary"),
-                lines=(
-                    school.name,
-                    _("Student: {name}, class {class_name}").format(
-                        name=student.full_name, class_name=school_class.name
-                    ),
-                    _("Dates: {first} – {last}").format(first=day(first), last=day(last)),
-                ),
-                tables=(
-                    Table(
-                        title=_("Current grades"),
-                        headings=(
-                            _("Subject"),
-                            _("Marks (date, work type)"),
-                            _("Average for the period"),
-                            _("Forecast: {period}").format(period=period_name),
-                        ),
-                        rows=grade_rows,
-                        widths=(3, 8, 2, 2.4),
-                        empty=_("No marks in these dates."),
-                    ),
-                    Table(
-                        title=_("Homework for the coming week"),
-                        headings=(_("Due"), _("Subject"), _("Task")),
-                        rows=homework_rows,
-                        widths=(2, 3, 10),
-                        empty=_("No homework set for the coming week."),
-                    ),
-                    Table(
-                        title=_("Schedule changes"),
-                        headings=(_("Date"), _("Lesson"), _("Subject"), _("Change")),
-                        rows=change_rows,
-                        widths=(2, 1.2, 3, 8),
-                        empty=_("No substitutions, moves or cancellations."),
-                    ),
-                    Table(
-                        title=_("Teachers' recommendations"),
-                        headings=(_("Date"), _("Teacher"), _("Subject"), _("Recommendation")),
-                        rows=advice[student.id],
-                        widths=(2, 3.5, 3, 7),
-                        empty=_("No recommendations in these dates."),
-                    ),
-                ),
-                closing=(
-                    _("I have read this statement."),
-                    _("Parent (legal representative): ____________________  Date: ___________"),
-                ),
-            )
-        )
-    if not sections:
-        sections.append(
-            Section(
-                title=_("Paper statements: {class_name}").format(class_name=school_class.name),
-                lines=(
-                    school.name,
-                    _("Dates: {first} – {last}").format(first=day(first), last=day(last)),
-                    _("Every family of this class reads the diary in the bot; no paper needed."),
-                ),
-            )
-        )
     title = _("Paper statements: {class_name}").format(class_name=school_class.name)
     pdf = render_pdf(Report(title=title, sections=sections))
     filename = safe_filename(f"statements-{school_class.name}-{first}-{last}.pdf")
     return Statements(school_class, first, last, chosen, filename, pdf)
+
+
+@dataclass(frozen=True)
+class _ClassData:
+    """What the class's statements show, loaded in a fixed number of queries."""
+
+    period_name: str
+    marks: dict[int, list[MarkRow]]  # per student, in the dates
+    weighted: dict[tuple[int, str], list[WeightedMark]]  # per student and subject, the period
+    advice: dict[int, list[tuple[str, str, str, str]]]
+    homework_rows: list[tuple[str, str, str]]
+    change_rows: list[tuple[str, int, str, str]]
+
+
+async def _load(
+    uow: UnitOfWork,
+    _: Callable[[str], str],
+    school: School,
+    school_class: SchoolClass,
+    ids: list[int],
+    first: dt.date,
+    last: dt.date,
+) -> _ClassData:
+    period = await uow.diary.current_period(school.id, school_class.id, last)
+    marks: dict[int, list[MarkRow]] = defaultdict(list)
+    for mark in await uow.reports.marks(ids, first, last) if ids else []:
+        marks[mark.student_id].append(mark)
+    weighted: dict[tuple[int, str], list[WeightedMark]] = defaultdict(list)
+    if period is not None and ids:
+        for mark in await uow.reports.marks(ids, period.starts_on, min(period.ends_on, last)):
+            if mark.score is not None:
+                key = (mark.student_id, mark.subject)
+                weighted[key].append(WeightedMark(mark.score, mark.weight))
+    advice: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for recommendation, teacher, subject in (
+        await uow.reports.recommendations(ids, first, last) if ids else []
+    ):
+        advice[recommendation.student_id].append(
+            (day(recommendation.date), teacher, subject or "", recommendation.text)
+        )
+    homework = await uow.diary.homework_due(
+        school_class.id, last + dt.timedelta(days=1), last + AHEAD
+    )
+    lessons = await uow.diary.lessons_between(school_class.id, first, last + AHEAD)
+    return _ClassData(
+        period_name=period.name if period is not None else "",
+        marks=marks,
+        weighted=weighted,
+        advice=advice,
+        homework_rows=[(day(h.due_on), subject, h.text) for h, subject in homework],
+        change_rows=[
+            (day(lesson.date), lesson.number, subject, _change(_, lesson, substitute))
+            for lesson, subject, _teacher, substitute in lessons
+            if lesson.status in CHANGED and first <= lesson.date <= last + AHEAD
+        ],
+    )
+
+
+def _grade_rows(
+    _: Callable[[str], str], student_id: int, data: _ClassData, settings: SchoolSettings
+) -> list[tuple[str, str, str, str]]:
+    """Per subject: the marks in the dates, the period's average and forecast."""
+    thresholds = settings.thresholds
+    subjects = sorted(
+        {m.subject for m in data.marks[student_id]}
+        | {s for (sid, s) in data.weighted if sid == student_id}
+    )
+    rows: list[tuple[str, str, str, str]] = []
+    for subject in subjects:
+        shown = [m for m in data.marks[student_id] if m.subject == subject]
+        result = forecast(
+            data.weighted.get((student_id, subject), []),
+            thresholds=thresholds,
+            minimum_marks=settings.forecast_minimum_marks,
+        )
+        average = (
+            rounded_average(result.average, thresholds=thresholds)
+            if result.average is not None
+            else "—"
+        )
+        # A row never grows beyond a few lines, so a table always breaks between rows:
+        # fpdf2 cannot split one row across two pages.
+        chunks = [shown[i : i + MARKS_PER_ROW] for i in range(0, len(shown), MARKS_PER_ROW)]
+        for index, chunk in enumerate(chunks or [[]]):
+            marks_text = "; ".join(_mark_text(m) for m in chunk)
+            if index == 0:
+                rows.append((subject, marks_text, average, _forecast_text(_, result)))
+            else:
+                rows.append(("", marks_text, "", ""))
+    return rows
+
+
+def _student_section(
+    _: Callable[[str], str],
+    heading: tuple[str, str],
+    school_class: SchoolClass,
+    student: Student,
+    data: _ClassData,
+    settings: SchoolSettings,
+) -> Section:
+    school_name, dates = heading
+    student_line = _("Student: {name}, class {class_name}").format(
+        name=student.full_name, class_name=school_class.name
+    )
+    return Section(
+        title=_("Statement from the electronic diary"),
+        lines=(school_name, student_line, dates),
+        tables=(
+            Table(
+                title=_("Current grades"),
+                headings=(
+                    _("Subject"),
+                    _("Marks (date, work type)"),
+                    _("Average for the period"),
+                    _("Forecast: {period}").format(period=data.period_name),
+                ),
+                rows=_grade_rows(_, student.id, data, settings),
+                widths=(3, 8, 2, 2.4),
+                empty=_("No marks in these dates."),
+            ),
+            Table(
+                title=_("Homework for the coming week"),
+                headings=(_("Due"), _("Subject"), _("Task")),
+                rows=data.homework_rows,
+                widths=(2, 3, 10),
+                empty=_("No homework set for the coming week."),
+            ),
+            *_changes_and_advice(_, data.change_rows, data.advice[student.id]),
+        ),
+        closing=(
+            _("I have read this statement."),
+            _("Parent (legal representative): ____________________  Date: ___________"),
+        ),
+    )
+
+
+def _changes_and_advice(
+    _: Callable[[str], str],
+    change_rows: list[tuple[str, int, str, str]],
+    advice: list[tuple[str, str, str, str]],
+) -> tuple[Table, Table]:
+    return (
+        Table(
+            title=_("Schedule changes"),
+            headings=(_("Date"), _("Lesson"), _("Subject"), _("Change")),
+            rows=change_rows,
+            widths=(2, 1.2, 3, 8),
+            empty=_("No substitutions, moves or cancellations."),
+        ),
+        Table(
+            title=_("Teachers' recommendations"),
+            headings=(_("Date"), _("Teacher"), _("Subject"), _("Recommendation")),
+            rows=advice,
+            widths=(2, 3.5, 3, 7),
+            empty=_("No recommendations in these dates."),
+        ),
+    )
 
 
 def _mark_text(mark: MarkRow) -> str:
