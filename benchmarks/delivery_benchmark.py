@@ -54,7 +54,8 @@ from bot.schools.service import create_school
 from bot.services import build_delivery_worker, build_services
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
-from tests.doubles.fake_bot_api import FakeBotApi, telegram_error
+from tests.doubles.bot_api_wire import telegram_error
+from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import TEST_TOKEN
 
 BUTTONS = {"inline_keyboard": [[{"text": "Открыть дневник", "callback_data": "diary"}]]}

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from tests.conftest import SETTING_NAMES
-from tests.doubles.fake_bot_api import FakeBotApi, RecordedCall
+from tests.doubles.bot_api_wire import RecordedCall
+from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import TEST_TOKEN
 
 pytestmark = pytest.mark.slow

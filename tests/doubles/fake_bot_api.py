@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
 
+from tests.doubles.bot_api_wire import (
+    ApiError,
+    Failure,
+    RecordedCall,
+    UploadedFile,
+    inline_markup,
+    read_params,
+    replace_markup,
+    require,
+    telegram_error,
+)
 from tests.doubles.telegram_updates import (
     BOT_USERNAME,
     DEFAULT_USER_ID,
@@ -35,85 +44,8 @@ from tests.doubles.telegram_updates import (
     unix,
 )
 
-# Form fields whose values are free text or opaque string ids: never JSON-decode them, or a
-# message text like "42" or "[1, 2]" would come back as a number or list.
-_TEXT_FIELDS = frozenset(
-    {
-        "text", "caption", "data", "description", "short_description", "title", "name",
-        "query", "url", "secret_token", "question", "explanation", "message_text",
-        "callback_query_id", "inline_query_id", "shipping_query_id", "pre_checkout_query_id",
-        "web_app_query_id", "business_connection_id", "custom_emoji_id", "file_id",
-        "message_effect_id", "language_code", "emoji", "payload", "start_parameter",
-        "error_message", "result_id", "gift_id", "ip_address", "inline_message_id",
-    }
-)  # fmt: skip
-
 # A Bot API method implementation: parsed params in, `result` out (or ApiError).
 _MethodHandler = Callable[[dict[str, Any]], Awaitable[Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class UploadedFile:
-    """A file part of a multipart request (aiogram uploads InputFile objects this way)."""
-
-    filename: str | None
-    content_type: str
-    data: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedCall:
-    token: str
-    method: str
-    params: dict[str, Any]
-    at: float  # time.monotonic() on arrival: compare calls with each other, not the wall clock
-
-
-@dataclass(slots=True)
-class _Failure:
-    error_code: int
-    description: str
-    retry_after: int | None
-    migrate_to_chat_id: int | None
-    remaining: int
-
-
-class ApiError(Exception):
-    """Raised inside method handlers to answer with a Telegram error."""
-
-    def __init__(self, error_code: int, description: str) -> None:
-        super().__init__(description)
-        self.error_code = error_code
-        self.description = description
-
-
-def telegram_error(
-    error_code: int,
-    description: str,
-    *,
-    retry_after: int | None = None,
-    migrate_to_chat_id: int | None = None,
-) -> web.Response:
-    """An error response shaped like Telegram's (the HTTP status equals error_code)."""
-    payload: dict[str, Any] = {"ok": False, "error_code": error_code, "description": description}
-    parameters: dict[str, int] = {}
-    if retry_after is not None:
-        parameters["retry_after"] = retry_after
-    if migrate_to_chat_id is not None:
-        parameters["migrate_to_chat_id"] = migrate_to_chat_id
-    if parameters:
-        payload["parameters"] = parameters
-    return web.json_response(payload, status=error_code)
-
-
-def decode_field(name: str, value: str) -> Any:
-    """Form values are strings; Telegram reads numbers, booleans and objects out of them."""
-    if name in _TEXT_FIELDS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
 
 
 class FakeBotApi:
@@ -137,7 +69,7 @@ class FakeBotApi:
         self._calls: list[RecordedCall] = []
         self._updates: list[dict[str, Any]] = []
         self._last_update_id = 0
-        self._failures: dict[str, deque[_Failure]] = {}
+        self._failures: dict[str, deque[Failure]] = {}
         self._message_ids: Iterator[int] = itertools.count(10_001)
         self._file_ids: Iterator[int] = itertools.count(1)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -260,7 +192,7 @@ class FakeBotApi:
         times: int = 1,
     ) -> None:
         """Answer the next `times` calls of `method` with this Telegram error."""
-        failure = _Failure(error_code, description, retry_after, migrate_to_chat_id, times)
+        failure = Failure(error_code, description, retry_after, migrate_to_chat_id, times)
         self._failures.setdefault(method.lower(), deque()).append(failure)
 
     @property
@@ -309,7 +241,7 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
         method = request.match_info["method"]
-        params = await _read_params(request)
+        params = await read_params(request)
         self._calls.append(RecordedCall(token, method, params, time.monotonic()))
         self._call_recorded.set()
         self._call_recorded = asyncio.Event()
@@ -334,7 +266,7 @@ class FakeBotApi:
             return telegram_error(error.error_code, error.description)
         return web.json_response({"ok": True, "result": result})
 
-    def _take_failure(self, method: str) -> _Failure | None:
+    def _take_failure(self, method: str) -> Failure | None:
         failures = self._failures.get(method.lower())
         if not failures:
             return None
@@ -392,11 +324,11 @@ class FakeBotApi:
         return self._updates[:limit]
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = _require(params, "chat_id", "Bad Request: chat_id is empty")
+        chat_id = require(params, "chat_id", "Bad Request: chat_id is empty")
         text = params.get("text")
         if not text:
             raise ApiError(400, "Bad Request: message text is empty")
-        return self._new_message(chat_id, text=text, reply_markup=_inline(params))
+        return self._new_message(chat_id, text=text, reply_markup=inline_markup(params))
 
     async def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         if not params.get("text"):
@@ -405,19 +337,19 @@ class FakeBotApi:
             return True
         message = self._edited(params)
         message["text"] = params["text"]
-        _replace_markup(message, params)
+        replace_markup(message, params)
         return message
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         if params.get("inline_message_id"):
             return True
         message = self._edited(params)
-        _replace_markup(message, params)
+        replace_markup(message, params)
         return message
 
     async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = _require(params, "chat_id", "Bad Request: chat_id is empty")
-        sent = _require(params, "document", "Bad Request: there is no document in the request")
+        chat_id = require(params, "chat_id", "Bad Request: chat_id is empty")
+        sent = require(params, "document", "Bad Request: there is no document in the request")
         document: dict[str, Any] = {
             "file_id": self._file_id(sent, "BQACAgIAAxk-document"),
             "file_unique_id": f"AgAD-document-{next(self._file_ids)}",
@@ -431,19 +363,19 @@ class FakeBotApi:
             chat_id,
             document=document,
             caption=params.get("caption"),
-            reply_markup=_inline(params),
+            reply_markup=inline_markup(params),
         )
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = _require(params, "chat_id", "Bad Request: chat_id is empty")
-        sent = _require(params, "photo", "Bad Request: there is no photo in the request")
+        chat_id = require(params, "chat_id", "Bad Request: chat_id is empty")
+        sent = require(params, "photo", "Bad Request: there is no photo in the request")
         file_id = self._file_id(sent, "AgACAgIAAxk-photo")
         photo = photo_sizes(file_id)
         return self._new_message(
             chat_id,
             photo=photo,
             caption=params.get("caption"),
-            reply_markup=_inline(params),
+            reply_markup=inline_markup(params),
         )
 
     def _new_message(self, chat_id: Any, **content: Any) -> dict[str, Any]:
@@ -458,8 +390,8 @@ class FakeBotApi:
         return message
 
     def _edited(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = _require(params, "chat_id", "Bad Request: chat_id is empty")
-        message_id = _require(
+        chat_id = require(params, "chat_id", "Bad Request: chat_id is empty")
+        message_id = require(
             params, "message_id", "Bad Request: message identifier is not specified"
         )
         chat = chat_dict(resolve_chat_id(chat_id))
@@ -481,57 +413,3 @@ class FakeBotApi:
         if isinstance(sent, str) and "://" not in sent:
             return sent
         return f"{prefix}-{next(self._file_ids)}"
-
-
-def _require(params: dict[str, Any], name: str, description: str) -> Any:
-    value = params.get(name)
-    if value is None or value == "":
-        raise ApiError(400, description)
-    return value
-
-
-def _inline(params: dict[str, Any]) -> dict[str, Any] | None:
-    # Only inline keyboards are echoed back in the Message object.
-    markup = params.get("reply_markup")
-    if isinstance(markup, dict) and "inline_keyboard" in markup:
-        return markup
-    return None
-
-
-def _replace_markup(message: dict[str, Any], params: dict[str, Any]) -> None:
-    # An edit without reply_markup removes the inline keyboard, as on Telegram.
-    markup = _inline(params)
-    if markup is None:
-        message.pop("reply_markup", None)
-    else:
-        message["reply_markup"] = markup
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    """Parameters from the query string and a JSON, urlencoded or multipart body."""
-    params: dict[str, Any] = {key: decode_field(key, value) for key, value in request.query.items()}
-    if not request.body_exists:
-        return params
-    if request.content_type == "application/json":
-        body = await request.json()
-        if isinstance(body, dict):
-            params.update(body)
-        return params
-    form = await request.post()
-    files: dict[str, UploadedFile] = {}
-    for key, value in form.items():
-        if isinstance(value, web.FileField):
-            files[key] = UploadedFile(value.filename, value.content_type, value.file.read())
-        elif isinstance(value, str):
-            params[key] = decode_field(key, value)
-        else:
-            params[key] = decode_field(key, bytes(value).decode())
-    # aiogram uploads a file as `document=attach://<random key>` plus a part named <key>;
-    # substitute the file so tests see params["document"] instead of a random key.
-    for key, value in list(params.items()):
-        if isinstance(value, str) and value.startswith("attach://"):
-            attached = files.pop(value.removeprefix("attach://"), None)
-            if attached is not None:
-                params[key] = attached
-    params.update(files)
-    return params
