@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
@@ -19,9 +18,10 @@ from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
-from bot.grading.forecast import Forecast, WeightedMark, fives_needed, forecast, rounded_average
-from bot.grading.risk import RiskState, risk_state, should_alert
-from bot.presentation.text import escape
+from bot.grading.forecast import Forecast, WeightedMark, forecast
+from bot.grading.risk import RiskState, recovery, risk_state, should_alert
+from bot.presentation.risk_alert import RiskAlertView, render_risk_alert
+from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
@@ -73,12 +73,8 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
             if stored is not None and stored.state == state.value:
                 continue
             if should_alert(RiskState(stored.state) if stored else None, state):
-                text = alert_text(
-                    i18n, reader.language, child=names.get(subject.student_id, ""),
-                    subject=subject.name, state=state, outlook=subject.outlook,
-                    marks=subject.marks, threshold=reader.preferences.threshold,
-                    minimum=settings.forecast_minimum_marks,
-                )  # fmt: skip
+                view = _view(subject, names.get(subject.student_id, ""), state, reader, settings)
+                text = telegram_html(render_risk_alert(view, translator(i18n, reader.language)))
                 queued += await _queue(uow, i18n, school, reader, subject, state, text, now)
             _remember(uow, told, key, state, now)
     await uow.commit()
@@ -124,6 +120,27 @@ async def _subjects_of(
     return found
 
 
+def _view(
+    subject: _Subject, child: str, state: RiskState, reader: Reader, settings: SchoolSettings
+) -> RiskAlertView:
+    threshold = reader.preferences.threshold
+    return RiskAlertView(
+        child=child,
+        subject=subject.name,
+        state=state,
+        average=subject.outlook.average,
+        marks=tuple(value for value, _mark in subject.marks),
+        threshold=threshold,
+        recovery=recovery(
+            state,
+            subject.outlook,
+            [mark for _value, mark in subject.marks],
+            threshold=threshold,
+            minimum_marks=settings.forecast_minimum_marks,
+        ),
+    )
+
+
 async def _queue(
     uow: UnitOfWork,
     i18n: I18n,
@@ -161,63 +178,3 @@ def _remember(
     )  # fmt: skip
     uow.alerts.add_risk_state(stored)
     told[key] = stored
-
-
-def alert_text(
-    i18n: I18n,
-    locale: str,
-    *,
-    child: str,
-    subject: str,
-    state: RiskState,
-    outlook: Forecast,
-    marks: list[tuple[str, WeightedMark]],
-    threshold: Fraction | None,
-    minimum: int,
-) -> str:
-    _ = translator(i18n, locale)
-    title = _("{subject}: {child} is slipping").format(subject=subject, child=child)
-    if state is RiskState.FAILING:
-        body = [_("Predicted final mark: 2.")]
-    elif state is RiskState.NOT_ASSESSED:
-        body = [_("Too few marks to be assessed, and the period ends soon.")]
-    else:
-        body = [
-            _("The average is under your threshold of {threshold}.").format(
-                threshold=f"{float(threshold or 0):.1f}"
-            )
-        ]
-    if outlook.average is not None:
-        body.append(_("Average: {average}").format(average=rounded_average(outlook.average)))
-    shown = ", ".join(value for value, _mark in marks)
-    body.append(_("Marks: {marks}").format(marks=shown) if marks else _("No marks yet."))
-    body.append(recovery_text(i18n, locale, state, outlook, marks, threshold, minimum))
-    return "\n".join([f"⚠️ <b>{escape(title)}</b>", *(escape(line) for line in body)])
-
-
-def recovery_text(
-    i18n: I18n,
-    locale: str,
-    state: RiskState,
-    outlook: Forecast,
-    marks: list[tuple[str, WeightedMark]],
-    threshold: Fraction | None,
-    minimum: int,
-) -> str:
-    """What it takes to recover, in fives of weight 1 or in marks still needed."""
-    _ = translator(i18n, locale)
-    if state is RiskState.NOT_ASSESSED:
-        missing = max(minimum - outlook.marks, 1)
-        return _("To be assessed: {count} more mark(s) needed.").format(count=missing)
-    if state is RiskState.FAILING and outlook.fives_to_next is not None:
-        return _("To reach a 3: {count} more five(s).").format(count=outlook.fives_to_next)
-    if state is RiskState.BELOW_THRESHOLD and threshold is not None and marks:
-        total = sum(
-            (Fraction(repr(m.score)) * Fraction(repr(m.weight)) for _v, m in marks), Fraction()
-        )
-        weight = sum((Fraction(repr(m.weight)) for _v, m in marks), Fraction())
-        count = fives_needed(total, weight, threshold)
-        return _("To get back over {threshold}: {count} more five(s).").format(
-            threshold=f"{float(threshold):.1f}", count=count
-        )
-    return _("Please talk to the teacher about how to catch up.")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
+from bot.i18n import DEFAULT_LOCALE
 from bot.linking.rules import (
     FLOOD_LOCK,
     FLOOD_WINDOW,
@@ -21,7 +22,8 @@ from bot.linking.rules import (
     entry_lock_ends,
     flooded,
 )
-from bot.presentation.text import escape
+from bot.presentation.code_entry import EntryLockAlert, render_entry_lock_alert
+from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.models import School
 from db.unit_of_work import UnitOfWork
@@ -75,13 +77,9 @@ async def _alert_admins(
     # One key per lock: two failures crossing the limit at once still alert once.
     lock_key = f"{'all' if everywhere else school.id}:{int(now.timestamp()) // 600}"
     for account in await uow.finals.staff_accounts(school.id, teacher_id=None):
-        text = render_entry_lock_alert(
-            i18n,
-            account.language or "ru",
-            failures=failures,
-            until=until.astimezone(ZoneInfo(school.timezone)),
-            everywhere=everywhere,
-        )
+        view = EntryLockAlert(failures, until.astimezone(ZoneInfo(school.timezone)), everywhere)
+        tr = translator(i18n, account.language or DEFAULT_LOCALE)
+        text = telegram_html(render_entry_lock_alert(view, tr))
         await uow.outbox.queue(
             account_id=account.id,
             school_id=school.id,
@@ -93,29 +91,3 @@ async def _alert_admins(
             urgent=True,
             now=now,
         )
-
-
-def render_entry_lock_alert(
-    i18n: I18n, locale: str, *, failures: int, until: datetime, everywhere: bool
-) -> str:
-    _ = translator(i18n, locale)
-    scope = (
-        _("Entering link codes is paused for everyone until {time}.")
-        if everywhere
-        else _("Entering this school's link codes is paused until {time}.")
-    )
-    return "\n".join(
-        [
-            "🚨 <b>" + escape(_("Many wrong link codes")) + "</b>",
-            escape(
-                _("{count} wrong codes were entered in the last 10 minutes.").format(count=failures)
-            ),
-            escape(scope.format(time=f"{until:%H:%M}")),
-            escape(
-                _(
-                    "Someone may be guessing codes. Issued codes stay valid; families can "
-                    "enter them again after the pause."
-                )
-            ),
-        ]
-    )

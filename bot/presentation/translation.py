@@ -1,20 +1,31 @@
-"""Translating outside an update: jobs and workers write to many readers, each in their own
-language, so they cannot rely on the locale the I18n middleware sets per update."""
+"""Translating with an explicit translator: jobs and workers write to many readers, each in
+their own language, and handlers make one from the update, so rendering never depends on a
+locale set somewhere else (no context-bound gettext, no ``use_locale``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiogram.utils.i18n import I18n
 
 
-def translator(i18n: I18n, locale: str) -> Callable[[str], str]:
+@dataclass(frozen=True)
+class Translator:
+    """gettext and ngettext bound to one reader's language; call it like ``_``."""
+
+    i18n: I18n
+    locale: str
+
+    def __call__(self, message: str) -> str:
+        return self.i18n.gettext(message, locale=self.locale)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.i18n.gettext(singular, plural, count, locale=self.locale)
+
+
+def translator(i18n: I18n, locale: str) -> Translator:
     """A ``_`` bound to the reader's language."""
-
-    def _(message: str) -> str:
-        return i18n.gettext(message, locale=locale)
-
-    return _
+    return Translator(i18n, locale)
 
 
 def N_(message: str) -> str:

@@ -1,0 +1,59 @@
+"""A :class:`Rendered` as Telegram shows it: HTML parse mode, every piece of text escaped,
+split into messages within Telegram's limit, buttons as the outbox keeps them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.presentation.rendered import (
+    Bold,
+    Bullets,
+    Inline,
+    Link,
+    Paragraph,
+    Rendered,
+)
+from bot.presentation.text import escape, split_message
+
+
+def telegram_html(rendered: Rendered) -> str:
+    lines: list[str] = []
+    for block in rendered.blocks:
+        if isinstance(block, Paragraph):
+            lines.append("".join(_inline(part) for part in block.parts))
+        elif isinstance(block, Bullets):
+            lines.extend("• " + "".join(_inline(part) for part in item) for item in block.items)
+        else:
+            lines.append("")
+    return "\n".join(lines)
+
+
+def telegram_messages(rendered: Rendered) -> list[str]:
+    """The HTML in messages of at most 4096 characters, cut between lines (never inside a
+    tag: every line carries whole elements)."""
+    return split_message(telegram_html(rendered))
+
+
+def telegram_keyboard(rendered: Rendered) -> dict[str, Any] | None:
+    """Inline buttons as JSON (what the outbox stores and the Bot API takes)."""
+    if not rendered.buttons:
+        return None
+    return {
+        "inline_keyboard": [
+            [
+                {"text": button.text, "callback_data": button.callback_data}
+                if button.callback_data is not None
+                else {"text": button.text, "url": button.url}
+                for button in row
+            ]
+            for row in rendered.buttons
+        ]
+    }
+
+
+def _inline(part: Inline) -> str:
+    if isinstance(part, Bold):
+        return f"<b>{escape(part.text)}</b>"
+    if isinstance(part, Link):
+        return f'<a href="{escape(part.url)}">{escape(part.text)}</a>'
+    return escape(part)
