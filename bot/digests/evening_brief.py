@@ -107,8 +107,7 @@ async def _child_section(
     _ = translator(i18n, locale)
     name = f"{context.child.name}, {context.child.class_name}"
     lines = [f"<b>{escape(name)}</b>"]
-    with i18n.context(), i18n.use_locale(locale):
-        lines += [lesson_text(lesson, locale) for lesson in lessons]
+    lines += [lesson_text(lesson, _) for lesson in lessons]
     if homework:
         lines += ["", "📚 " + escape(_("Homework for tomorrow:"))]
         lines += [f"• {escape(item.subject)}: {escape(item.text)}" for item in homework]

@@ -18,6 +18,7 @@ from bot.digests.audience import readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.presentation.forecast import forecast_text
+from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
@@ -52,9 +53,9 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
             continue
         for reader in audience.get(student_id, []):
             key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
-            with i18n.context(), i18n.use_locale(reader.language):
-                view = await forecast_for(uow, context)
-                text = "📈 " + forecast_text(context, view, reader.language)
+            view = await forecast_for(uow, context)
+            tr = translator(i18n, reader.language)
+            text = "📈 " + forecast_text(context, view, tr)
             queued += await queue_for_reader(
                 uow,
                 i18n,

@@ -57,6 +57,7 @@ from bot.presentation.forecast import forecast_text
 from bot.presentation.headings import header
 from bot.presentation.lessons import day_name
 from bot.presentation.text import escape, split_message
+from bot.presentation.translation import update_translator
 from db.unit_of_work import UnitOfWork
 
 
@@ -146,7 +147,7 @@ async def render_subject_homework(
 
 
 async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -> str:
-    return forecast_text(context, await forecast_for(uow, context), locale)
+    return forecast_text(context, await forecast_for(uow, context), update_translator())
 
 
 async def render(

@@ -14,6 +14,7 @@ from bot.diary.service import (
 )
 from bot.presentation.headings import header
 from bot.presentation.lessons import day_name, lesson_text
+from bot.presentation.translation import update_translator
 from db.unit_of_work import UnitOfWork
 
 
@@ -22,7 +23,7 @@ async def render_schedule(uow: UnitOfWork, context: DiaryContext, day: dt.date, 
     lessons = await schedule_of_day(uow, context, day)
     if not lessons:
         lines.append(_("No lessons."))
-    lines += [lesson_text(lesson, locale) for lesson in lessons]
+    lines += [lesson_text(lesson, update_translator()) for lesson in lessons]
     return "\n".join(lines)
 
 
@@ -39,5 +40,5 @@ async def render_schedule_week(
         lines += ["", _("No lessons.")]
     for lesson_day, lessons in days.items():
         lines += ["", f"<b>{day_name(lesson_day, locale)}</b>"]
-        lines += [lesson_text(lesson, locale) for lesson in lessons]
+        lines += [lesson_text(lesson, update_translator()) for lesson in lessons]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.accounts.service import choose_language
 from bot.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LOCALES
+from bot.presentation.translation import Translator, translator
 from db.unit_of_work import UnitOfWork
 
 
@@ -51,15 +52,19 @@ async def set_language(
         chat_id=chat_id,
         language=callback_data.code,
     )
-    with i18n.use_locale(callback_data.code):
-        confirmation = _("The interface language is now English.")
-        await query.answer(confirmation)
-        if query.message is not None:
-            await query.bot.edit_message_text(  # type: ignore[union-attr]
-                text=confirmation + "\n" + _("Send /help to see what I can do."),
-                chat_id=query.message.chat.id,
-                message_id=query.message.message_id,
-            )
+    # In the language just chosen, not the one the update came in.
+    confirmation, hint = _confirmation(translator(i18n, callback_data.code))
+    await query.answer(confirmation)
+    if query.message is not None:
+        await query.bot.edit_message_text(  # type: ignore[union-attr]
+            text=confirmation + "\n" + hint,
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+        )
+
+
+def _confirmation(_: Translator) -> tuple[str, str]:
+    return _("The interface language is now English."), _("Send /help to see what I can do.")
 
 
 def build_router() -> Router:

@@ -1,14 +1,12 @@
 """The forecast of final success as text: the diary's /forecast and the weekly digest.
 
-Translated with the locale of the current context (handlers: the update's; jobs set it).
+Translated with the translator it is given (the reader's language).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
 from bot.diary.forecast_view import ForecastView, SubjectForecast
@@ -17,9 +15,11 @@ from bot.grading.forecast import rounded_average
 from bot.presentation.headings import header
 from bot.presentation.lessons import day_name
 from bot.presentation.text import escape
+from bot.presentation.translation import Translator
 
 
-def forecast_line(item: SubjectForecast, view: ForecastView, locale: str) -> str:
+def forecast_line(item: SubjectForecast, view: ForecastView, _: Translator) -> str:
+    locale = _.locale
     result = item.forecast
     line = f"<b>{escape(item.subject)}</b>: "
     if not result.enough or result.predicted is None:
@@ -31,7 +31,7 @@ def forecast_line(item: SubjectForecast, view: ForecastView, locale: str) -> str
     mark = ("⚠️ " if result.predicted <= 2 else "") + str(result.predicted)
     line += _("average {average}, forecast {mark}").format(average=shown, mark=mark)
     if result.next_mark is not None and result.fives_to_next:
-        line += "\n   " + ngettext(
+        line += "\n   " + _.ngettext(
             "one more 5 and it will be {mark}",
             "{count} more 5s and it will be {mark}",
             result.fives_to_next,
@@ -39,7 +39,8 @@ def forecast_line(item: SubjectForecast, view: ForecastView, locale: str) -> str
     return line
 
 
-def forecast_text(context: DiaryContext, view: ForecastView | None, locale: str) -> str:
+def forecast_text(context: DiaryContext, view: ForecastView | None, _: Translator) -> str:
+    locale = _.locale
     lines = [header(_("Forecast"), context)]
     if view is None:
         return "\n".join([*lines, "", _("There is no current period in the journal data.")])
@@ -47,5 +48,5 @@ def forecast_text(context: DiaryContext, view: ForecastView | None, locale: str)
     lines += [f"{escape(view.period)}: {period}", ""]
     if not view.subjects:
         lines.append(_("No marks in this period yet."))
-    lines += [forecast_line(item, view, locale) for item in view.subjects]
+    lines += [forecast_line(item, view, _) for item in view.subjects]
     return "\n".join(lines)

@@ -1,18 +1,17 @@
 """A lesson and a day as a line of text (the diary's schedule, the evening brief).
 
-Translated with the locale of the current context: handlers get it from the update, jobs
-set it with ``i18n.use_locale``.
+Translated with the translator it is given (the reader's language).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from bot.diary.service import LessonLine
 from bot.presentation.text import escape
+from bot.presentation.translation import Translator
 from db.models import LessonStatus
 
 
@@ -26,7 +25,8 @@ def time_range(start: dt.time | None, end: dt.time | None) -> str:
     return ""
 
 
-def lesson_text(lesson: LessonLine, locale: str) -> str:
+def lesson_text(lesson: LessonLine, _: Translator) -> str:
+    locale = _.locale
     subject = escape(lesson.subject)
     text = f"{lesson.number}. {time_range(lesson.starts_at, lesson.ends_at)}{subject}"
     if lesson.moved_from is not None:

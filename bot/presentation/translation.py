@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,12 @@ class Translator:
 def translator(i18n: I18n, locale: str) -> Translator:
     """A ``_`` bound to the reader's language."""
     return Translator(i18n, locale)
+
+
+def update_translator() -> Translator:
+    """In a handler: the translator of the update's reader (the locale middleware chose it)."""
+    i18n = get_i18n()
+    return Translator(i18n, i18n.current_locale)
 
 
 def N_(message: str) -> str:
