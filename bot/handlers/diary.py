@@ -36,17 +36,16 @@ from bot.handlers.diary_common import (
     FINALS,
     FORECAST,
     GRADES,
-    GRADES_PERIOD,
     HOLIDAYS,
     HOMEWORK,
     RECOMMENDATIONS,
     SCHEDULE,
-    SCHEDULE_WEEK,
     SECTIONS,
     TEACHERS,
     TESTS,
     ChartRequest,
     DiaryNav,
+    Section,
     SubjectNav,
     keyboard,
 )
@@ -150,23 +149,71 @@ async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -
     return forecast_text(context, await forecast_for(uow, context), update_translator())
 
 
+SectionRenderer = Callable[
+    [UnitOfWork, Clock, DiaryContext, dt.date, str], Awaitable[tuple[str, list[tuple[int, str]]]]
+]
+
+
+def _without_subjects(
+    render_text: Callable[[UnitOfWork, DiaryContext, dt.date, str], Awaitable[str]],
+) -> SectionRenderer:
+    async def rendered(
+        uow: UnitOfWork, _clock: Clock, context: DiaryContext, day: dt.date, locale: str
+    ) -> tuple[str, list[tuple[int, str]]]:
+        return await render_text(uow, context, day, locale), []
+
+    return rendered
+
+
+def _list(section: Section) -> SectionRenderer:
+    async def rendered(
+        uow: UnitOfWork, _clock: Clock, context: DiaryContext, _day: dt.date, locale: str
+    ) -> tuple[str, list[tuple[int, str]]]:
+        return await LIST_SECTIONS[section](uow, context, locale), []
+
+    return rendered
+
+
+async def _forecast(
+    uow: UnitOfWork, _clock: Clock, context: DiaryContext, _day: dt.date, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
+    return await render_forecast(uow, context, locale), []
+
+
+async def _homework(
+    uow: UnitOfWork, _clock: Clock, context: DiaryContext, day: dt.date, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
+    return await render_homework(uow, context, day, locale)
+
+
+async def _grades_of_period(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, _day: dt.date, locale: str
+) -> tuple[str, list[tuple[int, str]]]:
+    return await render_grades_of_period(uow, clock, context, locale)
+
+
+# Every section and what renders it (a test checks that none is missing).
+RENDERERS: dict[Section, SectionRenderer] = {
+    Section.GRADES: render_grades,
+    Section.GRADES_PERIOD: _grades_of_period,
+    Section.SCHEDULE: _without_subjects(render_schedule),
+    Section.SCHEDULE_WEEK: _without_subjects(render_schedule_week),
+    Section.HOMEWORK: _homework,
+    Section.FORECAST: _forecast,
+    **{section: _list(section) for section in LIST_SECTIONS},
+}
+
+
 async def render(
-    section: str, uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
+    section: Section,
+    uow: UnitOfWork,
+    clock: Clock,
+    context: DiaryContext,
+    day: dt.date,
+    locale: str,
 ) -> tuple[str, list[tuple[int, str]]]:
     """The section's text, and the subjects to offer for drilling in (grades only)."""
-    if section == GRADES:
-        return await render_grades(uow, clock, context, day, locale)
-    if section == FORECAST:
-        return await render_forecast(uow, context, locale), []
-    if section in LIST_SECTIONS:
-        return await LIST_SECTIONS[section](uow, context, locale), []
-    if section == SCHEDULE:
-        return await render_schedule(uow, context, day, locale), []
-    if section == SCHEDULE_WEEK:
-        return await render_schedule_week(uow, context, day, locale), []
-    if section == GRADES_PERIOD:
-        return await render_grades_of_period(uow, clock, context, locale)
-    return await render_homework(uow, context, day, locale)
+    return await RENDERERS[section](uow, clock, context, day, locale)
 
 
 LIST_COMMANDS = {
@@ -180,7 +227,7 @@ NOT_LINKED = N_("Nobody is linked yet. Send me the code from the school's letter
 
 
 async def open_section(
-    message: Message, section: str, uow: UnitOfWork, clock: Clock, i18n: I18n
+    message: Message, section: Section, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
     assert message.from_user is not None
     context = await diary_context(uow, clock, message.from_user.id, None)
@@ -211,7 +258,9 @@ async def show_forecast(message: Message, uow: UnitOfWork, clock: Clock, i18n: I
     await open_section(message, FORECAST, uow, clock, i18n)
 
 
-def section_command(section: str) -> Callable[[Message, UnitOfWork, Clock, I18n], Awaitable[None]]:
+def section_command(
+    section: Section,
+) -> Callable[[Message, UnitOfWork, Clock, I18n], Awaitable[None]]:
     async def show(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
         await open_section(message, section, uow, clock, i18n)
 
@@ -226,22 +275,29 @@ async def navigate(
     except ValueError:
         day = None
     context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
-    if context is None or day is None or callback_data.section not in SECTIONS:
+    section = Section(callback_data.section) if callback_data.section in SECTIONS else None
+    if context is None or day is None or section is None:
         # A forged or stale button (another family's child, a bad date): refuse, show nothing.
         await query.answer(_("This diary is not available to you."), show_alert=True)
         return
-    text, subjects = await render(
-        callback_data.section, uow, clock, context, day, i18n.current_locale
-    )
+    text, subjects = await render(section, uow, clock, context, day, i18n.current_locale)
     await query.answer()
     if query.message is not None and query.bot is not None:
-        # Edited in place: one message per section, not a new one per tap.
+        # Edited in place: one message per section, not a new one per tap. A text too long
+        # for one message continues in new ones, the buttons under the last: never cut.
+        first, *rest = split_message(text)
+        markup = keyboard(section, context, day, subjects)
+        chat_id = query.message.chat.id
         await query.bot.edit_message_text(
-            text=split_message(text)[0],
-            chat_id=query.message.chat.id,
+            text=first,
+            chat_id=chat_id,
             message_id=query.message.message_id,
-            reply_markup=keyboard(callback_data.section, context, day, subjects),
+            reply_markup=None if rest else markup,
         )
+        for index, part in enumerate(rest, start=1):
+            await query.bot.send_message(
+                chat_id, part, reply_markup=markup if index == len(rest) else None
+            )
 
 
 async def send_chart(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
@@ -12,9 +13,30 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.diary.service import DiaryContext
 
-GRADES, SCHEDULE, HOMEWORK, FORECAST = "g", "s", "h", "f"
-TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = "t", "c", "o", "r", "n"
-GRADES_PERIOD, SCHEDULE_WEEK = "p", "w"
+
+class Section(StrEnum):
+    """The diary's sections, by the short code their buttons carry."""
+
+    GRADES = "g"
+    SCHEDULE = "s"
+    HOMEWORK = "h"
+    FORECAST = "f"
+    TESTS = "t"
+    TEACHERS = "c"
+    HOLIDAYS = "o"
+    RECOMMENDATIONS = "r"
+    FINALS = "n"
+    GRADES_PERIOD = "p"
+    SCHEDULE_WEEK = "w"
+
+
+GRADES, SCHEDULE, HOMEWORK, FORECAST = (
+    Section.GRADES, Section.SCHEDULE, Section.HOMEWORK, Section.FORECAST
+)  # fmt: skip
+TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = (
+    Section.TESTS, Section.TEACHERS, Section.HOLIDAYS, Section.RECOMMENDATIONS, Section.FINALS
+)  # fmt: skip
+GRADES_PERIOD, SCHEDULE_WEEK = Section.GRADES_PERIOD, Section.SCHEDULE_WEEK
 # The other view of the same thing: a week's grades ↔ the period's, a day ↔ a week.
 TOGGLES = {
     GRADES: GRADES_PERIOD,
@@ -22,19 +44,7 @@ TOGGLES = {
     SCHEDULE: SCHEDULE_WEEK,
     SCHEDULE_WEEK: SCHEDULE,
 }
-SECTIONS = (
-    GRADES,
-    SCHEDULE,
-    HOMEWORK,
-    FORECAST,
-    TESTS,
-    TEACHERS,
-    HOLIDAYS,
-    RECOMMENDATIONS,
-    FINALS,
-    GRADES_PERIOD,
-    SCHEDULE_WEEK,
-)
+SECTIONS = tuple(Section)
 # Sections shown for a day or a week, with «/Today/» buttons; the others show one list.
 PAGED = (GRADES, SCHEDULE, HOMEWORK, SCHEDULE_WEEK)
 
@@ -57,7 +67,7 @@ class ChartRequest(CallbackData, prefix="chart"):
 
 
 def keyboard(
-    section: str,
+    section: Section,
     context: DiaryContext,
     day: dt.date,
     subjects: Sequence[tuple[int, str]] = (),

@@ -23,6 +23,7 @@ from bot.handlers.diary_common import (
     RECOMMENDATIONS,
     TEACHERS,
     TESTS,
+    Section,
 )
 from bot.presentation.headings import header
 from bot.presentation.lessons import day_name
@@ -119,7 +120,7 @@ async def render_finals(uow: UnitOfWork, context: DiaryContext, locale: str) -> 
     return "\n".join(lines).rstrip()
 
 
-LIST_SECTIONS: dict[str, Renderer] = {
+LIST_SECTIONS: dict[Section, Renderer] = {
     TESTS: render_tests,
     TEACHERS: render_teachers,
     HOLIDAYS: render_holidays,

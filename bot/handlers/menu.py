@@ -18,11 +18,12 @@ from bot.handlers.diary_common import (
     SCHEDULE,
     TEACHERS,
     TESTS,
+    Section,
 )
 from bot.i18n import N_
 
 # (label msgid, section), in the order of the keyboard, two per row.
-MENU: tuple[tuple[str, str], ...] = (
+MENU: tuple[tuple[str, Section], ...] = (
     (N_("📊 Grades"), GRADES),
     (N_("📅 Schedule"), SCHEDULE),
     (N_("📚 Homework"), HOMEWORK),
