@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -63,8 +63,12 @@ def _in_background(
     stack.push_async_callback(finish)
 
 
-async def serve(services: Services) -> None:
-    """``ediary run``: until SIGINT or SIGTERM."""
+@contextlib.asynccontextmanager
+async def _lifecycle(
+    services: Services,
+) -> AsyncIterator[tuple[contextlib.AsyncExitStack, asyncio.Event]]:
+    """A process's frame: a bot token, the database migrated, a stop on SIGINT or SIGTERM,
+    and an exit stack that closes the services last."""
     services.require_bot()
     prepare_sqlite_directory(services.settings)
     stop = asyncio.Event()
@@ -72,6 +76,12 @@ async def serve(services: Services) -> None:
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(services.close)
         await migrate_database(services.database)
+        yield stack, stop
+
+
+async def serve(services: Services) -> None:
+    """``ediary run``: until SIGINT or SIGTERM."""
+    async with _lifecycle(services) as (stack, stop):
         await _run_services(stack, services, stop)
 
 
@@ -167,13 +177,7 @@ async def _start_receiving(bot: Bot, dispatcher: Dispatcher, webhook: Webhook | 
 
 async def serve_worker(services: Services) -> None:
     """``ediary worker``: only the delivery worker (for extra machines)."""
-    services.require_bot()
-    prepare_sqlite_directory(services.settings)
-    stop = asyncio.Event()
-    _install_signal_handlers(stop)
-    async with contextlib.AsyncExitStack() as stack:
-        stack.push_async_callback(services.close)
-        await migrate_database(services.database)
+    async with _lifecycle(services) as (_stack, stop):
         worker = build_delivery_worker(services)
         log.info(
             "delivery worker %s is running at %g messages a second%s",

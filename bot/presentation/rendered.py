@@ -9,6 +9,7 @@ and user text can never become markup by accident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -63,17 +64,22 @@ def paragraph(*parts: Inline) -> Paragraph:
     return Paragraph(tuple(parts))
 
 
-def plain_text(rendered: Rendered) -> str:
-    """The text alone, without emphasis or link targets (plain e-mail parts, logs, tests)."""
+def lines_of(rendered: Rendered, inline: Callable[[Inline], str]) -> list[str]:
+    """The blocks as lines, each inline piece written by ``inline`` (each channel its own)."""
     lines: list[str] = []
     for block in rendered.blocks:
         if isinstance(block, Paragraph):
-            lines.append("".join(_plain(part) for part in block.parts))
+            lines.append("".join(inline(part) for part in block.parts))
         elif isinstance(block, Bullets):
-            lines.extend("• " + "".join(_plain(part) for part in item) for item in block.items)
+            lines.extend("• " + "".join(inline(part) for part in item) for item in block.items)
         else:
             lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def plain_text(rendered: Rendered) -> str:
+    """The text alone, without emphasis or link targets (plain e-mail parts, logs, tests)."""
+    return "\n".join(lines_of(rendered, _plain))
 
 
 def _plain(part: Inline) -> str:

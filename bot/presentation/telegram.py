@@ -5,27 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.presentation.rendered import (
-    Bold,
-    Bullets,
-    Inline,
-    Link,
-    Paragraph,
-    Rendered,
-)
+from bot.presentation.rendered import Bold, Inline, Link, Rendered, lines_of
 from bot.presentation.text import escape, split_message
 
 
 def telegram_html(rendered: Rendered) -> str:
-    lines: list[str] = []
-    for block in rendered.blocks:
-        if isinstance(block, Paragraph):
-            lines.append("".join(_inline(part) for part in block.parts))
-        elif isinstance(block, Bullets):
-            lines.extend("• " + "".join(_inline(part) for part in item) for item in block.items)
-        else:
-            lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines_of(rendered, _inline))
 
 
 def telegram_messages(rendered: Rendered) -> list[str]:
