@@ -118,8 +118,8 @@ async def test_a_cancelled_broadcast_sends_nothing(
     async with database.unit_of_work() as uow:
         assert (await uow.session.execute(select(func.count(Broadcast.id)))).scalar_one() == 0
     assert await outbox_count(database) == 0
-    # A stale confirmation after the cancel does nothing either.
-    await teacher.click(BroadcastConfirm(go=True))
+    # A stale confirmation after the cancel (the buttons are gone) does nothing either.
+    await teacher.forge(BroadcastConfirm(go=True))
     assert await outbox_count(database) == 0
 
 
@@ -168,10 +168,10 @@ async def test_a_teacher_cannot_address_another_class_or_the_whole_school(
 ) -> None:
     _school, _father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
     await teacher.send("/broadcast")
-    calls = await teacher.click(BroadcastClass(**forged))
+    calls = await teacher.forge(BroadcastClass(**forged))
     assert alert(calls) == "Этому классу вы писать не можете."
     # Skipping the class step does not help either.
-    calls = await teacher.click(BroadcastAudience(audience="guardians"))
+    calls = await teacher.forge(BroadcastAudience(audience="guardians"))
     assert alert(calls) == "Эта кнопка вам недоступна."
     assert await outbox_count(database) == 0
 
@@ -184,16 +184,18 @@ async def test_families_cannot_broadcast_and_foreign_read_buttons_are_refused(
     assert (
         refusal.text == "Отправлять объявления могут только классные руководители и администрация."
     )
-    calls = await father.click(BroadcastRead(broadcast=1))
+    calls = await father.forge(BroadcastRead(broadcast=1))
     assert alert(calls) == "Эта кнопка вам недоступна."
 
 
 async def test_the_parent_teacher_relay_both_ways_without_revealing_accounts(
     dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n
 ) -> None:
-    _school, father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
-    petr = 1
-    calls = await father.click(WriteTeacher(student=petr))
+    school, father, teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    # The «Write to the class teacher» button comes under the final grades' notice.
+    await publish(database, clock, i18n, school, [final("f1", "math", "5")])
+    await deliver_all(database, bot, clock)
+    calls = await father.press("✉️ Написать классному руководителю")
     prompt = only_message(calls)
     # A command while writing is answered as a command and is not sent to the teacher.
     help_text = only_message(await father.send("/help")).text or ""
@@ -216,7 +218,7 @@ async def test_the_parent_teacher_relay_both_ways_without_revealing_accounts(
 
     # Someone else's «Reply» on the same thread is refused.
     mother = BotConversation(dispatcher, bot, MOTHER)
-    assert alert(await mother.click(RelayReply(thread=thread), message_id=1)) == (
+    assert alert(await mother.forge(RelayReply(thread=thread), message_id=1)) == (
         "Эта переписка вам недоступна."
     )
     await teacher.click(reply)
@@ -237,7 +239,7 @@ async def test_writing_about_another_familys_child_is_refused(
     dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
 ) -> None:
     _school, father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
-    calls = await father.click(WriteTeacher(student=2))  # Anna is not his
+    calls = await father.forge(WriteTeacher(student=2))  # Anna is not his
     assert alert(calls) == "Написать классному руководителю сейчас нельзя."
     assert only_message(await father.send("/cancel")).text == "Отменять нечего."
 

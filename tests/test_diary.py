@@ -115,7 +115,7 @@ async def test_a_forged_button_for_another_child_is_refused(
         DiaryNav(section="g", student=await student_id(database, "s1"), day="not-a-date"),
         DiaryNav(section="x", student=await student_id(database, "s1"), day="2026-09-01"),
     ):
-        calls = await father.click(forged)
+        calls = await father.forge(forged)
         refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
         assert refusal.show_alert is True
         assert refusal.text == "Этот дневник вам недоступен."

@@ -9,7 +9,8 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboard
 from sqlalchemy import event
 
 from bot.exchange.service import sync_document
-from bot.handlers.diary_common import ChartRequest, DiaryNav, SubjectNav
+from bot.handlers.diary import RENDERERS
+from bot.handlers.diary_common import ChartRequest, DiaryNav, Section, SubjectNav
 from db.database import Database
 from tests.diary_fixtures import (
     FATHER,
@@ -64,7 +65,7 @@ async def test_forecast_of_the_current_period(
     assert photo.caption == "Средний балл по предметам: Иванов Пётр Сергеевич, I четверть"
     # Someone else's child: refused, nothing drawn.
     anna = await student_id(database, "s2")
-    calls = await BotConversation(dispatcher, bot, FATHER).click(ChartRequest(student=anna))
+    calls = await BotConversation(dispatcher, bot, FATHER).forge(ChartRequest(student=anna))
     assert not any(isinstance(call, SendPhoto) for call in calls)
 
 
@@ -112,12 +113,15 @@ async def test_tests_teachers_holidays_recommendations_and_finals(
     holidays = sent(await mother.send("/holidays")).text
     assert "👉 <b>Осенние каникулы: 25 октября — 3 ноября</b>" in holidays
 
+    # Anna's sections: open one, then switch to her with the button under it.
+    await mother.send("/recommendations")
     anna = await student_id(database, "s2")
     calls = await mother.click(DiaryNav(section="r", student=anna, day="2026-09-01"))
     recommendations = next(c for c in calls if isinstance(c, EditMessageText)).text or ""
     assert "<b>вт, 1 сентября</b> · Математика, Смирнова Ольга Петровна" in recommendations
     assert "Повторить таблицу умножения" in recommendations
 
+    await mother.send("/finals")
     calls = await mother.click(DiaryNav(section="n", student=anna, day="2026-09-01"))
     finals_text = next(c for c in calls if isinstance(c, EditMessageText)).text or ""
     assert "<b>I четверть</b>" in finals_text
@@ -287,7 +291,7 @@ async def test_drilling_into_a_subject_shows_its_marks_and_topics(
         SubjectNav(student=petr, subject=999_999, day="2026-09-01"),
         SubjectNav(student=anna, subject=1, day="2026-09-01"),
     ):
-        calls = await father.click(forged)
+        calls = await father.forge(forged)
         assert not any(isinstance(call, EditMessageText) for call in calls)
 
 
@@ -307,6 +311,8 @@ async def test_week_schedule_and_grades_of_the_period(
     assert "5. ↩️ Русский язык — перенесён сюда с вт, 1 сентября" in week.text
     assert "День" in button_texts(week)
 
+    # «For the period» is under the grades (the week's schedule offers «Day» instead).
+    await father.send("/grades")
     calls = await father.click(DiaryNav(section="p", student=petr, day="2026-09-01"))
     period = next(call for call in calls if isinstance(call, EditMessageText))
     assert period.text is not None
@@ -337,3 +343,7 @@ async def test_homework_by_subject_and_settings(
     assert settings.text is not None
     assert settings.text.startswith("<b>Настройки</b>\nЯзык интерфейса:")
     assert button_texts(settings)[:2] == ["✓ Русский", "English"]
+
+
+def test_every_section_has_a_renderer() -> None:
+    assert set(RENDERERS) == set(Section)

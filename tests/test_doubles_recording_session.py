@@ -281,3 +281,111 @@ async def test_conversation_reply_and_returned_methods(bot: RecordingBot) -> Non
     assert reply.text == "ответ на 10050"
     assert isinstance(returned, SendMessage)
     assert returned.text == "returned"
+
+
+async def test_conversation_click_refuses_data_no_shown_button_carries(bot: RecordingBot) -> None:
+    conversation = BotConversation(ping_dispatcher(), bot, PARENT)
+    with pytest.raises(AssertionError, match="has sent no message"):
+        await conversation.click(Pick(grade_id=7))
+    await conversation.send("/menu")
+    menu_update = conversation.last_update
+
+    with pytest.raises(AssertionError) as raised:
+        await conversation.click(Pick(grade_id=8))
+
+    assert "'pick:8'" in str(raised.value)
+    assert "'Оценка' (callback_data='pick:7')" in str(raised.value)  # what is shown
+    # Nothing was fed: the handler never saw the made-up data.
+    assert conversation.last_update is menu_update
+    assert bot.session.calls(AnswerCallbackQuery) == []
+    # A message the bot never sent shows no buttons either.
+    with pytest.raises(AssertionError, match="sent no message 10050"):
+        await conversation.click(Pick(grade_id=7), message_id=10_050)
+
+
+async def test_conversation_press_finds_the_button_by_its_text(bot: RecordingBot) -> None:
+    conversation = BotConversation(ping_dispatcher(), bot, PARENT)
+    await conversation.send("/menu")
+
+    edit, _answer = await conversation.press("Оценка")
+
+    assert isinstance(edit, EditMessageText)
+    assert edit.text == "Выберите оценку: №7"
+    # The edit came without a keyboard, so the button is gone.
+    with pytest.raises(AssertionError, match=r"no button labelled 'Оценка'.*no buttons"):
+        await conversation.press("Оценка")
+
+
+async def test_conversation_press_needs_exactly_one_callback_button(bot: RecordingBot) -> None:
+    conversation = BotConversation(ping_dispatcher(), bot, PARENT)
+    twice = [
+        InlineKeyboardButton(text="Оценка", callback_data=Pick(grade_id=1).pack()),
+        InlineKeyboardButton(text="Оценка", callback_data=Pick(grade_id=2).pack()),
+    ]
+    link = InlineKeyboardButton(text="Сайт школы", url="https://school.example/")
+    markup = InlineKeyboardMarkup(inline_keyboard=[twice, [link]])
+    await bot.send_message(PARENT.id, "Меню", reply_markup=markup)
+
+    with pytest.raises(AssertionError, match="2 buttons labelled 'Оценка'"):
+        await conversation.press("Оценка")
+    with pytest.raises(AssertionError, match="no callback button labelled 'Сайт школы'"):
+        await conversation.press("Сайт школы")
+
+
+def swapping_dispatcher() -> Dispatcher:
+    """/menu shows «Оценка» and «Другие»; «Другие» replaces the keyboard with «Другая»."""
+    router = Router()
+
+    @router.message(Command("menu"))
+    async def menu(message: Message) -> None:
+        other = InlineKeyboardButton(text="Другие", callback_data="swap")
+        markup = InlineKeyboardMarkup(inline_keyboard=[*keyboard().inline_keyboard, [other]])
+        await message.answer("Выберите оценку", reply_markup=markup)
+
+    @router.callback_query(F.data == "swap")
+    async def swap(callback: CallbackQuery) -> None:
+        assert isinstance(callback.message, Message)
+        button = InlineKeyboardButton(text="Другая", callback_data=Pick(grade_id=8).pack())
+        markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+        await callback.message.edit_reply_markup(reply_markup=markup)
+        await callback.answer()
+
+    @router.callback_query(Pick.filter())
+    async def pick(callback: CallbackQuery, callback_data: Pick) -> None:
+        await callback.answer(f"№{callback_data.grade_id}")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def test_conversation_buttons_are_those_of_the_edited_message(bot: RecordingBot) -> None:
+    conversation = BotConversation(swapping_dispatcher(), bot, PARENT)
+    await conversation.send("/menu")
+    menu_id = bot.session.last_message_id(PARENT.id)
+    await conversation.press("Другие")
+    await bot.send_message(PARENT.id, "позже")  # the menu is no longer the latest message
+
+    with pytest.raises(AssertionError, match="'Другая' \\(callback_data='pick:8'\\)"):
+        await conversation.click(Pick(grade_id=7), message_id=menu_id)
+    [answer] = await conversation.click(Pick(grade_id=8), message_id=menu_id)
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == "№8"
+    [answer] = await conversation.press("Другая", message_id=menu_id)
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == "№8"
+
+
+async def test_conversation_forge_sends_data_no_button_carries(bot: RecordingBot) -> None:
+    conversation = BotConversation(ping_dispatcher(), bot, PARENT)
+    await conversation.send("/menu")
+
+    edit, _answer = await conversation.forge(Pick(grade_id=9))
+    assert isinstance(edit, EditMessageText)
+    assert edit.text == "Выберите оценку: №9"
+    assert edit.message_id == FIRST_BOT_MESSAGE_ID
+    # Even under a message the bot never sent: the handler sees a placeholder message.
+    edit, _answer = await conversation.forge("pick:1", message_id=10_050)
+    assert isinstance(edit, EditMessageText)
+    assert edit.text == "…: №1"
+    assert edit.message_id == 10_050

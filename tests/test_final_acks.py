@@ -110,7 +110,7 @@ async def test_a_forged_or_foreign_ack_button_records_nothing(
     _school, father, teacher = await published(dispatcher, bot, database, clock, i18n)
     own = (await notice(database)).id
     for chat, notice_id in ((father, own + 100), (teacher, own)):
-        calls = await chat.click(FinalAck(notice=notice_id))
+        calls = await chat.forge(FinalAck(notice=notice_id))
         refusal = next(c for c in calls if isinstance(c, AnswerCallbackQuery))
         assert refusal.show_alert is True
         assert refusal.text == "Эта кнопка вам недоступна."

@@ -299,12 +299,13 @@ async def test_a_forged_unlink_button_changes_nothing(
     assert isinstance(link_id, int)
     stranger = BotConversation(dispatcher, bot, STRANGER)
     await stranger.send("/start")
-    calls = await stranger.click(UnlinkChoice(link_id=link_id))
+    calls = await stranger.forge(UnlinkChoice(link_id=link_id))
     refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
     assert refusal.show_alert is True
     assert refusal.text == "Эта привязка не ваша или уже завершена."
     assert await active_links(database) == 1
-    # The owner can unlink it.
+    # The owner can unlink it, with the button /children shows him.
+    await father.send("/children")
     calls = await father.click(UnlinkChoice(link_id=link_id))
     assert await active_links(database) == 0
 
@@ -337,6 +338,7 @@ async def test_unlinking_a_child_cancels_only_that_childs_queued_pushes(
                 student_id=link.student_id,
             )
         await uow.commit()
+    await chat.send("/children")
     await chat.click(UnlinkChoice(link_id=links[0].id))
     async with database.unit_of_work() as uow:
         rows = (
@@ -356,7 +358,7 @@ async def test_a_consent_button_without_a_pending_code_is_refused(
     await school_with_families(database, clock)
     chat = BotConversation(dispatcher, bot, STRANGER)
     await chat.send("/start")
-    calls = await chat.click(ConsentChoice(agree=True))
+    calls = await chat.forge(ConsentChoice(agree=True))
     refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
     assert refusal.text == "Запрос устарел. Отправьте код ещё раз."
     assert await active_links(database) == 0
@@ -372,6 +374,8 @@ async def test_what_the_channel_kept_is_erased_30_days_after_withdrawal(
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send(code.compact)
     await father.click(ConsentChoice(agree=True))
+    await father.send("/privacy")
+    await father.click(WithdrawStep(step="ask"))
     await father.click(WithdrawStep(step="confirm"))
 
     async with database.unit_of_work() as uow:

@@ -78,6 +78,8 @@ async def test_settings_show_and_switch_the_choices(
     assert "Оценки: в ежедневной сводке" in button_texts(change)
     change = edited(await father.click(SummaryHourChoice(hour=20)))
     assert "Сводка в 20:00" in button_texts(change)
+    # The button steps through the thresholds: none → 3.0 → 3.5.
+    await father.press("Риск: только при прогнозе 2")
     change = edited(await father.click(RiskThresholdChoice(value="3.5")))
     assert "Риск: средний балл ниже 3.5" in button_texts(change)
     change = edited(await father.click(QuietHoursChoice(preset="22-7")))
@@ -117,7 +119,7 @@ async def test_a_forged_settings_button_changes_nothing(
     await family(dispatcher, bot, database, clock)
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send("/settings")
-    calls = await father.click(forged)
+    calls = await father.forge(forged)
     refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
     assert refusal.show_alert is True
     assert refusal.text == "Эта настройка недоступна."
@@ -165,6 +167,8 @@ async def test_switched_off_kinds_are_not_queued_and_homework_is_off_by_default(
     school = await family(dispatcher, bot, database, clock)
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send("/settings")
+    # The button steps through the modes: at once → in the summary → off.
+    await father.press("Рекомендации: сразу")
     await father.click(PushModeChoice(kind="recommendation", mode="off"))
     bot.session.clear()
     advice = {
@@ -194,6 +198,9 @@ async def test_no_quiet_hours_means_marks_go_out_at_night(
     school = await family(dispatcher, bot, database, clock)
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send("/settings")
+    # The button steps through the presets: 21–8 → 22–7 → 20–9 → none.
+    await father.press("Тихие часы: 21:00–08:00")
+    await father.press("Тихие часы: 22:00–07:00")
     await father.click(QuietHoursChoice(preset="off"))
     bot.session.clear()
     clock.set(datetime(2026, 9, 1, 19, 0, tzinfo=UTC))  # 22:00 in Moscow
@@ -219,7 +226,7 @@ async def test_class_teachers_switch_the_reading_summary_and_families_cannot(
         assert account.settings["monitoring_summary"] is False
     family_view = sent(await father.send("/settings"))
     assert not any(text.startswith("📊") for text in button_texts(family_view))
-    calls = await father.click(MonitoringChoice(on=False))
+    calls = await father.forge(MonitoringChoice(on=False))
     refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
     assert refusal.show_alert is True
     async with database.unit_of_work() as uow:

@@ -66,6 +66,8 @@ async def test_the_parents_own_threshold(
     assert await alerts(database, clock, i18n, school) == 0
     father = BotConversation(dispatcher, bot, FATHER)
     await father.send("/settings")
+    # The button steps through the thresholds: none → 3.0 → 3.5.
+    await father.press("Риск: только при прогнозе 2")
     await father.click(RiskThresholdChoice(value="3.5"))
     bot.session.clear()
     assert await alerts(database, clock, i18n, school) == 1

@@ -163,6 +163,8 @@ async def test_erase_withdrawn_accounts_30_days_after_withdrawal(
     school = await school_with_families(database, clock)
     await link(dispatcher, bot, database, clock, school, MOTHER, "guardian", "g1")
     father = await link(dispatcher, bot, database, clock, school, FATHER, "guardian", "g2")
+    await father.send("/privacy")
+    await father.click(WithdrawStep(step="ask"))
     await father.click(WithdrawStep(step="confirm"))
 
     async def accounts() -> list[int]:

@@ -81,7 +81,7 @@ async def test_a_failing_handler_still_answers_with_a_reference(
     assert logged.exc_info is not None  # the log has the traceback to go with the reference
 
     english = BotConversation(dispatcher, bot, TelegramUser(id=8802, language_code="en"))
-    calls = await english.click("settings:whatever", message_id=1)
+    calls = await english.forge("settings:whatever", message_id=1)  # made-up data
     assert isinstance(calls[0], AnswerCallbackQuery)  # the button stops spinning
     assert isinstance(calls[1], SendMessage)
     assert calls[1].text.startswith("Something went wrong, please try again.")
