@@ -4,6 +4,7 @@ dispatcher over a recording bot, a fake clock, the CLI runner."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -21,8 +22,9 @@ from sqlalchemy.engine import URL
 
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.digests.delivery import DeliveryWorker
 from bot.i18n import build_i18n
-from bot.services import Services
+from bot.services import Services, build_delivery_worker
 from db.database import Database
 from tests.databases import (
     PostgresServer,
@@ -36,6 +38,7 @@ from tests.databases import (
     sqlite_template,
 )
 from tests.doubles.clock import FakeClock
+from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
 
 DIALECTS = ["sqlite", "postgresql"]
@@ -166,7 +169,7 @@ def settings_for_test(database_url: URL, **values: Any) -> Settings:
 
 
 def services_for(
-    database: Database, clock: FakeClock, *, bot: RecordingBot | None = None,
+    database: Database, clock: FakeClock, *, bot: Bot | None = None,
     i18n: I18n | None = None,
 ) -> Services:  # fmt: skip
     """Services over this database and clock (and the recording bot, when one is given)."""
@@ -185,6 +188,18 @@ def services(database: Database, clock: FakeClock, i18n: I18n, bot: RecordingBot
     """The services as ``ediary run`` builds them, with the fake clock and the recording
     Bot session: nothing else is overridden."""
     return services_for(database, clock, bot=bot, i18n=i18n)
+
+
+def worker_for(
+    database: Database, bot: Bot, clock: FakeClock, fake: FakeTime | None = None,
+    *, name: str = "worker",
+) -> DeliveryWorker:  # fmt: skip
+    """The delivery worker as production builds it, on this database and bot (and on fake
+    monotonic time, so pacing never waits)."""
+    worker = replace(build_delivery_worker(services_for(database, clock, bot=bot)), name=name)
+    if fake is not None:
+        worker = replace(worker, sleep=fake.sleep, monotonic=fake.monotonic)
+    return worker
 
 
 def with_webhook(services: Services, url: str, secret: str) -> Services:

@@ -14,8 +14,9 @@ from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import School, Student
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.linking_fixtures import issue, school_with_families
 
 MOTHER = TelegramUser(id=6001, first_name="Мария")

@@ -8,16 +8,17 @@ from aiogram import Dispatcher
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
-from bot.digests.delivery import DeliveryWorker
 from bot.finals.publication import publish_final_grades
 from bot.finals.summary import refresh_summaries
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import School
+from tests.conftest import worker_for
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.linking_fixtures import issue
 from tests.test_change_pushes import FATHER, family, sync
 
@@ -85,9 +86,7 @@ async def deliver_all(database: Database, bot: RecordingBot, clock: FakeClock) -
     """Run the worker until nothing is due; the requests it made, in order."""
     before = len(bot.session.requests)
     fake = FakeTime()
-    worker = DeliveryWorker(
-        database=database, bot=bot, clock=clock, sleep=fake.sleep, monotonic=fake.monotonic
-    )
+    worker = worker_for(database, bot, clock, fake)
     while True:
         report = await worker.deliver_due()
         if not (report.sent or report.retried or report.dead or report.blocked):

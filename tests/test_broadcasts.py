@@ -21,8 +21,9 @@ from db.database import Database
 from db.models import Broadcast, OutboxMessage, SchoolClass
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser, message_update_data
+from tests.doubles.telegram_updates import TelegramUser, message_update_data
 from tests.finals_fixtures import (
     MOTHER,
     TEACHER,

@@ -19,8 +19,8 @@ from bot.services import Services
 from db.database import Database
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.test_change_pushes import FATHER, family, sync
 
 Client = TestClient[web.Request, web.Application]

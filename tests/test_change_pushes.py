@@ -11,15 +11,16 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 
 from bot.digests.change_pushes import push_changes
-from bot.digests.delivery import DeliveryWorker
 from bot.exchange.service import sync_document
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import ChangeRecord, OutboxMessage, School
+from tests.conftest import worker_for
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.linking_fixtures import issue, school_with_families
 
 FATHER = TelegramUser(id=8002, first_name="Сергей")
@@ -56,9 +57,7 @@ async def run_job(database: Database, clock: FakeClock, i18n: I18n) -> int:
 
 async def deliver(database: Database, bot: RecordingBot, clock: FakeClock) -> list[str]:
     fake = FakeTime()
-    worker = DeliveryWorker(
-        database=database, bot=bot, clock=clock, sleep=fake.sleep, monotonic=fake.monotonic
-    )
+    worker = worker_for(database, bot, clock, fake)
     await worker.deliver_due()
     return [m.text for m in bot.session.calls(SendMessage)]
 

@@ -25,11 +25,12 @@ from bot.digests.status import delivery_status
 from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
-from tests.conftest import services_for
+from tests.conftest import services_for, worker_for
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.fake_time import FakeTime
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.linking_fixtures import issue, school_with_families
 
 PARENT = TelegramUser(id=7001, first_name="Мария")
@@ -76,14 +77,7 @@ async def push(
 def worker(
     database: Database, bot: RecordingBot, clock: FakeClock, fake: FakeTime, name: str = "w1"
 ) -> DeliveryWorker:
-    return DeliveryWorker(
-        database=database,
-        bot=bot,
-        clock=clock,
-        name=name,
-        sleep=fake.sleep,
-        monotonic=fake.monotonic,
-    )
+    return worker_for(database, bot, clock, fake, name=name)
 
 
 async def statuses(database: Database) -> list[OutboxStatus]:

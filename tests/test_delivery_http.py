@@ -12,9 +12,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
-from bot.digests.delivery import DeliveryWorker
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
+from tests.conftest import worker_for
 from tests.doubles.clock import FakeClock
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.fake_time import FakeTime
@@ -68,9 +68,7 @@ async def test_each_telegram_error_over_http(
     assert await push(database, clock, "grade:1:1")
     api.fail_next("sendMessage", **error)
     fake = FakeTime()
-    worker = DeliveryWorker(
-        database=database, bot=http_bot, clock=clock, sleep=fake.sleep, monotonic=fake.monotonic
-    )
+    worker = worker_for(database, http_bot, clock, fake)
     await worker.deliver_due()
     async with database.unit_of_work() as uow:
         row = (await uow.session.execute(select(OutboxMessage))).scalar_one()

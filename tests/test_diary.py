@@ -22,8 +22,9 @@ from tests.diary_fixtures import (
     student_id,
 )
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 
 
 async def test_grades_of_the_week_with_the_child_switcher(

@@ -21,8 +21,9 @@ from tests.diary_fixtures import (
     student_id,
 )
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 
 
 async def test_forecast_of_the_current_period(
@@ -347,3 +348,31 @@ async def test_homework_by_subject_and_settings(
 
 def test_every_section_has_a_renderer() -> None:
     assert set(RENDERERS) == set(Section)
+
+
+async def test_a_long_section_reached_by_a_button_continues_instead_of_being_cut(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock
+) -> None:
+    school = await linked_family(dispatcher, bot, database, clock)
+    task = ("Повторить правила и выполнить упражнения. " * 200)[:4000]
+    homework = [
+        {"external_id": f"long{i}", "class_id": "5a", "subject_id": "rus",
+         "assigned_on": "2026-09-01", "due_on": "2026-09-02", "text": task}
+        for i in range(3)
+    ]  # fmt: skip
+    async with database.unit_of_work() as uow:
+        await sync_document(uow, clock, school, {"homework": homework}, source="test",
+                            document_sha256="-", actor="test")  # fmt: skip
+    father = BotConversation(dispatcher, bot, FATHER)
+    await father.send("/homework")  # tomorrow, 2 September: long
+    await father.press("«")  # 1 September: short, edited into the message with the buttons
+    calls = await father.press("»")  # back to the long day
+    edits = [call for call in calls if isinstance(call, EditMessageText)]
+    sends = [call for call in calls if isinstance(call, SendMessage)]
+    assert len(edits) == 1
+    assert edits[0].reply_markup is None  # the buttons move to the last part
+    assert sends
+    assert sends[-1].reply_markup is not None
+    parts = [edits[0].text or "", *(call.text for call in sends)]
+    assert all(len(part) <= 4096 for part in parts)
+    assert sum(part.count(task.strip()) for part in parts) == 3  # every task, whole

@@ -35,6 +35,7 @@ from aiogram.types import (
     Message,
 )
 
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import (
     FIRST_BOT_MESSAGE_ID,
     RecordingBot,
@@ -44,7 +45,6 @@ from tests.doubles.telegram_updates import (
     BOT_ID,
     BOT_USERNAME,
     FIXED_NOW,
-    BotConversation,
     TelegramUser,
     callback_update,
     message_update,

@@ -13,8 +13,8 @@ from bot.handlers.settings import PushModeChoice
 from db.database import Database
 from db.models import School
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.test_change_pushes import FATHER, deliver, family, sync
 
 EVENING = datetime(2026, 9, 1, 16, 0, tzinfo=UTC)  # Tuesday 19:00 in Moscow

@@ -22,8 +22,9 @@ from bot.teachers.buttons import RelayReply
 from db.database import Database
 from db.models import FinalGradeAck, FinalGradeNotice, School
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.finals_fixtures import (
     TEACHER,
     deliver_all,

@@ -15,8 +15,8 @@ from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import FinalGradeNotice, OutboxMessage
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.finals_fixtures import (
     MOTHER,
     deliver_all,

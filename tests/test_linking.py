@@ -35,8 +35,9 @@ from db.models import (
     TelegramAccount,
 )
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.linking_fixtures import issue, school_with_families
 
 MOTHER = TelegramUser(id=5001, first_name="Мария")

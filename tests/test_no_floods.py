@@ -13,8 +13,8 @@ from bot.handlers.linking import ConsentChoice
 from db.database import Database
 from db.models import OutboxMessage, School
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.linking_fixtures import issue, school_with_families
 from tests.test_change_pushes import FATHER, deliver, family, grade, run_job, sync
 

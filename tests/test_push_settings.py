@@ -26,8 +26,8 @@ from db.database import Database
 from db.models import OutboxMessage, TelegramAccount
 from tests.diary_fixtures import button_texts, sent
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.finals_fixtures import TEACHER, school_with_teacher
 from tests.test_change_pushes import FATHER, deliver, family, grade, run_job, sync
 

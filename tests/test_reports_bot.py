@@ -32,8 +32,9 @@ from db.models import AccountRole, AuditEvent, ConsentState, SchoolClass
 from tests.conftest import SECRET_KEY
 from tests.diary_fixtures import button_texts
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 from tests.reports_fixtures import (
     ADMIN,
     PARENT_S1,

@@ -14,8 +14,8 @@ from bot.handlers.settings import RiskThresholdChoice
 from db.database import Database
 from db.models import RiskAlertState, School
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.test_change_pushes import FATHER, deliver, family, grade, sync
 
 

@@ -16,8 +16,8 @@ from db.database import Database
 from db.models import OutboxMessage, School, TelegramAccount
 from tests.diary_fixtures import FATHER, linked_family, sent
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 from tests.test_change_pushes import FATHER as PUSHED_FATHER
 from tests.test_change_pushes import family, grade, run_job, sync
 

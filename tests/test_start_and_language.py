@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from bot.handlers.language import LanguageChoice
 from db.database import Database
 from db.models import TelegramAccount
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 
 
 def only_message(calls: Sequence[object]) -> SendMessage:

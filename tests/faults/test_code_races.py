@@ -36,8 +36,9 @@ from db.models import (
 )
 from tests.conftest import ClientFactory, with_webhook
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser, message_update_data
+from tests.doubles.telegram_updates import TelegramUser, message_update_data
 from tests.linking_fixtures import issue, school_with_families
 
 WEBHOOK_URL, SECRET = "https://bot.example.org/hook", "s3cr3t"

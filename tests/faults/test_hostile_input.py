@@ -19,8 +19,9 @@ from bot.web.access_log import SecretMaskingAccessLogger, mask_secrets
 from db.database import Database
 from tests.conftest import ClientFactory, services_for, with_webhook
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation, TelegramUser
+from tests.doubles.telegram_updates import TelegramUser
 
 WEBHOOK_URL, SECRET = "https://bot.example.org/hook", "s3cr3t"
 SECRET_HEADER = {"X-Telegram-Bot-Api-Secret-Token": SECRET}

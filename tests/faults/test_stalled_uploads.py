@@ -17,8 +17,8 @@ from db.models import School
 from tests.conftest import SECRET_KEY, ClientFactory
 from tests.diary_fixtures import MOTHER, linked_family
 from tests.doubles.clock import FakeClock
+from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
-from tests.doubles.telegram_updates import BotConversation
 
 STALLED = 25
 

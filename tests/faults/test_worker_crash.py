@@ -17,10 +17,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
-from bot.digests.delivery import DeliveryWorker
 from bot.digests.status import delivery_status
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus
+from tests.conftest import worker_for
 from tests.doubles.clock import FakeClock
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import TEST_TOKEN
@@ -98,7 +98,7 @@ async def test_a_killed_worker_loses_nothing_and_its_in_flight_sends_are_counted
         TEST_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
     )
     async with bot:
-        worker = DeliveryWorker(database=database, bot=bot, clock=clock, name="survivor")
+        worker = worker_for(database, bot, clock, name="survivor")
         for _ in range(20):
             report = await worker.deliver_due()
             if not (report.sent or report.retried):
