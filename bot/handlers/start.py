@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.commands import PUBLIC_COMMANDS, STAFF_COMMANDS
@@ -61,6 +61,12 @@ async def not_understood(message: Message) -> None:
 
 # Routers are built per dispatcher: an aiogram router can belong to one parent only, and
 # tests build many dispatchers in one process.
+async def button_gone(query: CallbackQuery) -> None:
+    # A button nobody handles any more (its conversation was cancelled or has expired, or
+    # the data was made up): answer, so it stops spinning, and change nothing.
+    await query.answer(_("This button no longer works. Please send the command again."))
+
+
 def build_router() -> Router:
     router = Router(name="start")
     router.message.register(start, CommandStart())
@@ -69,7 +75,9 @@ def build_router() -> Router:
 
 
 def build_fallback_router() -> Router:
-    """Answers any private message nobody else took; must be included last."""
+    """Answers any private message and any button press nobody else took; must be included
+    last."""
     router = Router(name="fallback")
     router.message.register(not_understood, F.chat.type == "private")
+    router.callback_query.register(button_gone)
     return router

@@ -113,3 +113,25 @@ async def test_the_access_log_has_no_calendar_token(
     assert len(lines) == 1
     assert '"GET /calendar/***.ics HTTP/1.1" 404' in lines[0]
     assert "sEcReTtOkEn123" not in caplog.text
+
+
+GONE = "Эта кнопка больше не работает. Пожалуйста, отправьте команду ещё раз."
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("nobody:handles:this", GONE),
+        ("x" * 64, GONE),
+        ("consent:1", "Запрос устарел. Отправьте код ещё раз."),  # no code is waiting
+        ("d:zz:1:2026-09-01", "Этот дневник вам недоступен."),  # a diary button, forged
+    ],
+)
+async def test_a_button_nobody_handles_is_answered_and_changes_nothing(
+    dispatcher: Dispatcher, bot: RecordingBot, data: str, expected: str
+) -> None:
+    chat = BotConversation(dispatcher, bot, TelegramUser(id=8803))
+    await chat.send("/start")
+    [answer] = await chat.forge(data)
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == expected
