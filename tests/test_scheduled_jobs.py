@@ -215,6 +215,10 @@ async def test_final_grades_published_at_night_wait_for_the_morning(
     # The father's message, and the class teacher's summary of acknowledgements.
     assert await outbox(database) == [(FATHER.id, "final_grades"), (TEACHER.id, "teacher_summary")]
     assert await due_at(database, FATHER, "final_grades") == datetime(2026, 9, 2, 5, 0, tzinfo=UTC)
+    # The class teacher's new summary waits for the morning too.
+    assert await due_at(database, TEACHER, "teacher_summary") == datetime(
+        2026, 9, 2, 5, 0, tzinfo=UTC
+    )
 
 
 @runs_job("final-grade-checks")

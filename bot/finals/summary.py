@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.digests.quiet_hours import release_time
 from bot.finals.family_states import FamilyLine, FamilyState, family_lines
 from bot.presentation.text import MESSAGE_LIMIT, escape, telegram_length
 from bot.presentation.translation import translator
@@ -194,7 +195,9 @@ async def _show(
         key=key,
         text=text,
         reply_markup=None,
-        due_at=now,
+        # A new message would wake the teacher at night: it waits for the morning. An edit
+        # of one already there makes no sound, so it goes at once.
+        due_at=now if edit_of is not None else release_time(now, school.timezone),
         urgent=False,
         now=now,
         # Never merged with other pushes: the message is edited in place later.
