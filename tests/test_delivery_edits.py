@@ -18,7 +18,7 @@ from tests.test_delivery import PARENT, linked_parent, statuses, worker
 
 async def queue(database: Database, clock: FakeClock, key: str, text: str, **extra: Any) -> int:
     async with database.unit_of_work() as uow:
-        account = await uow.linking.account(PARENT.id)
+        account = await uow.accounts.by_telegram_user(PARENT.id)
         assert account is not None
         await uow.outbox.queue(
             account_id=account.id,

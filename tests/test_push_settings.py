@@ -221,7 +221,7 @@ async def test_class_teachers_switch_the_reading_summary_and_families_cannot(
     change = edited(await teacher.click(MonitoringChoice(on=False)))
     assert button_texts(change)[-1] == "📊 Сводка о просмотре дневника: выключено"
     async with database.unit_of_work() as uow:
-        account = await uow.linking.account(TEACHER.id)
+        account = await uow.accounts.by_telegram_user(TEACHER.id)
         assert account is not None
         assert account.settings["monitoring_summary"] is False
     family_view = sent(await father.send("/settings"))
@@ -230,6 +230,6 @@ async def test_class_teachers_switch_the_reading_summary_and_families_cannot(
     refusal = next(call for call in calls if isinstance(call, AnswerCallbackQuery))
     assert refusal.show_alert is True
     async with database.unit_of_work() as uow:
-        account = await uow.linking.account(FATHER.id)
+        account = await uow.accounts.by_telegram_user(FATHER.id)
         assert account is not None
         assert "monitoring_summary" not in account.settings

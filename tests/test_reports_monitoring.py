@@ -102,7 +102,7 @@ async def test_the_weekly_summary_goes_to_the_class_teacher_unless_opted_out(
         assert await set_monitoring_summary(uow, TEACHER_5A, False)
     async with database.unit_of_work() as uow:
         assert await weekly_monitoring(uow, clock, i18n, setup.school) == 1  # only 6Б's
-        account = await uow.linking.account(TEACHER_5A)
+        account = await uow.accounts.by_telegram_user(TEACHER_5A)
         assert account is not None
         assert account.settings["monitoring_summary"] is False
         assert not await set_monitoring_summary(uow, 123456, True)  # unknown account

@@ -36,7 +36,7 @@ async def issue_feed(
 ) -> str | None:
     """A new token for the account (any earlier one stops working); None when the account
     has no children to show."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     roles = await linked_roles(uow, telegram_user_id)
     if account is None or not any(role.student_id for role in roles):
         return None
@@ -55,7 +55,7 @@ async def issue_feed(
 
 
 async def revoke_feed(uow: UnitOfWork, clock: Clock, telegram_user_id: int) -> bool:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return False
     revoked = await uow.alerts.revoke_feeds(account.id, clock.now())
@@ -64,7 +64,7 @@ async def revoke_feed(uow: UnitOfWork, clock: Clock, telegram_user_id: int) -> b
 
 
 async def has_feed(uow: UnitOfWork, telegram_user_id: int) -> bool:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     return account is not None and await uow.alerts.active_feed(account.id) is not None
 
 
@@ -108,7 +108,7 @@ async def render_feed(
         if found is None:
             continue
         student, school_class = found
-        school = await uow.linking.school(student.school_id)
+        school = await uow.schools.get(student.school_id)
         today = now.astimezone(ZoneInfo(school.timezone)).date()
         first, last = today - PAST, today + AHEAD
         child = f"{student.full_name} ({school_class.name})"

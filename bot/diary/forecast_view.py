@@ -39,7 +39,7 @@ async def forecast_for(uow: UnitOfWork, context: DiaryContext) -> ForecastView |
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    settings = SchoolSettings.of(await uow.linking.school(context.school_id))
+    settings = SchoolSettings.of(await uow.schools.get(context.school_id))
     thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     marks: dict[str, list[WeightedMark]] = {}
     for grade, subject in await uow.diary.grades_between(
@@ -69,7 +69,7 @@ async def trend_series(
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    thresholds = SchoolSettings.of(await uow.linking.school(context.school_id)).thresholds
+    thresholds = SchoolSettings.of(await uow.schools.get(context.school_id)).thresholds
     marks: dict[str, list[tuple[dt.date, float, float]]] = {}
     for grade, subject in await uow.diary.grades_between(
         context.child.student_id, period.starts_on, min(period.ends_on, context.today)

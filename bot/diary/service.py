@@ -60,9 +60,9 @@ async def diary_context(
     found = await uow.diary.student_and_class(wanted)
     assert found is not None
     student, _ = found
-    school = await uow.linking.school(student.school_id)
+    school = await uow.schools.get(student.school_id)
     today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     assert account is not None
     guardian_ids = tuple(
         link.guardian_id
@@ -239,7 +239,7 @@ async def context_for_student(uow: UnitOfWork, clock: Clock, student_id: int) ->
     found = await uow.diary.student_and_class(student_id)
     assert found is not None
     student, school_class = found
-    school = await uow.linking.school(student.school_id)
+    school = await uow.schools.get(student.school_id)
     today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
     child = ChildRef(student.id, student.full_name, school_class.name)
     return DiaryContext(child, (child,), school.id, student.class_id, today, (), school.timezone)

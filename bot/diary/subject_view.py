@@ -34,7 +34,7 @@ async def subject_view(
     )
     grades = await uow.diary.subject_grades(context.child.student_id, subject_id, first, last)
     lessons = await uow.diary.subject_topics(context.class_id, subject_id, first, last)
-    settings = SchoolSettings.of(await uow.linking.school(context.school_id))
+    settings = SchoolSettings.of(await uow.schools.get(context.school_id))
     scored = [WeightedMark(g.score, g.weight) for g in grades if g.score is not None]
     return SubjectView(
         subject,

@@ -119,7 +119,7 @@ async def _load(
     students = set(ready) | {r.student_id for r in others if r.student_id is not None}
     students |= {s for ids in class_students.values() for s in ids}
     records = [r for rs in ready.values() for r in rs] + others
-    schools = {school_id: await uow.linking.school(school_id)
+    schools = {school_id: await uow.schools.get(school_id)
                for school_id in {r.school_id for r in records}}  # fmt: skip
     return _Batch(
         now=now,

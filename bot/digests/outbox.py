@@ -34,7 +34,7 @@ async def queue_push(
     Only an active account with a link that currently grants data (a granted consent) gets
     a row; False when the push was not queued for that reason.
     """
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or not account.is_active:
         return False
     if not await linked_roles(uow, telegram_user_id):

@@ -30,7 +30,7 @@ class Acknowledgement:
 async def _own_notice(
     uow: UnitOfWork, telegram_user_id: int, notice: FinalGradeNotice | None
 ) -> FinalGradeNotice | None:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if notice is None or account is None or notice.account_id != account.id:
         return None  # another family's button, or a forged one
     if notice.guardian_id is None:
@@ -56,7 +56,7 @@ async def acknowledge(
     own = await _own_notice(uow, telegram_user_id, found)
     if own is None:
         return None
-    school = await uow.linking.school(own.school_id)
+    school = await uow.schools.get(own.school_id)
     already = own.acknowledged_version == own.version
     now = clock.now()
     relayed = 0
@@ -133,7 +133,7 @@ async def acknowledgement_of_reply(
     uow: UnitOfWork, telegram_user_id: int, replied_message_id: int
 ) -> FinalGradeNotice | None:
     """The notice whose message the parent replied to, if it is theirs."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return None
     notice = await uow.finals.notice_of_message(account.id, replied_message_id)

@@ -59,7 +59,7 @@ async def publish_final_grades(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int
     students, _subjects, _teachers = await uow.changes.names(
         students=sorted({s for s, _ in ordered}), subjects=[], teachers=[]
     )
-    zones = {r.school_id: (await uow.linking.school(r.school_id)).timezone for r in records}
+    zones = {r.school_id: (await uow.schools.get(r.school_id)).timezone for r in records}
     school_of = {r.student_id: r.school_id for r in records if r.student_id is not None}
     queued = 0
     for student_id, period_id in ordered:

@@ -36,7 +36,7 @@ async def may_see_student(uow: UnitOfWork, telegram_user_id: int, student_id: in
     Guardians and students see their own linked children/selves; a class teacher sees the
     students of their classes; an admin sees the students of their school.
     """
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or not account.is_active:
         return False
     student = await uow.linking.get_student(student_id)
@@ -66,7 +66,7 @@ class LinkedRole:
 
 async def linked_roles(uow: UnitOfWork, telegram_user_id: int) -> list[LinkedRole]:
     """The account's active links that currently grant access (for /children and menus)."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return []
     roles = []
@@ -82,7 +82,7 @@ async def linked_roles(uow: UnitOfWork, telegram_user_id: int) -> list[LinkedRol
 
 async def unlink(uow: UnitOfWork, clock: Clock, telegram_user_id: int, link_id: int) -> bool:
     """End one of the account's own links; False (and nothing changed) for anyone else's."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return False
     own = await uow.linking.active_links(account.id)
@@ -115,7 +115,7 @@ async def end_guardian_links(
     for link in links:
         link.ended_at, link.end_reason = now, reason
     for account_id in {link.account_id for link in links}:
-        await uow.linking.cancel_pending_pushes(account_id, now)
+        await uow.outbox.cancel_pending(account_id, now)
     return len(links)
 
 
@@ -127,7 +127,7 @@ class Withdrawal:
 
 async def withdraw_consent(uow: UnitOfWork, clock: Clock, telegram_user_id: int) -> Withdrawal:
     """Withdraw every consent this account gave: deliveries stop at once, links end."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return Withdrawal(0, 0)
     now = clock.now()
@@ -165,7 +165,7 @@ async def withdraw_consent(uow: UnitOfWork, clock: Clock, telegram_user_id: int)
         if link.role == AccountRole.STUDENT:
             link.ended_at, link.end_reason = now, "consent_withdrawn"
             ended += 1
-    await uow.linking.cancel_pending_pushes(account.id, now)
+    await uow.outbox.cancel_pending(account.id, now)
     uow.audit.record(
         at=now,
         actor=actor,
@@ -183,7 +183,7 @@ async def _school_of(uow: UnitOfWork, kind: str, subject_id: int) -> School:
         else await uow.linking.get_student(subject_id)
     )
     assert person is not None
-    return await uow.linking.school(person.school_id)
+    return await uow.schools.get(person.school_id)
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ class PrivacyReport:
 
 
 async def privacy_report(uow: UnitOfWork, telegram_user_id: int) -> PrivacyReport:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return PrivacyReport(None, [], [])
     roles = await linked_roles(uow, telegram_user_id)
@@ -217,7 +217,7 @@ async def add_admin(
 ) -> bool:
     """Make a Telegram user an admin of the school; False if they already are."""
     now = clock.now()
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         account = await uow.accounts.add(
             telegram_user_id=telegram_user_id, chat_id=telegram_user_id, now=now

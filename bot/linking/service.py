@@ -237,7 +237,7 @@ async def _consent_state(uow: UnitOfWork, code: LinkCode) -> ConsentState | None
 
 
 async def _document(uow: UnitOfWork, code: LinkCode, locale: str) -> ConsentDocument:
-    school = await uow.linking.school(code.school_id)
+    school = await uow.schools.get(code.school_id)
     student = await uow.linking.get_student(code.student_id) if code.student_id else None
     assert student is not None
     school_class = await uow.linking.class_of(student)
@@ -264,7 +264,7 @@ async def _document(uow: UnitOfWork, code: LinkCode, locale: str) -> ConsentDocu
 async def _account(
     uow: UnitOfWork, now: datetime, telegram_user_id: int, chat_id: int
 ) -> TelegramAccount:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return await uow.accounts.add(telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
     # Writing to the bot again after blocking it means pushes may resume.
@@ -321,7 +321,7 @@ async def describe_link(
     student_id: int | None,
     teacher_id: int | None,
 ) -> LinkSummary:
-    school = await uow.linking.school(school_id)
+    school = await uow.schools.get(school_id)
     if student_id is not None:
         student = await uow.linking.get_student(student_id)
         assert student is not None

@@ -86,13 +86,13 @@ def week_split(
 
 
 async def monitoring_summary_wanted(uow: UnitOfWork, telegram_user_id: int) -> bool:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     return AccountSettings.of(account).monitoring_summary
 
 
 async def set_monitoring_summary(uow: UnitOfWork, telegram_user_id: int, enabled: bool) -> bool:
     """Switch the weekly monitoring summary for the account; False for an unknown account."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return False
     # A new dict: SQLAlchemy does not see changes made inside a JSON value.

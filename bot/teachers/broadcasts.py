@@ -55,12 +55,12 @@ class Sender:
 
 async def sender_of(uow: UnitOfWork, telegram_user_id: int) -> Sender | None:
     """The account as a sender of announcements: a linked class teacher or an admin."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or not account.is_active:
         return None
     for link in await uow.linking.active_links(account.id):
         if link.role == AccountRole.ADMIN:
-            school = await uow.linking.school(link.school_id)
+            school = await uow.schools.get(link.school_id)
             classes = await uow.teachers.classes_of_school(school.id)
             return Sender(account.id, school, school.name, None, True, tuple(classes))
     for link in await uow.linking.active_links(account.id):
@@ -69,7 +69,7 @@ async def sender_of(uow: UnitOfWork, telegram_user_id: int) -> Sender | None:
             classes = await uow.linking.classes_of_teacher(link.teacher_id)
             if teacher is None or not classes:
                 continue  # a subject teacher without a class of their own
-            school = await uow.linking.school(link.school_id)
+            school = await uow.schools.get(link.school_id)
             return Sender(account.id, school, teacher.full_name, teacher.id, False, tuple(classes))
     return None
 
@@ -186,7 +186,7 @@ async def mark_read(
     uow: UnitOfWork, clock: Clock, telegram_user_id: int, broadcast_id: int
 ) -> bool:
     """Record that this account read it; False for a broadcast that was never sent to it."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or not await uow.teachers.was_sent_to(broadcast_id, account.id):
         return False
     await uow.teachers.mark_read(broadcast_id, account.id, clock.now())

@@ -50,7 +50,7 @@ async def open_family_thread(
     """The thread of this account and child with the child's class teacher (made on first
     use); None when the account may not write about this child or there is no class
     teacher."""
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or not await may_see_student(uow, telegram_user_id, student_id):
         return None
     link = next(
@@ -95,7 +95,7 @@ class Relayed:
 async def _family_side(
     uow: UnitOfWork, telegram_user_id: int, thread: RelayThread
 ) -> TelegramAccount | None:
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None or account.id != thread.family_account_id:
         return None
     if not await may_see_student(uow, telegram_user_id, thread.student_id):
@@ -174,7 +174,7 @@ async def relay_from_teacher(
 ) -> Relayed:
     body = check_text(text)
     thread = await uow.teachers.thread(thread_id)
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if thread is None or account is None or not await _is_thread_teacher(uow, account, thread):
         raise RelayRefused(N_("This conversation is not available to you."))
     family = await uow.outbox.account(thread.family_account_id)
@@ -222,7 +222,7 @@ async def _is_thread_teacher(
 async def side_of(uow: UnitOfWork, telegram_user_id: int, thread_id: int) -> str | None:
     """ "family" or "teacher" when this account may write in the thread, else None."""
     thread = await uow.teachers.thread(thread_id)
-    account = await uow.linking.account(telegram_user_id)
+    account = await uow.accounts.by_telegram_user(telegram_user_id)
     if thread is None or account is None or not account.is_active:
         return None
     if await _family_side(uow, telegram_user_id, thread) is not None:

@@ -18,9 +18,6 @@ from db.models import (
     Guardian,
     GuardianStudent,
     LinkCode,
-    OutboxMessage,
-    OutboxStatus,
-    School,
     SchoolClass,
     Student,
     Teacher,
@@ -133,11 +130,6 @@ class LinkingRepository:
             .order_by(SchoolClass.name)
         )
         return list(result.scalars())
-
-    async def school(self, school_id: int) -> School:
-        found = await self._session.get(School, school_id)
-        assert found is not None
-        return found
 
     async def get_guardian(self, guardian_id: int) -> Guardian | None:
         return await self._session.get(Guardian, guardian_id)
@@ -253,12 +245,6 @@ class LinkingRepository:
 
     # Accounts and links -------------------------------------------------------------------
 
-    async def account(self, telegram_user_id: int) -> TelegramAccount | None:
-        result = await self._session.execute(
-            select(TelegramAccount).where(TelegramAccount.telegram_user_id == telegram_user_id)
-        )
-        return result.scalar_one_or_none()
-
     def add_link(self, link: AccountLink) -> None:
         self._session.add(link)
 
@@ -277,17 +263,6 @@ class LinkingRepository:
             )
         )
         return list(result.scalars())
-
-    async def cancel_pending_pushes(self, account_id: int, now: datetime) -> int:
-        result = await self._session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.account_id == account_id,
-                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
-            )
-            .values(status=OutboxStatus.CANCELLED, last_error="consent withdrawn")
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # Erasure after withdrawal ---------------------------------------------------------------
 

@@ -134,6 +134,17 @@ class OutboxRepository:
     async def account(self, account_id: int) -> TelegramAccount | None:
         return await self._session.get(TelegramAccount, account_id)
 
+    async def cancel_pending(self, account_id: int, now: datetime) -> int:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.account_id == account_id,
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
+            )
+            .values(status=OutboxStatus.CANCELLED, last_error="consent withdrawn")
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def cancel_about_student(self, account_id: int, student_id: int, reason: str) -> int:
         """Cancel the account's queued pushes about this child (it was unlinked)."""
         result = await self._session.execute(

@@ -20,6 +20,13 @@ class SchoolRepository:
     async def by_id(self, school_id: int) -> School | None:
         return await self._session.get(School, school_id)
 
+    async def get(self, school_id: int) -> School:
+        """A school that must exist (a foreign key points at it)."""
+        found = await self._session.get(School, school_id)
+        if found is None:
+            raise LookupError(f"no school {school_id}")
+        return found
+
     async def locked(self, school_id: int) -> School | None:
         """The school re-read and locked until the transaction ends (PostgreSQL; SQLite has
         one writer anyway), so two read-modify-writes of its settings cannot interleave."""
