@@ -10,41 +10,22 @@ teacher and the school's admins; each distinct list is reported once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.finals.undelivered import Reason, Undelivered
 from bot.linking.rules import may_receive_data
-from bot.presentation.text import escape, split_message
+from bot.presentation.finals_undelivered import render_undelivered_report
+from bot.presentation.telegram import telegram_html
+from bot.presentation.text import split_message
 from bot.presentation.translation import translator
 from db.models import OutboxStatus, School, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
 GUARANTEE = timedelta(hours=24)
 LOOK_BACK = timedelta(days=30)
-
-
-class Reason(StrEnum):
-    NO_CONSENT = "no_consent"
-    NOT_LINKED = "not_linked"
-    BLOCKED = "blocked"
-    FAILED = "failed"
-    PENDING = "pending"
-
-
-@dataclass(frozen=True)
-class Undelivered:
-    class_id: int
-    class_name: str
-    period_id: int
-    period_name: str
-    guardian: str
-    child: str
-    reason: Reason
-    error: str | None = None
 
 
 async def undelivered_families(uow: UnitOfWork, school: School, now: datetime) -> list[Undelivered]:
@@ -100,35 +81,6 @@ async def undelivered_families(uow: UnitOfWork, school: School, now: datetime) -
     return found
 
 
-def reason_text(i18n: I18n, locale: str, item: Undelivered) -> str:
-    _ = translator(i18n, locale)
-    texts = {
-        Reason.NO_CONSENT: _("no consent to electronic delivery"),
-        Reason.NOT_LINKED: _("not linked to the bot"),
-        Reason.BLOCKED: _("has blocked the bot"),
-        Reason.FAILED: _("delivery failed"),
-        Reason.PENDING: _("still not delivered"),
-    }
-    text = texts[item.reason]
-    return f"{text}: {item.error}" if item.error else text
-
-
-def render_report(i18n: I18n, locale: str, items: list[Undelivered]) -> str:
-    _ = translator(i18n, locale)
-    parts = [
-        "❗ <b>" + escape(_("Final grades not delivered within 24 hours")) + "</b>",
-        escape(_("Please hand these families their final grades on paper.")),
-    ]
-    current: tuple[int, int] | None = None
-    for item in items:
-        if (item.class_id, item.period_id) != current:
-            current = (item.class_id, item.period_id)
-            parts += ["", f"<b>{escape(item.class_name)} · {escape(item.period_name)}</b>"]
-        reason = reason_text(i18n, locale, item)
-        parts.append(f"• {escape(item.guardian)} ({escape(item.child)}) — {escape(reason)}")
-    return "\n".join(parts)
-
-
 def _digest(items: list[Undelivered]) -> str:
     rows = sorted(f"{i.class_id}|{i.period_id}|{i.guardian}|{i.child}|{i.reason}" for i in items)
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
@@ -170,7 +122,8 @@ async def _queue(
     digest = _digest(items)
     queued = 0
     for account in accounts:
-        text = render_report(i18n, account.language or "ru", items)
+        report = render_undelivered_report(items, translator(i18n, account.language or "ru"))
+        text = telegram_html(report)
         for part, chunk in enumerate(split_message(text)):
             queued += await uow.outbox.queue(
                 account_id=account.id,
