@@ -18,8 +18,8 @@ from bot.diary.service import context_for_student, homework_due_on, schedule_bet
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind, PushMode
-from bot.presentation.lessons import day_name, lesson_text
-from bot.presentation.text import escape, split_message
+from bot.presentation.evening_brief import ChildBrief, TestLine, render_brief
+from bot.presentation.telegram import telegram_messages
 from bot.presentation.translation import translator
 from db.models import Holiday, School
 from db.unit_of_work import UnitOfWork
@@ -59,23 +59,17 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
         for reader in audience.get(student_id, []):
             if brief_wanted(reader, local):
                 by_account.setdefault(reader.account_id, (reader, []))[1].append(student_id)
-    sections: dict[tuple[int, str], str | None] = {}
+    briefs: dict[int, ChildBrief | None] = {}
     queued = 0
     for reader, children in by_account.values():
-        parts = []
         for student_id in children:
-            if (student_id, reader.language) not in sections:
-                sections[(student_id, reader.language)] = await _child_section(
-                    uow, clock, i18n, reader.language, student_id, tomorrow
-                )
-            if (part := sections[(student_id, reader.language)]) is not None:
-                parts.append(part)
-        if not parts:
+            if student_id not in briefs:
+                briefs[student_id] = await _child_brief(uow, clock, student_id, tomorrow)
+        found = [brief for s in children if (brief := briefs[s]) is not None]
+        if not found:
             continue  # a day off tomorrow, or nothing to say
-        _ = translator(i18n, reader.language)
-        title = _("Tomorrow, {day}").format(day=day_name(tomorrow, reader.language))
-        text = "\n\n".join([f"🌙 <b>{escape(title)}</b>", *parts])
-        for index, chunk in enumerate(split_message(text)):
+        rendered = render_brief(tomorrow, found, translator(i18n, reader.language))
+        for index, chunk in enumerate(telegram_messages(rendered)):
             queued += await queue_for_reader(
                 uow,
                 i18n,
@@ -92,29 +86,22 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
     return queued
 
 
-async def _child_section(
-    uow: UnitOfWork, clock: Clock, i18n: I18n, locale: str, student_id: int, tomorrow: dt.date
-) -> str | None:
+async def _child_brief(
+    uow: UnitOfWork, clock: Clock, student_id: int, tomorrow: dt.date
+) -> ChildBrief | None:
+    """What tomorrow holds for the child; None when there is no school tomorrow."""
     context = await context_for_student(uow, clock, student_id)
     days = await schedule_between(uow, context, tomorrow, tomorrow + LOOK_AHEAD)
     lessons = days.get(tomorrow, [])
     if not lessons:
-        return None  # no school tomorrow for this child
+        return None
     homework = await homework_due_on(uow, context, tomorrow)
     tests = await uow.diary.assessments_between(
         context.class_id, tomorrow, tests_until(sorted(days), tomorrow)
     )
-    _ = translator(i18n, locale)
-    name = f"{context.child.name}, {context.child.class_name}"
-    lines = [f"<b>{escape(name)}</b>"]
-    lines += [lesson_text(lesson, _) for lesson in lessons]
-    if homework:
-        lines += ["", "📚 " + escape(_("Homework for tomorrow:"))]
-        lines += [f"• {escape(item.subject)}: {escape(item.text)}" for item in homework]
-    if tests:
-        lines += ["", "📝 " + escape(_("Tests:"))]
-        for test, subject in tests:
-            topic = f" — {escape(test.topic)}" if test.topic else ""
-            kind = f" ({escape(test.kind)})" if test.kind else ""
-            lines.append(f"• {day_name(test.date, locale)}: {escape(subject)}{kind}{topic}")
-    return "\n".join(lines)
+    return ChildBrief(
+        name=f"{context.child.name}, {context.child.class_name}",
+        lessons=tuple(lessons),
+        homework=tuple((item.subject, item.text) for item in homework),
+        tests=tuple(TestLine(test.date, subject, test.kind, test.topic) for test, subject in tests),
+    )

@@ -10,7 +10,8 @@ import datetime as dt
 from babel.dates import format_date
 
 from bot.diary.service import LessonLine
-from bot.presentation.text import escape
+from bot.presentation.rendered import Inline, Struck
+from bot.presentation.telegram import telegram_inline
 from bot.presentation.translation import Translator
 from db.models import LessonStatus
 
@@ -26,26 +27,32 @@ def time_range(start: dt.time | None, end: dt.time | None) -> str:
 
 
 def lesson_text(lesson: LessonLine, _: Translator) -> str:
+    """The lesson as one line of Telegram HTML."""
+    return "".join(telegram_inline(part) for part in lesson_parts(lesson, _))
+
+
+def lesson_parts(lesson: LessonLine, _: Translator) -> tuple[Inline, ...]:
+    """The lesson as one line: number, time, subject, and what changed or who teaches it."""
     locale = _.locale
-    subject = escape(lesson.subject)
-    text = f"{lesson.number}. {time_range(lesson.starts_at, lesson.ends_at)}{subject}"
+    subject = lesson.subject
     if lesson.moved_from is not None:
-        return f"{lesson.number}. ↩️ {subject} — " + _("moved here from {day}").format(
-            day=day_name(lesson.moved_from, locale)
-        )
+        moved_here = _("moved here from {day}").format(day=day_name(lesson.moved_from, locale))
+        return (f"{lesson.number}. ↩️ {subject} — {moved_here}",)
     if lesson.moved_to is not None:
         moved_day, number = lesson.moved_to
-        return f"{lesson.number}. ↪️ <s>{subject}</s> — " + _(
-            "moved to {day}, lesson {number}"
-        ).format(day=day_name(moved_day, locale), number=number)
+        moved = _("moved to {day}, lesson {number}").format(
+            day=day_name(moved_day, locale), number=number
+        )
+        return (f"{lesson.number}. ↪️ ", Struck(subject), f" — {moved}")
     if lesson.status == LessonStatus.CANCELLED:
-        return f"{lesson.number}. ❌ <s>{subject}</s> — " + _("cancelled")
+        return (f"{lesson.number}. ❌ ", Struck(subject), " — " + _("cancelled"))
+    text = f"{lesson.number}. {time_range(lesson.starts_at, lesson.ends_at)}{subject}"
     if lesson.status == LessonStatus.SUBSTITUTED and lesson.substitute:
         text += " — 🔁 " + _("substitution: {substitute} instead of {teacher}").format(
-            substitute=escape(lesson.substitute), teacher=escape(lesson.teacher)
+            substitute=lesson.substitute, teacher=lesson.teacher
         )
     else:
-        text += f" — {escape(lesson.teacher)}"
+        text += f" — {lesson.teacher}"
     if lesson.room:
-        text += ", " + _("room {room}").format(room=escape(lesson.room))
-    return text
+        text += ", " + _("room {room}").format(room=lesson.room)
+    return (text,)

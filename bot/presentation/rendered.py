@@ -19,12 +19,19 @@ class Bold:
 
 
 @dataclass(frozen=True)
+class Struck:
+    """Text struck through: a cancelled or moved lesson."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Link:
     text: str
     url: str
 
 
-Inline = str | Bold | Link
+Inline = str | Bold | Struck | Link
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.presentation.rendered import Bold, Inline, Link, Rendered, lines_of
+from bot.presentation.rendered import Bold, Inline, Link, Rendered, Struck, lines_of
 from bot.presentation.text import escape, split_message
 
 
 def telegram_html(rendered: Rendered) -> str:
-    return "\n".join(lines_of(rendered, _inline))
+    return "\n".join(lines_of(rendered, telegram_inline))
 
 
 def telegram_messages(rendered: Rendered) -> list[str]:
@@ -36,9 +36,11 @@ def telegram_keyboard(rendered: Rendered) -> dict[str, Any] | None:
     }
 
 
-def _inline(part: Inline) -> str:
+def telegram_inline(part: Inline) -> str:
     if isinstance(part, Bold):
         return f"<b>{escape(part.text)}</b>"
+    if isinstance(part, Struck):
+        return f"<s>{escape(part.text)}</s>"
     if isinstance(part, Link):
         return f'<a href="{escape(part.url)}">{escape(part.text)}</a>'
     return escape(part)
