@@ -12,41 +12,55 @@ from babel.numbers import format_decimal
 from bot.diary.forecast_view import ForecastView, SubjectForecast
 from bot.diary.service import DiaryContext
 from bot.grading.forecast import rounded_average
-from bot.presentation.headings import header
+from bot.presentation.headings import header_parts
 from bot.presentation.lessons import day_name
-from bot.presentation.text import escape
+from bot.presentation.rendered import Block, Bold, Gap, Paragraph, Rendered, paragraph
+from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import Translator
 
 
-def forecast_line(item: SubjectForecast, view: ForecastView, _: Translator) -> str:
-    locale = _.locale
+def forecast_blocks(item: SubjectForecast, view: ForecastView, _: Translator) -> list[Block]:
+    """A subject's forecast: its line, and what it takes to reach the next mark."""
     result = item.forecast
-    line = f"<b>{escape(item.subject)}</b>: "
+    subject = Bold(item.subject)
     if not result.enough or result.predicted is None:
-        return line + _("not enough marks for a forecast ({count} of {minimum})").format(
+        missing = _("not enough marks for a forecast ({count} of {minimum})").format(
             count=result.marks, minimum=view.minimum_marks
         )
+        return [paragraph(subject, ": " + missing)]
     average = rounded_average(result.average or 0, thresholds=view.thresholds)
-    shown = format_decimal(Decimal(average), "0.00", locale=locale)
+    shown = format_decimal(Decimal(average), "0.00", locale=_.locale)
     mark = ("⚠️ " if result.predicted <= 2 else "") + str(result.predicted)
-    line += _("average {average}, forecast {mark}").format(average=shown, mark=mark)
+    line = _("average {average}, forecast {mark}").format(average=shown, mark=mark)
+    blocks: list[Block] = [paragraph(subject, ": " + line)]
     if result.next_mark is not None and result.fives_to_next:
-        line += "\n   " + _.ngettext(
-            "one more 5 and it will be {mark}",
-            "{count} more 5s and it will be {mark}",
-            result.fives_to_next,
-        ).format(count=result.fives_to_next, mark=result.next_mark)
-    return line
+        blocks.append(
+            paragraph(
+                "   "
+                + _.ngettext(
+                    "one more 5 and it will be {mark}",
+                    "{count} more 5s and it will be {mark}",
+                    result.fives_to_next,
+                ).format(count=result.fives_to_next, mark=result.next_mark)
+            )
+        )
+    return blocks
+
+
+def render_forecast(context: DiaryContext, view: ForecastView | None, _: Translator) -> Rendered:
+    """The forecast of final success: the diary's /forecast and the weekly digest."""
+    blocks: list[Block] = [Paragraph(header_parts(_("Forecast"), context))]
+    if view is None:
+        blocks += [Gap(), paragraph(_("There is no current period in the journal data."))]
+        return Rendered(tuple(blocks))
+    period = f"{day_name(view.starts_on, _.locale)} — {day_name(view.ends_on, _.locale)}"
+    blocks += [paragraph(f"{view.period}: {period}"), Gap()]
+    if not view.subjects:
+        blocks.append(paragraph(_("No marks in this period yet.")))
+    for item in view.subjects:
+        blocks += forecast_blocks(item, view, _)
+    return Rendered(tuple(blocks))
 
 
 def forecast_text(context: DiaryContext, view: ForecastView | None, _: Translator) -> str:
-    locale = _.locale
-    lines = [header(_("Forecast"), context)]
-    if view is None:
-        return "\n".join([*lines, "", _("There is no current period in the journal data.")])
-    period = f"{day_name(view.starts_on, locale)} — {day_name(view.ends_on, locale)}"
-    lines += [f"{escape(view.period)}: {period}", ""]
-    if not view.subjects:
-        lines.append(_("No marks in this period yet."))
-    lines += [forecast_line(item, view, _) for item in view.subjects]
-    return "\n".join(lines)
+    return telegram_html(render_forecast(context, view, _))

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from bot.diary.service import DiaryContext
-from bot.presentation.text import escape
+from bot.presentation.rendered import Bold, Inline
+from bot.presentation.telegram import telegram_inline
+
+
+def header_parts(title: str, context: DiaryContext) -> tuple[Inline, ...]:
+    return (Bold(title), f" · {context.child.name}, {context.child.class_name}")
 
 
 def header(title: str, context: DiaryContext) -> str:
-    return f"<b>{title}</b> · {escape(context.child.name)}, {escape(context.child.class_name)}"
+    """As Telegram HTML, for the sections not yet rendered from views."""
+    return "".join(telegram_inline(part) for part in header_parts(title, context))
