@@ -10,9 +10,10 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.finals.texts import acknowledgement_keyboard
 from bot.linking.access import may_see_student
 from bot.linking.service import actor_of
+from bot.presentation.final_grades import acknowledgement_keyboard
+from bot.presentation.translation import translator
 from bot.teachers.relay import RelayRefused, open_family_thread, relay_from_family
 from db.models import FinalGradeAck, FinalGradeNotice
 from db.unit_of_work import UnitOfWork
@@ -89,8 +90,7 @@ async def acknowledge(
         acknowledged_at=at,
         first=not already,
         keyboard=acknowledgement_keyboard(
-            i18n,
-            locale,
+            translator(i18n, locale),
             notice_id=own.id,
             student_id=own.student_id,
             acknowledged_at=at,

@@ -17,12 +17,14 @@ from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.preferences import after_quiet_hours
 from bot.finals.content import Content, compare, content_of, lines_of
-from bot.finals.texts import (
+from bot.presentation.final_grades import (
     acknowledgement_keyboard,
-    final_grades_text,
-    follow_up_text,
     period_title,
+    render_final_grades,
+    render_follow_up,
 )
+from bot.presentation.telegram import telegram_html
+from bot.presentation.translation import translator
 from db.models import FinalGradeNotice, OutboxStatus
 from db.unit_of_work import UnitOfWork
 
@@ -123,13 +125,14 @@ async def _tell(
         # The family has read the first message (or must not miss a late final grade):
         # a short message with only what is new, to acknowledge again.
         shown = change.changed if acknowledged else change.resolved
-        text = follow_up_text(
-            i18n,
-            reader.language,
-            child=publication.child,
-            period=publication.period,
-            lines=lines_of(publication.content, shown),
-            resolved=shown == change.resolved,  # only late finals: say so in the title
+        text = telegram_html(
+            render_follow_up(
+                translator(i18n, reader.language),
+                child=publication.child,
+                period=publication.period,
+                lines=lines_of(publication.content, shown),
+                resolved=shown == change.resolved,  # only late finals: say so in the title
+            )
         )
         await _queue(
             uow,
@@ -147,14 +150,14 @@ async def _tell(
 
 
 def _main_text(i18n: I18n, reader: Reader, publication: Publication) -> str:
-    return final_grades_text(
-        i18n,
-        reader.language,
+    rendered = render_final_grades(
+        translator(i18n, reader.language),
         child=publication.child,
         period=publication.period,
         lines=lines_of(publication.content),
         asks_acknowledgement=reader.guardian_id is not None,
     )
+    return telegram_html(rendered)
 
 
 async def _queue_main(
@@ -231,7 +234,7 @@ async def _queue(
     buttons = None
     if reader.guardian_id is not None:  # only a legal representative acknowledges
         buttons = acknowledgement_keyboard(
-            i18n, reader.language, notice_id=notice.id, student_id=notice.student_id
+            translator(i18n, reader.language), notice_id=notice.id, student_id=notice.student_id
         )
     extra: dict[str, int] = {"notice_id": notice.id}
     if edit_of is not None:

@@ -11,7 +11,13 @@ from aiogram.utils.i18n import I18n
 from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
 from bot.digests.preferences import after_quiet_hours
-from bot.finals.texts import acknowledgement_keyboard, period_title, reminder_text
+from bot.presentation.final_grades import (
+    acknowledgement_keyboard,
+    period_title,
+    render_reminder,
+)
+from bot.presentation.telegram import telegram_html
+from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
@@ -36,14 +42,15 @@ async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, schoo
             school_id=school.id,
             kind="final_reminder",
             key=f"final-reminder:{notice.id}",
-            text=reminder_text(
-                i18n,
-                locale,
-                child=students.get(notice.student_id, ""),
-                period=period_title(period.name, period.starts_on, period.ends_on),
+            text=telegram_html(
+                render_reminder(
+                    translator(i18n, locale),
+                    child=students.get(notice.student_id, ""),
+                    period=period_title(period.name, period.starts_on, period.ends_on),
+                )
             ),
             reply_markup=acknowledgement_keyboard(
-                i18n, locale, notice_id=notice.id, student_id=notice.student_id
+                translator(i18n, locale), notice_id=notice.id, student_id=notice.student_id
             ),
             due_at=after_quiet_hours(AccountSettings.of(account).pushes, now, school.timezone),
             urgent=False,
