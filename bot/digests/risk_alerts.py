@@ -25,6 +25,7 @@ from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
+from db.repositories.alerts import StudentMark
 from db.unit_of_work import UnitOfWork
 
 Marks = list[tuple[str, WeightedMark]]  # (the mark as written, its score and weight)
@@ -104,9 +105,12 @@ async def _subjects_of(
         marks = await uow.alerts.marks_of_students(
             children, period.starts_on, min(period.ends_on, today)
         )
+        of_student: dict[int, list[StudentMark]] = {}
+        for mark in marks:  # grouped once, not scanned again for every child
+            of_student.setdefault(mark.student_id, []).append(mark)
         for student_id in children:
             per_subject: dict[int, tuple[str, Marks]] = {i: (n, []) for i, n in taught.items()}
-            for mark in (m for m in marks if m.student_id == student_id):
+            for mark in of_student.get(student_id, []):
                 bucket = per_subject.setdefault(mark.subject_id, (mark.subject, []))[1]
                 if mark.score is not None:
                     bucket.append((mark.value, WeightedMark(mark.score, mark.weight)))
