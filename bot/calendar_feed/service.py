@@ -17,9 +17,9 @@ from icalendar import Calendar, Event
 
 from bot.clock import Clock
 from bot.linking.access import linked_roles, may_see_student
-from bot.presentation.translation import translator
+from bot.presentation.translation import Translator, translator
 from bot.secret_key import keyed_hash
-from db.models import CalendarFeed, LessonStatus
+from db.models import Assessment, CalendarFeed, Holiday, Lesson, LessonStatus
 from db.unit_of_work import UnitOfWork
 
 PURPOSE = "calendar-feed"
@@ -81,27 +81,15 @@ async def render_feed(
     account = await uow.outbox.account(feed.account_id)
     if account is None or not account.is_active:
         return None
-    students = {
-        role.student_id
-        for role in await linked_roles(uow, account.telegram_user_id)
-        if role.student_id is not None
-        and await may_see_student(uow, account.telegram_user_id, role.student_id)
-    }
+    students = await _visible_students(uow, account.telegram_user_id)
     if not students:
         return None
     _ = translator(i18n, account.language or "ru")
-    names = {
-        "calendar": _("School diary"),
-        "test": _("Test"),
-        "moved": _("Moved lesson"),
-        "moved_detail": _("{child}: moved here from {day} (lesson {number})"),
-        "holiday": _("Holidays"),
-    }
     calendar = Calendar()
     calendar.add("prodid", "-//ediary-bot//calendar feed//RU")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", names["calendar"])
-    now = clock.now()
+    calendar.add("x-wr-calname", _("School diary"))
+    events = _Events(calendar, clock.now(), _)
     schools_done: set[int] = set()
     for student_id in sorted(students):
         found = await uow.diary.student_and_class(student_id)
@@ -109,46 +97,62 @@ async def render_feed(
             continue
         student, school_class = found
         school = await uow.schools.get(student.school_id)
-        today = now.astimezone(ZoneInfo(school.timezone)).date()
+        today = events.now.astimezone(ZoneInfo(school.timezone)).date()
         first, last = today - PAST, today + AHEAD
         child = f"{student.full_name} ({school_class.name})"
         for test, subject in await uow.diary.assessments_between(school_class.id, first, last):
-            title = f"{names['test']}: {subject} — {test.kind}"
-            detail = "\n".join(part for part in (child, test.topic or "") if part)
-            _add(calendar, f"test-{test.id}-{student_id}", test.date, test.date, title, detail, now)
-        for lesson, subject, _teacher, _sub in await uow.diary.lessons_between(
+            events.test(test, subject, child, student_id)
+        for lesson, subject, _t, _s in await uow.diary.lessons_between(
             school_class.id, first, last
         ):
-            if lesson.status == LessonStatus.MOVED and lesson.moved_to_date is not None:
-                title = f"{names['moved']}: {subject}"
-                detail = names["moved_detail"].format(
-                    child=child,
-                    day=lesson.date.strftime("%d.%m.%Y"),
-                    number=lesson.moved_to_number or lesson.number,
-                )
-                _add(
-                    calendar,
-                    f"moved-{lesson.id}-{student_id}",
-                    lesson.moved_to_date,
-                    lesson.moved_to_date,
-                    title,
-                    detail,
-                    now,
-                )
+            events.moved(lesson, subject, child, student_id)
         if school.id not in schools_done:
             schools_done.add(school.id)
             for holiday in await uow.diary.holidays(school.id):
                 if holiday.ends_on >= first:
-                    _add(
-                        calendar,
-                        f"holiday-{holiday.id}",
-                        holiday.starts_on,
-                        holiday.ends_on,
-                        f"{names['holiday']}: {holiday.name}",
-                        school.name,
-                        now,
-                    )
+                    events.holiday(holiday, school.name)
     return bytes(calendar.to_ical())
+
+
+async def _visible_students(uow: UnitOfWork, telegram_user_id: int) -> set[int]:
+    """The children the account may see now (a withdrawn consent or ended link hides one)."""
+    return {
+        role.student_id
+        for role in await linked_roles(uow, telegram_user_id)
+        if role.student_id is not None
+        and await may_see_student(uow, telegram_user_id, role.student_id)
+    }
+
+
+class _Events:
+    """The feed's events, titled in the reader's language."""
+
+    def __init__(self, calendar: Calendar, now: dt.datetime, _: Translator) -> None:
+        self.calendar, self.now, self._ = calendar, now, _
+
+    def test(self, test: Assessment, subject: str, child: str, student_id: int) -> None:
+        title = "{}: {} — {}".format(self._("Test"), subject, test.kind)
+        detail = "\n".join(part for part in (child, test.topic or "") if part)
+        self._add(f"test-{test.id}-{student_id}", test.date, test.date, title, detail)
+
+    def moved(self, lesson: Lesson, subject: str, child: str, student_id: int) -> None:
+        if lesson.status != LessonStatus.MOVED or lesson.moved_to_date is None:
+            return
+        detail = self._("{child}: moved here from {day} (lesson {number})").format(
+            child=child,
+            day=lesson.date.strftime("%d.%m.%Y"),
+            number=lesson.moved_to_number or lesson.number,
+        )
+        on = lesson.moved_to_date
+        title = "{}: {}".format(self._("Moved lesson"), subject)
+        self._add(f"moved-{lesson.id}-{student_id}", on, on, title, detail)
+
+    def holiday(self, holiday: Holiday, school_name: str) -> None:
+        title = "{}: {}".format(self._("Holidays"), holiday.name)
+        self._add(f"holiday-{holiday.id}", holiday.starts_on, holiday.ends_on, title, school_name)
+
+    def _add(self, uid: str, first: dt.date, last: dt.date, summary: str, detail: str) -> None:
+        _add(self.calendar, uid, first, last, summary, detail, self.now)
 
 
 def _add(

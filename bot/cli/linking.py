@@ -138,34 +138,17 @@ def consent_command(state: ConsentState) -> click.Command:
         document_ref: str | None,
         as_json: bool,
     ) -> None:
-        services = services_from(ctx)
-
-        async def run() -> dict[str, Any]:
-            async with ready(services), services.database.unit_of_work() as uow:
-                try:
-                    school = await find_school(uow, school_ref)
-                    recorded = await record_consent(
-                        uow,
-                        services.clock,
-                        school,
-                        guardian_ref=guardian_ref,
-                        student_ref=student_ref,
-                        state=state,
-                        form=ConsentForm(form),
-                        document_ref=document_ref,
-                        actor=cli_actor(),
-                    )
-                except (SchoolError, LinkingError) as error:
-                    raise CommandFailed(str(error)) from error
-            return {
-                "who": recorded.who,
-                "state": recorded.state.value,
-                "form": recorded.form.value,
-                "recorded_at": recorded.recorded_at.isoformat(),
-                "text_version": recorded.text_version,
-            }
-
-        result = run_async(run())
+        result = run_async(
+            _record_consent(
+                services_from(ctx),
+                school_ref,
+                guardian_ref=guardian_ref,
+                student_ref=student_ref,
+                state=state,
+                form=ConsentForm(form),
+                document_ref=document_ref,
+            )
+        )
         if as_json:
             print_json(result)
         else:
@@ -176,6 +159,41 @@ def consent_command(state: ConsentState) -> click.Command:
 
     record.help = f"Record that consent was {state.value} (the register is append-only)."
     return record
+
+
+async def _record_consent(
+    services: Services,
+    school_ref: str,
+    *,
+    guardian_ref: str | None,
+    student_ref: str | None,
+    state: ConsentState,
+    form: ConsentForm,
+    document_ref: str | None,
+) -> dict[str, Any]:
+    async with ready(services), services.database.unit_of_work() as uow:
+        try:
+            school = await find_school(uow, school_ref)
+            recorded = await record_consent(
+                uow,
+                services.clock,
+                school,
+                guardian_ref=guardian_ref,
+                student_ref=student_ref,
+                state=state,
+                form=form,
+                document_ref=document_ref,
+                actor=cli_actor(),
+            )
+        except (SchoolError, LinkingError) as error:
+            raise CommandFailed(str(error)) from error
+    return {
+        "who": recorded.who,
+        "state": recorded.state.value,
+        "form": recorded.form.value,
+        "recorded_at": recorded.recorded_at.isoformat(),
+        "text_version": recorded.text_version,
+    }
 
 
 @click.group("consent")
@@ -272,17 +290,16 @@ def codes_issue(
     as_json: bool,
 ) -> None:
     """Issue codes (re-issuing revokes the person's earlier unused code)."""
-    targets = {
-        "class": class_name,
-        "guardian": guardian_ref,
-        "student": student_ref,
-        "teacher": teacher_ref,
-    }
-    chosen = [(name, value) for name, value in targets.items() if value]
-    if len(chosen) != 1:
-        raise click.UsageError("name exactly one of --class, --guardian, --student, --teacher")
-    target, reference = chosen[0]
+    target, reference = _one_target(
+        {
+            "class": class_name,
+            "guardian": guardian_ref,
+            "student": student_ref,
+            "teacher": teacher_ref,
+        }
+    )
     services = services_from(ctx)
+    letters = PendingLetters(pdf, services.i18n)
 
     async def run() -> tuple[IssueResult, str | None]:
         async with ready(services), services.database.unit_of_work() as uow:
@@ -307,7 +324,6 @@ def codes_issue(
                 raise CommandFailed(str(error)) from error
             return result, username
 
-    letters = PendingLetters(pdf, services.i18n)
     try:
         result, username = run_async(run())
     except BaseException:
@@ -318,32 +334,44 @@ def codes_issue(
     except CommandFailed as error:
         fail(str(error), EXIT_FAILED)
     if as_json:
-        print_json(
-            {
-                "issued": [
-                    {
-                        "code": c.code,
-                        "role": c.role.value,
-                        "for": c.recipient,
-                        "child": c.child,
-                        "class": c.class_name,
-                        "expires_at": c.expires_at.isoformat(),
-                        "link": deep_link(username, c.compact) if username else None,
-                    }
-                    for c in result.issued
-                ],
-                "skipped": [{"who": who, "reason": why} for who, why in result.skipped],
-            }
-        )
+        print_json(_issued_json(result, username))
         return
-    for issued in result.issued:
-        child = f" → {issued.child} ({issued.class_name})" if issued.child else ""
-        whom = f"{issued.recipient}{child}"
-        click.echo(f"{issued.code}  {whom}")
-    for who, why in result.skipped:
-        click.echo(f"skipped: {who} ({why})")
+    _echo_issued(result)
     if letters.kept:
         click.echo(f"{len(result.issued)} letter(s) written to {pdf}")
+
+
+def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
+    chosen = [(name, value) for name, value in targets.items() if value]
+    if len(chosen) != 1:
+        raise click.UsageError("name exactly one of --class, --guardian, --student, --teacher")
+    return chosen[0]
+
+
+def _issued_json(result: IssueResult, username: str | None) -> dict[str, Any]:
+    return {
+        "issued": [
+            {
+                "code": c.code,
+                "role": c.role.value,
+                "for": c.recipient,
+                "child": c.child,
+                "class": c.class_name,
+                "expires_at": c.expires_at.isoformat(),
+                "link": deep_link(username, c.compact) if username else None,
+            }
+            for c in result.issued
+        ],
+        "skipped": [{"who": who, "reason": why} for who, why in result.skipped],
+    }
+
+
+def _echo_issued(result: IssueResult) -> None:
+    for issued in result.issued:
+        child = f" → {issued.child} ({issued.class_name})" if issued.child else ""
+        click.echo(f"{issued.code}  {issued.recipient}{child}")
+    for who, why in result.skipped:
+        click.echo(f"skipped: {who} ({why})")
 
 
 @click.group("admin")
