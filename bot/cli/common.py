@@ -100,6 +100,8 @@ def configure_logging(level: str) -> None:
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     # Alembic announces every migration context at INFO; commands print their own result.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # fpdf2's font subsetting logs a line per table it prunes, for every PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def cli_actor() -> str:

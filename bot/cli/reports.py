@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from bot.reports.monitoring import monitoring_report
 from bot.reports.statements import class_statements
 from bot.reports.summary import summary_sheet
 from bot.schools.service import SchoolError, find_school
+from bot.services import Services
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
@@ -183,28 +185,8 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
             except OSError as error:
                 raise click.BadParameter(f"cannot create {out}: {error.strerror}") from error
 
-        async def run() -> list[dict[str, Any]]:
-            async with ready(services), services.database.unit_of_work() as uow:
-                school = await _school(uow, school_ref)
-                classes = await _classes(uow, school, class_name)
-                period = await _period(uow, school, period_ref)
-                i18n = services.i18n
-                written = []
-                with progress_bar() as report:
-                    for done, school_class in enumerate(classes):
-                        report(name, done, len(classes))
-                        stem, xlsx, pdf = await build(
-                            uow, i18n, language, school, school_class, period, services.clock
-                        )
-                        for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
-                            if many or suffix == kind:
-                                path = out / f"{stem}.{suffix}" if many else out
-                                _write(path, content)
-                                written.append({"class": school_class.name, "out": str(path)})
-                    report(name, len(classes), len(classes))
-                return written
-
-        written = run_async(run())
+        request = _SheetRequest(name, school_ref, class_name, period_ref, language, out, kind)
+        written = run_async(_write_sheets(services, request, build))
         if as_json:
             print_json(written)
             return
@@ -212,6 +194,47 @@ def _sheet_command(name: str, help_text: str, build: SheetBuilder) -> click.Comm
             click.echo(f"{item['class']:<6} → {item['out']}")
 
     return command
+
+
+@dataclass(frozen=True)
+class _SheetRequest:
+    name: str
+    school_ref: str
+    class_name: str | None  # None: every class, into the directory ``out``
+    period_ref: str
+    language: str
+    out: Path
+    kind: str
+
+
+async def _write_sheets(
+    services: Services, request: _SheetRequest, build: SheetBuilder
+) -> list[dict[str, Any]]:
+    many = request.class_name is None
+    async with ready(services), services.database.unit_of_work() as uow:
+        school = await _school(uow, request.school_ref)
+        classes = await _classes(uow, school, request.class_name)
+        period = await _period(uow, school, request.period_ref)
+        written = []
+        with progress_bar() as report:
+            for done, school_class in enumerate(classes):
+                report(request.name, done, len(classes))
+                stem, xlsx, pdf = await build(
+                    uow,
+                    services.i18n,
+                    request.language,
+                    school,
+                    school_class,
+                    period,
+                    services.clock,
+                )
+                for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
+                    if many or suffix == request.kind:
+                        path = request.out / f"{stem}.{suffix}" if many else request.out
+                        _write(path, content)
+                        written.append({"class": school_class.name, "out": str(path)})
+            report(request.name, len(classes), len(classes))
+        return written
 
 
 async def _summary(

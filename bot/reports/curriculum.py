@@ -20,6 +20,7 @@ from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pd
 from bot.reports.rules import Results, distribution, numeric_final, results
 from bot.schools.settings import SchoolSettings
 from db.models import FinalGradeStatus, LessonKind, LessonStatus, Period, School, SchoolClass
+from db.repositories.reports import LessonCount
 from db.unit_of_work import UnitOfWork
 
 CONDUCTED = (LessonStatus.CONDUCTED, LessonStatus.SUBSTITUTED)  # a substitute still taught it
@@ -94,31 +95,17 @@ async def curriculum_statistics(
     )
     names.update({sid: name for sid, (name, _n) in planned.items()})
     marks = await result_marks(uow, school, school_class, period)
-    subjects: list[SubjectStatistics] = []
     per_student: dict[int, list[int]] = defaultdict(list)
-    for subject_id in sorted(names, key=lambda sid: (names[sid], sid)):
-        own = [c for c in counts if c.subject_id == subject_id]
-        by_kind = {
-            kind: sum(c.lessons for c in own if c.kind == kind and c.status in CONDUCTED)
-            for kind in LessonKind
-        }
-        subject_marks = marks.get(subject_id, {})
-        for student_id, mark in subject_marks.items():
-            per_student[student_id].append(mark)
-        values = list(subject_marks.values())
-        subjects.append(
-            SubjectStatistics(
-                subject=names[subject_id],
-                planned=planned.get(subject_id, ("", 0))[1],
-                conducted=sum(by_kind.values()),
-                cancelled=sum(c.lessons for c in own if c.status == LessonStatus.CANCELLED),
-                moved=sum(c.lessons for c in own if c.status == LessonStatus.MOVED),
-                by_kind=by_kind,
-                results=results({sid: [m] for sid, m in subject_marks.items()}),
-                average=sum(values) / len(values) if values else None,
-                marks=distribution(values),
-            )
+    subjects = [
+        _subject_statistics(
+            names[subject_id],
+            planned.get(subject_id, ("", 0))[1],
+            [c for c in counts if c.subject_id == subject_id],
+            marks.get(subject_id, {}),
+            per_student,
         )
+        for subject_id in sorted(names, key=lambda sid: (names[sid], sid))
+    ]
     total = results(per_student)
     title = _("Lessons against the curriculum: {class_name}, {period}").format(
         class_name=school_class.name, period=period.name
@@ -147,6 +134,34 @@ async def curriculum_statistics(
     return CurriculumStatistics(subjects, total, stem, xlsx, pdf, chart)
 
 
+def _subject_statistics(
+    subject: str,
+    planned: int,
+    own: list[LessonCount],
+    subject_marks: dict[int, int],
+    per_student: dict[int, list[int]],
+) -> SubjectStatistics:
+    """One subject's row; its marks are also added to ``per_student`` for the class total."""
+    by_kind = {
+        kind: sum(c.lessons for c in own if c.kind == kind and c.status in CONDUCTED)
+        for kind in LessonKind
+    }
+    for student_id, mark in subject_marks.items():
+        per_student[student_id].append(mark)
+    values = list(subject_marks.values())
+    return SubjectStatistics(
+        subject=subject,
+        planned=planned,
+        conducted=sum(by_kind.values()),
+        cancelled=sum(c.lessons for c in own if c.status == LessonStatus.CANCELLED),
+        moved=sum(c.lessons for c in own if c.status == LessonStatus.MOVED),
+        by_kind=by_kind,
+        results=results({sid: [m] for sid, m in subject_marks.items()}),
+        average=sum(values) / len(values) if values else None,
+        marks=distribution(values),
+    )
+
+
 def _percent(value: float | None) -> Cell:
     return None if value is None else round(value, 1)
 
@@ -154,6 +169,10 @@ def _percent(value: float | None) -> Cell:
 def _tables(
     _: Callable[[str], str], subjects: list[SubjectStatistics], total: Results
 ) -> tuple[Table, Table]:
+    return _lessons_table(_, subjects), _results_table(_, subjects, total)
+
+
+def _lessons_table(_: Callable[[str], str], subjects: list[SubjectStatistics]) -> Table:
     kinds = list(LessonKind)
     kind_names = {
         LessonKind.LESSON: _("lessons"),
@@ -162,11 +181,11 @@ def _tables(
         LessonKind.PRACTICE: _("practice"),
         LessonKind.EXAM: _("exams"),
     }
-    lesson_rows: list[list[Cell]] = [
+    rows: list[list[Cell]] = [
         [s.subject, s.planned, s.conducted, s.cancelled, s.moved, *(s.by_kind[k] for k in kinds)]
         for s in subjects
     ]
-    lessons = Table(
+    return Table(
         title=_("Lessons"),
         headings=(
             _("Subject"),
@@ -176,11 +195,16 @@ def _tables(
             _("Moved"),
             *(kind_names[k] for k in kinds),
         ),
-        rows=lesson_rows,
+        rows=rows,
         widths=(4, 1.6, 1.6, 1.6, 1.6, *(1.5 for _k in kinds)),
         align_right_from=1,
     )
-    result_rows: list[list[Cell]] = [
+
+
+def _results_table(
+    _: Callable[[str], str], subjects: list[SubjectStatistics], total: Results
+) -> Table:
+    rows: list[list[Cell]] = [
         [
             s.subject,
             s.results.students,
@@ -191,20 +215,10 @@ def _tables(
         ]
         for s in subjects
     ]
-    result_rows.append(
-        [
-            _("Whole class, all subjects"),
-            total.students,
-            _percent(total.success_percent),
-            _percent(total.quality_percent),
-            None,
-            None,
-            None,
-            None,
-            None,
-        ]
-    )
-    outcome = Table(
+    whole = _("Whole class, all subjects")
+    success, quality = _percent(total.success_percent), _percent(total.quality_percent)
+    rows.append([whole, total.students, success, quality, None, None, None, None, None])
+    return Table(
         title=_("Results"),
         headings=(
             _("Subject"),
@@ -217,11 +231,10 @@ def _tables(
             "«3»",
             "«2»",
         ),
-        rows=result_rows,
+        rows=rows,
         widths=(4, 1.8, 1.8, 1.8, 1.6, 1, 1, 1, 1),
         align_right_from=1,
     )
-    return lessons, outcome
 
 
 def _chart(subjects: list[SubjectStatistics], planned: str, conducted: str, title: str) -> bytes:

@@ -25,6 +25,9 @@ _FONT = "DejaVuSans"
 _MARGIN = 12.0
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 Cell = str | int | float | None
+# The narrowest column fpdf can fill: padding plus a two-digit number or a wide letter at the
+# table's 9 pt; narrower columns make fpdf refuse to lay out a single character.
+_MIN_COLUMN = 8.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Table:
     title: str = ""
     empty: str = ""  # printed instead of an empty table; nothing when blank
     align_right_from: int | None = None  # numeric columns from this index on
+    # Columns repeated on each page when a table is too wide for one (e.g. № and the name).
+    key_columns: int = 1
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,14 @@ def _table(pdf: FPDF, table: Table, width: float) -> None:
         if table.empty:
             pdf.multi_cell(width, 5, table.empty, new_x="LMARGIN", new_y="NEXT")
         return
-    total = sum(table.widths)
-    widths = tuple(width * w / total for w in table.widths)
+    for part in column_parts(table, width):
+        _grid(pdf, part, width)
+        pdf.ln(2)
+
+
+def _grid(pdf: FPDF, table: Table, width: float) -> None:
     with pdf.table(
-        col_widths=widths,
+        col_widths=fitted_widths(table.widths, width),
         width=width,
         headings_style=_HEADINGS,
         line_height=4.6,
@@ -118,6 +127,53 @@ def _table(pdf: FPDF, table: Table, width: float) -> None:
             for index, value in enumerate(values):
                 right = table.align_right_from is not None and index >= table.align_right_from
                 row.cell(_text(value), align="RIGHT" if right else "LEFT")
+
+
+def column_parts(table: Table, width: float, minimum: float = _MIN_COLUMN) -> list[Table]:
+    """The table as one or more tables that each fit the width with every column at least
+    ``minimum`` wide; each part repeats the key columns (a class of 25 subjects prints on
+    two pages side by side instead of failing)."""
+    fit = int(width // minimum)
+    if len(table.headings) <= fit:
+        return [table]
+    keys = list(range(min(table.key_columns, fit - 1)))
+    others = list(range(len(keys), len(table.headings)))
+    step = fit - len(keys)
+    return [
+        _columns(table, keys + others[start : start + step])
+        for start in range(0, len(others), step)
+    ]
+
+
+def _columns(table: Table, chosen: list[int]) -> Table:
+    right = table.align_right_from
+    return Table(
+        headings=tuple(table.headings[i] for i in chosen),
+        rows=[[row[i] for i in chosen] for row in table.rows],
+        widths=tuple(table.widths[i] for i in chosen),
+        title=table.title,
+        empty=table.empty,
+        align_right_from=None if right is None else sum(1 for i in chosen if i < right),
+        key_columns=table.key_columns,
+    )
+
+
+def fitted_widths(
+    relative: Sequence[float], width: float, minimum: float = _MIN_COLUMN
+) -> tuple[float, ...]:
+    """Column widths in proportion to ``relative`` summing to ``width``, none under
+    ``minimum`` (the narrow ones are raised and the others share what is left)."""
+    if len(relative) * minimum > width:
+        raise ValueError("the columns cannot fit: split the table first")
+    fixed: set[int] = set()
+    while True:
+        free = width - minimum * len(fixed)
+        share = sum(r for i, r in enumerate(relative) if i not in fixed) or 1.0
+        widths = [minimum if i in fixed else free * r / share for i, r in enumerate(relative)]
+        narrow = {i for i, w in enumerate(widths) if i not in fixed and w < minimum}
+        if not narrow:
+            return tuple(widths)
+        fixed |= narrow
 
 
 @dataclass(frozen=True)

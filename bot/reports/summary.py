@@ -129,12 +129,19 @@ def _tables(
         _("Deferred"),
     )
     widths = (0.8, 5, *(2.2 for _s in subjects), *(0.9 for _m in MARKS), 1.4)
-    grades = Table(headings=headings, rows=rows, widths=widths, align_right_from=2 + len(subjects))
+    grades = Table(
+        headings=headings,
+        rows=rows,
+        widths=widths,
+        align_right_from=2 + len(subjects),
+        key_columns=2,
+    )
     counts = Table(
         title=_("Per subject"),
         headings=("", _("Count"), *subjects),
         rows=totals,
         widths=(0.8, 5, *(2.2 for _s in subjects)),
         align_right_from=2,
+        key_columns=2,
     )
     return grades, counts
