@@ -8,7 +8,8 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import DEFAULT_LOCALE, LOCALES, N_
+from bot.i18n import DEFAULT_LOCALE, LOCALES
+from bot.presentation.translation import N_, translator
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ STAFF_COMMANDS: tuple[CommandSpec, ...] = (
 
 
 def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
+    _ = translator(i18n, locale)
     return [
-        BotCommand(command=spec.command, description=i18n.gettext(spec.description, locale=locale))
+        BotCommand(command=spec.command, description=_(spec.description))
         for spec in PUBLIC_COMMANDS
     ]
 

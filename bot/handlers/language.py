@@ -7,13 +7,20 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.accounts.service import choose_language
 from bot.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LOCALES
-from bot.presentation.translation import Translator, translator
+from bot.presentation.language import (
+    language_chosen_alert,
+    language_label,
+    language_unavailable,
+    render_language_chosen,
+    render_language_question,
+)
+from bot.presentation.telegram import telegram_html
+from bot.presentation.translation import translator, update_translator
 from db.unit_of_work import UnitOfWork
 
 
@@ -24,16 +31,17 @@ class LanguageChoice(CallbackData, prefix="lang"):
 def language_keyboard(current: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in LOCALES:
-        mark = "✓ " if code == current else ""
         builder.button(
-            text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageChoice(code=code)
+            text=language_label(LANGUAGE_NAMES[code], current=code == current),
+            callback_data=LanguageChoice(code=code),
         )
     return builder.as_markup()
 
 
-async def ask_language(message: Message, i18n: I18n) -> None:
+async def ask_language(message: Message) -> None:
+    _ = update_translator()
     await message.answer(
-        _("Choose the interface language:"), reply_markup=language_keyboard(i18n.current_locale)
+        telegram_html(render_language_question(_)), reply_markup=language_keyboard(_.locale)
     )
 
 
@@ -42,7 +50,7 @@ async def set_language(
 ) -> None:
     if callback_data.code not in LOCALES:
         # Forged or outdated button: say so and change nothing.
-        await query.answer(_("This language is not available."), show_alert=True)
+        await query.answer(language_unavailable(update_translator()), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await choose_language(
@@ -53,18 +61,14 @@ async def set_language(
         language=callback_data.code,
     )
     # In the language just chosen, not the one the update came in.
-    confirmation, hint = _confirmation(translator(i18n, callback_data.code))
-    await query.answer(confirmation)
+    chosen = translator(i18n, callback_data.code)
+    await query.answer(language_chosen_alert(chosen))
     if query.message is not None:
         await query.bot.edit_message_text(  # type: ignore[union-attr]
-            text=confirmation + "\n" + hint,
+            text=telegram_html(render_language_chosen(chosen)),
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
         )
-
-
-def _confirmation(_: Translator) -> tuple[str, str]:
-    return _("The interface language is now English."), _("Send /help to see what I can do.")
 
 
 def build_router() -> Router:

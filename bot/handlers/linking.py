@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n, ngettext
-from aiogram.utils.i18n import gettext as _
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
@@ -31,9 +35,39 @@ from bot.linking.service import (
     answer_consent,
     redeem_code,
 )
-from bot.presentation.text import escape, split_message
-from db.models import AccountRole
+from bot.presentation.consent import render_consent, render_consent_answer
+from bot.presentation.linking import (
+    LinkView,
+    not_your_link,
+    render_children,
+    render_code_entry_paused,
+    render_code_rejected,
+    render_consent_refused_before,
+    render_linked,
+    render_request_expired,
+    render_unlinked,
+    request_expired,
+    unlink_label,
+    unlinked,
+)
+from bot.presentation.privacy import (
+    ConsentLine,
+    PrivacyView,
+    nothing_changed,
+    render_nothing_stored,
+    render_nothing_to_withdraw,
+    render_privacy,
+    render_withdraw_question,
+    render_withdrawn,
+    withdraw_answers,
+    withdraw_label,
+)
+from bot.presentation.rendered import Rendered
+from bot.presentation.telegram import telegram_html, telegram_messages
+from bot.presentation.translation import update_translator
 from db.unit_of_work import UnitOfWork
+
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 PENDING_CODE = "pending_code_id"
 
@@ -50,93 +84,53 @@ class WithdrawStep(CallbackData, prefix="withdraw"):
     step: str  # "ask", "confirm" or "cancel"
 
 
-def linked_text(outcome: Linked) -> str:
-    summary = outcome.summary
-    if outcome.already:
-        return _("{person} is already linked to your account.").format(
-            person=f"<b>{escape(summary.person)}</b>"
-        )
-    names = {
-        "person": f"<b>{escape(summary.person)}</b>",
-        "class_name": escape(summary.class_name or ""),
-        "school": escape(summary.school),
-        "classes": escape(", ".join(summary.teacher_classes)),
-    }
-    if summary.role == AccountRole.GUARDIAN:
-        text = _("Done! You are linked to the diary of {person}, class {class_name}, {school}.")
-    elif summary.role == AccountRole.STUDENT:
-        text = _("Done! You are linked to your diary: {person}, class {class_name}, {school}.")
-    elif summary.teacher_classes:
-        text = _(
-            "Done! You are linked as a teacher: {person}, {school}. Class teacher of: {classes}."
-        )
-    else:
-        text = _("Done! You are linked as a teacher: {person}, {school}.")
-    return text.format(**names) + "\n\n" + _("Send /help to see what I can do.")
+def link_view(summary: LinkSummary) -> LinkView:
+    return LinkView(
+        role=summary.role.value,
+        person=summary.person,
+        school=summary.school,
+        class_name=summary.class_name,
+        teacher_classes=summary.teacher_classes,
+    )
 
 
-def minutes_until(until: datetime, now: datetime) -> int:
-    return max(1, int((until - now).total_seconds() + 59) // 60)
+async def answer_rendered(
+    message: Message, rendered: Rendered, reply_markup: ReplyMarkup | None = None
+) -> None:
+    """Sent in as many messages as it takes; the keyboard goes under the last one."""
+    parts = telegram_messages(rendered)
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], reply_markup=reply_markup)
 
 
 async def show_outcome(
     message: Message, outcome: RedeemOutcome, state: FSMContext, i18n: I18n, clock: Clock
 ) -> None:
-    if isinstance(outcome, Locked) and outcome.everyone:
-        minutes = minutes_until(outcome.until, clock.now())
-        await message.answer(
-            ngettext(
-                "Too many wrong codes have been entered recently, so entering codes is paused "
-                "for a while. Please try again in {minutes} minute.",
-                "Too many wrong codes have been entered recently, so entering codes is paused "
-                "for a while. Please try again in {minutes} minutes.",
-                minutes,
-            ).format(minutes=minutes)
+    _ = update_translator()
+    if isinstance(outcome, Locked):
+        paused = render_code_entry_paused(
+            _, until=outcome.until, now=clock.now(), everyone=outcome.everyone
         )
-    elif isinstance(outcome, Locked):
-        minutes = minutes_until(outcome.until, clock.now())
-        await message.answer(
-            ngettext(
-                "Too many wrong codes. Please try again in {minutes} minute.",
-                "Too many wrong codes. Please try again in {minutes} minutes.",
-                minutes,
-            ).format(minutes=minutes)
-        )
+        await answer_rendered(message, paused)
     elif isinstance(outcome, Rejected):
-        left = ngettext(
-            "{count} attempt left.", "{count} attempts left.", outcome.attempts_left
-        ).format(count=outcome.attempts_left)
-        await message.answer(
-            _(
-                "This code was not accepted. Check it and try again, or ask the class teacher "
-                "for a new one: a code works once and for a limited time."
-            )
-            + " "
-            + left
-        )
+        await answer_rendered(message, render_code_rejected(outcome.attempts_left, _))
     elif isinstance(outcome, ConsentRefusedBefore):
-        await message.answer(
-            _(
-                "Consent to the processing of personal data was refused or withdrawn, so the "
-                "diary cannot be shown here. To change that, contact the school; until then the "
-                "school gives you paper statements."
-            )
-        )
+        await answer_rendered(message, render_consent_refused_before(_))
     elif isinstance(outcome, ConsentNeeded):
         await state.update_data({PENDING_CODE: outcome.code_id})
+        # The labels are the consent's own, from its catalog: part of the legal text.
         labels = consent_labels(i18n.current_locale)
         builder = InlineKeyboardBuilder()
         builder.button(text=labels.agree, callback_data=ConsentChoice(agree=True))
         builder.button(text=labels.refuse, callback_data=ConsentChoice(agree=False))
-        document = outcome.document
-        parts = split_message(f"<b>{escape(document.title)}</b>\n\n{escape(document.text)}")
-        for part in parts[:-1]:
-            await message.answer(part)
-        await message.answer(parts[-1], reply_markup=builder.as_markup())
+        document = render_consent(outcome.document.title, outcome.document.text)
+        await answer_rendered(message, document, builder.as_markup())
     else:
         # A class teacher gets the teacher's menu; families the diary's.
-        keyboard = teacher_keyboard() if outcome.summary.role == "teacher" else menu_keyboard()
-        await message.answer(linked_text(outcome), reply_markup=keyboard)
+        keyboard = teacher_keyboard() if outcome.summary.role == "teacher" else menu_keyboard(_)
+        linked = render_linked(link_view(outcome.summary), _, already=outcome.already)
+        await answer_rendered(message, linked, keyboard)
 
 
 async def redeem_and_answer(
@@ -193,10 +187,11 @@ async def consent_chosen(
     state: FSMContext,
     i18n: I18n,
 ) -> None:
+    _ = update_translator()
     data = await state.get_data()
     code_id = data.get(PENDING_CODE)
     if not isinstance(code_id, int) or query.message is None:
-        await query.answer(_("This request has expired. Send the code again."), show_alert=True)
+        await query.answer(request_expired(_), show_alert=True)
         return
     outcome = await answer_consent(
         uow,
@@ -217,67 +212,44 @@ async def consent_chosen(
     await bot.edit_message_reply_markup(
         chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
     )
+    chat_id = query.message.chat.id
     if isinstance(outcome, Linked):
-        await bot.send_message(
-            query.message.chat.id,
-            reply_markup=menu_keyboard(),
-            text=escape(labels.agreed) + "\n\n" + linked_text(outcome),
-        )
+        linked = render_linked(link_view(outcome.summary), _, already=outcome.already)
+        answer = render_consent_answer(labels.agreed, linked)
+        await bot.send_message(chat_id, text=telegram_html(answer), reply_markup=menu_keyboard(_))
     elif isinstance(outcome, ConsentDeclined):
-        await bot.send_message(query.message.chat.id, escape(labels.refused))
+        await bot.send_message(chat_id, telegram_html(render_consent_answer(labels.refused)))
     else:
-        await bot.send_message(
-            query.message.chat.id, _("This request has expired. Send the code again.")
-        )
-
-
-def describe_role(summary: LinkSummary) -> str:
-    person = escape(summary.person)
-    if summary.role == AccountRole.TEACHER:
-        return _("{person} (teacher), {school}").format(
-            person=person, school=escape(summary.school)
-        )
-    if summary.role == AccountRole.ADMIN:
-        return _("administrator of {school}").format(school=escape(summary.school))
-    return _("{person}, class {class_name}, {school}").format(
-        person=person, class_name=escape(summary.class_name or ""), school=escape(summary.school)
-    )
+        await bot.send_message(chat_id, telegram_html(render_request_expired(_)))
 
 
 async def show_children(message: Message, uow: UnitOfWork) -> None:
     assert message.from_user is not None
+    _ = update_translator()
     roles = await linked_roles(uow, message.from_user.id)
+    links = [link_view(role.summary) for role in roles]
     if not roles:
-        await message.answer(
-            _("Nobody is linked yet. Send me the code from the school's letter to link a child.")
-        )
+        await answer_rendered(message, render_children(links, _))
         return
-    lines = [_("<b>Linked to your account</b>")]
     builder = InlineKeyboardBuilder()
-    for role in roles:
-        lines.append("• " + describe_role(role.summary))
-        builder.button(
-            text=_("Unlink: {person}").format(person=role.summary.person),
-            callback_data=UnlinkChoice(link_id=role.link_id),
-        )
+    for role, link in zip(roles, links, strict=True):
+        builder.button(text=unlink_label(link, _), callback_data=UnlinkChoice(link_id=role.link_id))
     builder.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    await answer_rendered(message, render_children(links, _), builder.as_markup())
 
 
 async def unlink_chosen(
     query: CallbackQuery, callback_data: UnlinkChoice, uow: UnitOfWork, clock: Clock
 ) -> None:
+    _ = update_translator()
     if not await unlink(uow, clock, query.from_user.id, callback_data.link_id):
         # Someone else's link, or a forged or stale button: nothing is changed.
-        await query.answer(_("This link is not yours or has already ended."), show_alert=True)
+        await query.answer(not_your_link(_), show_alert=True)
         return
-    await query.answer(_("Unlinked."))
+    await query.answer(unlinked(_))
     bot = query.bot
     if query.message is not None and bot is not None:
-        await bot.send_message(
-            query.message.chat.id,
-            _("Unlinked. You can link again with a new code from the school."),
-        )
+        await bot.send_message(query.message.chat.id, telegram_html(render_unlinked(_)))
 
 
 def withdraw_keyboard(*steps: tuple[str, str]) -> InlineKeyboardMarkup:
@@ -287,56 +259,26 @@ def withdraw_keyboard(*steps: tuple[str, str]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def consent_state_name(state: str) -> str:
-    names = {
-        "granted": _("granted"),
-        "refused": _("refused"),
-        "withdrawn": _("withdrawn"),
-    }
-    return names.get(state, state)
-
-
-def consent_form_name(form: str) -> str:
-    return _("on paper") if form == "paper" else _("electronically")
-
-
-async def show_privacy(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
+async def show_privacy(message: Message, uow: UnitOfWork) -> None:
     assert message.from_user is not None
+    _ = update_translator()
     report = await privacy_report(uow, message.from_user.id)
     if report.account is None:
-        await message.answer(
-            _("Nothing is stored about you: you have not linked anyone or changed settings.")
-        )
+        await answer_rendered(message, render_nothing_stored(_))
         return
     account = report.account
-    lines = [
-        _("<b>What is stored about you</b>"),
-        _("Telegram id {id}, with the bot since {date}.").format(
-            id=account.telegram_user_id, date=account.created_at.date().strftime("%d.%m.%Y")
+    view = PrivacyView(
+        telegram_user_id=account.telegram_user_id,
+        since=account.created_at.date(),
+        language=account.language or _.locale,
+        links=tuple(link_view(role.summary) for role in report.roles),
+        consents=tuple(
+            ConsentLine(record.state.value, record.form.value, record.recorded_at.date())
+            for record in report.consents
         ),
-        _("Interface language: {language}.").format(
-            language=account.language or i18n.current_locale
-        ),
-    ]
-    lines += ["• " + describe_role(role.summary) for role in report.roles]
-    for record in report.consents:
-        lines.append(
-            _("Consent: {state}, {form}, {date}.").format(
-                state=consent_state_name(record.state.value),
-                form=consent_form_name(record.form.value),
-                date=record.recorded_at.date().strftime("%d.%m.%Y"),
-            )
-        )
-    lines.append("")
-    lines.append(
-        _(
-            "You may withdraw your consent at any time. Deliveries stop at once; the data kept "
-            "only for this channel (Telegram ids, the reading log) is erased within 30 days; the "
-            "consent history stays with the school, as the law requires."
-        )
     )
-    markup = withdraw_keyboard((_("Withdraw consent"), "ask")) if report.consents else None
-    await message.answer("\n".join(lines), reply_markup=markup)
+    markup = withdraw_keyboard((withdraw_label(_), "ask")) if report.consents else None
+    await answer_rendered(message, render_privacy(view, _), markup)
 
 
 async def withdraw_step(
@@ -348,17 +290,14 @@ async def withdraw_step(
         return
     bot = query.bot
     assert bot is not None
+    _ = update_translator()
     if callback_data.step == "ask":
         await query.answer()
+        confirm, cancel = withdraw_answers(_)
         await bot.send_message(
             message.chat.id,
-            _(
-                "Withdraw your consent? Nothing more will be sent here and your links end. "
-                "The school will give you paper statements instead."
-            ),
-            reply_markup=withdraw_keyboard(
-                (_("Yes, withdraw"), "confirm"), (_("Cancel"), "cancel")
-            ),
+            telegram_html(render_withdraw_question(_)),
+            reply_markup=withdraw_keyboard((confirm, "confirm"), (cancel, "cancel")),
         )
     elif callback_data.step == "confirm":
         result = await withdraw_consent(uow, clock, query.from_user.id)
@@ -366,18 +305,10 @@ async def withdraw_step(
         await bot.edit_message_reply_markup(
             chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
         )
-        if result.consents == 0:
-            await bot.send_message(message.chat.id, _("There is no consent to withdraw."))
-            return
-        await bot.send_message(
-            message.chat.id,
-            _(
-                "Consent withdrawn. Nothing more will be sent here and your links have ended. "
-                "Ask the class teacher for paper statements of the grades."
-            ),
-        )
+        done = render_withdrawn(_) if result.consents else render_nothing_to_withdraw(_)
+        await bot.send_message(message.chat.id, telegram_html(done))
     else:
-        await query.answer(_("Nothing changed."))
+        await query.answer(nothing_changed(_))
         await bot.edit_message_reply_markup(
             chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
         )

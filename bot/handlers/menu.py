@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.handlers.diary import section_command
 from bot.handlers.diary_common import (
@@ -20,35 +19,47 @@ from bot.handlers.diary_common import (
     TESTS,
     Section,
 )
-from bot.i18n import N_
+from bot.presentation import menu
+from bot.presentation.translation import Translator, update_translator
 
-# (label msgid, section), in the order of the keyboard, two per row.
+# (label msgid, section), in the order of the keyboard.
 MENU: tuple[tuple[str, Section], ...] = (
-    (N_("📊 Grades"), GRADES),
-    (N_("📅 Schedule"), SCHEDULE),
-    (N_("📚 Homework"), HOMEWORK),
-    (N_("📈 Forecast"), FORECAST),
-    (N_("📝 Tests"), TESTS),
-    (N_("🏁 Final grades"), FINALS),
-    (N_("👩‍🏫 Teachers"), TEACHERS),
-    (N_("💬 Recommendations"), RECOMMENDATIONS),
-    (N_("🏖 Holidays"), HOLIDAYS),
+    (menu.GRADES, GRADES),
+    (menu.SCHEDULE, SCHEDULE),
+    (menu.HOMEWORK, HOMEWORK),
+    (menu.FORECAST, FORECAST),
+    (menu.TESTS, TESTS),
+    (menu.FINALS, FINALS),
+    (menu.TEACHERS, TEACHERS),
+    (menu.RECOMMENDATIONS, RECOMMENDATIONS),
+    (menu.HOLIDAYS, HOLIDAYS),
 )
 
 
-def menu_keyboard() -> ReplyKeyboardMarkup:
-    labels = [_(label) for label, _section in MENU]
-    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+def menu_keyboard(_: Translator) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=text) for text in row] for row in rows],
+        keyboard=[
+            [KeyboardButton(text=text) for text in row]
+            for row in menu.menu_rows([label for label, _section in MENU], _)
+        ],
         resize_keyboard=True,
         is_persistent=True,
     )
 
 
+class MenuButton(Filter):
+    """A message that is the text of a menu button in the reader's language (compared when
+    the filter runs: the locale middleware has chosen the language by then)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text == menu.menu_label(self.label, update_translator())
+
+
 def build_router() -> Router:
     router = Router(name="menu")
     for label, section in MENU:
-        # Compared in the reader's language: the label is translated when the filter runs.
-        router.message.register(section_command(section), F.text == __(label))
+        router.message.register(section_command(section), MenuButton(label))
     return router

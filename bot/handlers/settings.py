@@ -7,14 +7,11 @@ place to show the new state. A forged or outdated button changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.accounts.service import change_push_preferences, push_preferences
@@ -33,7 +30,19 @@ from bot.digests.preferences import (
 )
 from bot.handlers.language import LanguageChoice
 from bot.i18n import LANGUAGE_NAMES, LOCALES
-from bot.presentation.text import escape
+from bot.presentation.language import language_label
+from bot.presentation.settings import (
+    SettingsView,
+    calendar_revoked,
+    link_a_child_first,
+    render_calendar_link,
+    render_settings,
+    saved,
+    setting_unavailable,
+    settings_labels,
+)
+from bot.presentation.telegram import telegram_html
+from bot.presentation.translation import Translator, update_translator
 from bot.reports.monitoring import monitoring_summary_wanted, set_monitoring_summary
 from bot.teachers.broadcasts import sender_of
 from db.unit_of_work import UnitOfWork
@@ -70,186 +79,102 @@ class MonitoringChoice(CallbackData, prefix="mon"):
     on: bool
 
 
-@dataclass(frozen=True)
-class Extras:
-    """The parts of /settings that depend on the account beyond its push preferences."""
-
-    calendar: bool = False  # has a calendar link
-    staff: bool = False  # a class teacher or an admin
-    monitoring: bool = True  # wants the weekly reading summary (staff only)
-
-
-async def extras_of(uow: UnitOfWork, telegram_user_id: int) -> Extras:
+async def settings_view(
+    uow: UnitOfWork, telegram_user_id: int, preferences: PushPreferences
+) -> SettingsView:
+    """The preferences, and the parts of /settings that depend on the account beyond them."""
     staff = await sender_of(uow, telegram_user_id) is not None
-    return Extras(
+    return SettingsView(
+        preferences=preferences,
         calendar=await has_feed(uow, telegram_user_id),
         staff=staff,
         monitoring=staff and await monitoring_summary_wanted(uow, telegram_user_id),
     )
 
 
-def kind_label(kind: PushKind) -> str:
-    labels = {
-        PushKind.GRADES: _("Marks"),
-        PushKind.LESSONS: _("Schedule changes"),
-        PushKind.HOMEWORK: _("New homework"),
-        PushKind.RECOMMENDATIONS: _("Recommendations"),
-        PushKind.FORECAST: _("Weekly forecast"),
-        PushKind.RISK: _("Risk alerts"),
-        PushKind.BRIEF: _("Evening brief about tomorrow"),
-    }
-    return labels[kind]
-
-
-def mode_label(mode: PushMode, kind: PushKind | None = None) -> str:
-    if kind is PushKind.BRIEF and mode is PushMode.INSTANT:
-        return _("on")
-    labels = {
-        PushMode.INSTANT: _("at once"),
-        PushMode.SUMMARY: _("in the daily summary"),
-        PushMode.OFF: _("off"),
-    }
-    return labels[mode]
-
-
-def quiet_label(preset: str) -> str:
-    window = QUIET_PRESETS.get(preset)
-    if window is None:
-        return _("none")
-    return f"{window[0]:%H:%M}–{window[1]:%H:%M}"
-
-
-def threshold_label(value: str) -> str:
-    if value == "none":
-        return _("Risk alerts for a predicted 2 only")
-    return _("Risk alerts under an average of {threshold}").format(threshold=value)
-
-
-def settings_text(preferences: PushPreferences) -> str:
-    title, notifications = _("Settings"), _("Notifications")
-    lines = [f"<b>{title}</b>", _("Interface language:"), "", f"<b>{notifications}</b>"]
-    lines += [f"• {kind_label(k)}: {mode_label(preferences.mode(k), k)}" for k in PushKind]
-    lines.append(_("Daily summary at {hour}:00").format(hour=f"{preferences.summary_hour:02d}"))
-    lines.append(_("Evening brief at {hour}:00").format(hour=f"{preferences.brief_hour:02d}"))
-    lines.append(_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)))
-    lines.append(threshold_label(preferences.risk_threshold))
-    lines.append(
-        _(
-            "During quiet hours only urgent news (schedule changes for today and tomorrow, "
-            "final grades) is sent; the rest comes in the morning. Tap a button to change it."
-        )
-    )
-    return "\n".join(lines)
-
-
-def settings_keyboard(
-    preferences: PushPreferences, language: str, extras: Extras | None = None
-) -> InlineKeyboardMarkup:
-    extras = extras or Extras()
-    calendar = extras.calendar
+def settings_keyboard(view: SettingsView, language: str, _: Translator) -> InlineKeyboardMarkup:
+    preferences, labels = view.preferences, settings_labels(view, _)
     builder = InlineKeyboardBuilder()
     for code in LOCALES:
-        mark = "✓ " if code == language else ""
         builder.button(
-            text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageChoice(code=code)
+            text=language_label(LANGUAGE_NAMES[code], current=code == language),
+            callback_data=LanguageChoice(code=code),
         )
-    for kind in PushKind:
-        current = preferences.mode(kind)
+    for kind, label in labels.modes:
+        following = next_mode(kind, preferences.mode(kind))
         builder.button(
-            text=f"{kind_label(kind)}: {mode_label(current, kind)}",
-            callback_data=PushModeChoice(kind=kind.value, mode=next_mode(kind, current).value),
+            text=label, callback_data=PushModeChoice(kind=kind.value, mode=following.value)
         )
-    builder.button(
-        text=_("Summary at {hour}:00").format(hour=f"{preferences.summary_hour:02d}"),
-        callback_data=SummaryHourChoice(hour=next_in(SUMMARY_HOURS, preferences.summary_hour)),
-    )
-    builder.button(
-        text=_("Brief at {hour}:00").format(hour=f"{preferences.brief_hour:02d}"),
-        callback_data=BriefHourChoice(hour=next_in(BRIEF_HOURS, preferences.brief_hour)),
-    )
-    builder.button(
-        text=_("Quiet hours: {window}").format(window=quiet_label(preferences.quiet)),
-        callback_data=QuietHoursChoice(preset=next_in(tuple(QUIET_PRESETS), preferences.quiet)),
-    )
-    builder.button(
-        text=threshold_label(preferences.risk_threshold),
-        callback_data=RiskThresholdChoice(
-            value=next_in(RISK_THRESHOLDS, preferences.risk_threshold)
-        ),
-    )
-    builder.button(
-        text="📅 " + (_("New calendar link") if calendar else _("Calendar link")),
-        callback_data=CalendarChoice(action="issue"),
-    )
-    rows = [len(LOCALES), *([1] * (len(PushKind) + 5))]
-    if calendar:
-        builder.button(
-            text="🚫 " + _("Revoke the calendar link"),
-            callback_data=CalendarChoice(action="revoke"),
-        )
+    summary_hour = next_in(SUMMARY_HOURS, preferences.summary_hour)
+    builder.button(text=labels.summary_hour, callback_data=SummaryHourChoice(hour=summary_hour))
+    brief_hour = next_in(BRIEF_HOURS, preferences.brief_hour)
+    builder.button(text=labels.brief_hour, callback_data=BriefHourChoice(hour=brief_hour))
+    quiet = next_in(tuple(QUIET_PRESETS), preferences.quiet)
+    builder.button(text=labels.quiet, callback_data=QuietHoursChoice(preset=quiet))
+    threshold = next_in(RISK_THRESHOLDS, preferences.risk_threshold)
+    builder.button(text=labels.threshold, callback_data=RiskThresholdChoice(value=threshold))
+    builder.button(text=labels.calendar, callback_data=CalendarChoice(action="issue"))
+    rows = [len(LOCALES), *([1] * (len(labels.modes) + 5))]
+    if labels.revoke is not None:
+        builder.button(text=labels.revoke, callback_data=CalendarChoice(action="revoke"))
         rows.append(1)
-    if extras.staff:
-        state = _("on") if extras.monitoring else _("off")
+    if labels.monitoring is not None:
         builder.button(
-            text="📊 " + _("Diary reading summary: {state}").format(state=state),
-            callback_data=MonitoringChoice(on=not extras.monitoring),
+            text=labels.monitoring, callback_data=MonitoringChoice(on=not view.monitoring)
         )
         rows.append(1)
     builder.adjust(*rows)
     return builder.as_markup()
 
 
-async def show_settings(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
+async def show_settings(message: Message, uow: UnitOfWork) -> None:
     if message.from_user is None:
         return
+    _ = update_translator()
     preferences = await push_preferences(uow, message.from_user.id)
-    extras = await extras_of(uow, message.from_user.id)
+    view = await settings_view(uow, message.from_user.id, preferences)
     await message.answer(
-        settings_text(preferences),
-        reply_markup=settings_keyboard(preferences, i18n.current_locale, extras),
+        telegram_html(render_settings(view, _)),
+        reply_markup=settings_keyboard(view, _.locale, _),
     )
 
 
 async def _apply(
-    query: CallbackQuery,
-    uow: UnitOfWork,
-    clock: Clock,
-    i18n: I18n,
-    change: PreferenceChange,
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, change: PreferenceChange
 ) -> None:
+    _ = update_translator()
     chat_id = query.message.chat.id if query.message else query.from_user.id
     try:
         preferences = await change_push_preferences(
             uow, clock, telegram_user_id=query.from_user.id, chat_id=chat_id, change=change
         )
     except ValueError:
-        await query.answer(_("This setting is not available."), show_alert=True)
+        await query.answer(setting_unavailable(_), show_alert=True)
         return
-    await query.answer(_("Saved."))
-    await _redraw(query, uow, i18n, preferences)
+    await query.answer(saved(_))
+    await _redraw(query, uow, preferences)
 
 
-async def _redraw(
-    query: CallbackQuery, uow: UnitOfWork, i18n: I18n, preferences: PushPreferences
-) -> None:
+async def _redraw(query: CallbackQuery, uow: UnitOfWork, preferences: PushPreferences) -> None:
     if query.message is not None:
-        extras = await extras_of(uow, query.from_user.id)
+        _ = update_translator()
+        view = await settings_view(uow, query.from_user.id, preferences)
         await query.bot.edit_message_text(  # type: ignore[union-attr]
-            text=settings_text(preferences),
+            text=telegram_html(render_settings(view, _)),
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
-            reply_markup=settings_keyboard(preferences, i18n.current_locale, extras),
+            reply_markup=settings_keyboard(view, _.locale, _),
         )
 
 
 async def set_push_mode(
-    query: CallbackQuery, callback_data: PushModeChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
+    query: CallbackQuery, callback_data: PushModeChoice, uow: UnitOfWork, clock: Clock
 ) -> None:
     def change(preferences: PushPreferences) -> PushPreferences:
         # Unknown kinds and modes raise ValueError: a forged button.
         return preferences.with_mode(PushKind(callback_data.kind), PushMode(callback_data.mode))
 
-    await _apply(query, uow, clock, i18n, change)
+    await _apply(query, uow, clock, change)
 
 
 async def set_summary_hour(
@@ -257,14 +182,13 @@ async def set_summary_hour(
     callback_data: SummaryHourChoice,
     uow: UnitOfWork,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     def change(preferences: PushPreferences) -> PushPreferences:
         if callback_data.hour not in SUMMARY_HOURS:
             raise ValueError(f"no summary at {callback_data.hour}")
         return preferences.with_summary_hour(callback_data.hour)
 
-    await _apply(query, uow, clock, i18n, change)
+    await _apply(query, uow, clock, change)
 
 
 async def set_quiet_hours(
@@ -272,12 +196,11 @@ async def set_quiet_hours(
     callback_data: QuietHoursChoice,
     uow: UnitOfWork,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     def change(preferences: PushPreferences) -> PushPreferences:
         return preferences.with_quiet(callback_data.preset)
 
-    await _apply(query, uow, clock, i18n, change)
+    await _apply(query, uow, clock, change)
 
 
 async def set_risk_threshold(
@@ -285,12 +208,11 @@ async def set_risk_threshold(
     callback_data: RiskThresholdChoice,
     uow: UnitOfWork,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     def change(preferences: PushPreferences) -> PushPreferences:
         return preferences.with_risk_threshold(callback_data.value)
 
-    await _apply(query, uow, clock, i18n, change)
+    await _apply(query, uow, clock, change)
 
 
 async def set_brief_hour(
@@ -298,12 +220,11 @@ async def set_brief_hour(
     callback_data: BriefHourChoice,
     uow: UnitOfWork,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     def change(preferences: PushPreferences) -> PushPreferences:
         return preferences.with_brief_hour(callback_data.hour)
 
-    await _apply(query, uow, clock, i18n, change)
+    await _apply(query, uow, clock, change)
 
 
 async def calendar_chosen(
@@ -311,49 +232,39 @@ async def calendar_chosen(
     callback_data: CalendarChoice,
     uow: UnitOfWork,
     clock: Clock,
-    i18n: I18n,
     secret_key: str,
     public_url: str | None = None,
 ) -> None:
+    _ = update_translator()
     if callback_data.action == "revoke":
         revoked = await revoke_feed(uow, clock, query.from_user.id)
-        await query.answer(
-            _("The calendar link no longer works.") if revoked else _("There was no link.")
-        )
+        await query.answer(calendar_revoked(revoked, _))
     elif callback_data.action == "issue":
         token = await issue_feed(uow, clock, secret_key, query.from_user.id)
         if token is None:
-            await query.answer(_("Link a child first."), show_alert=True)
+            await query.answer(link_a_child_first(_), show_alert=True)
             return
         await query.answer()
         if query.message is not None:
             url = f"{public_url.rstrip('/')}{feed_path(token)}" if public_url else None
-            text = (
-                _(
-                    "Your private calendar link: <code>{url}</code>\nAdd it in your phone's "
-                    "calendar as a subscription. Anyone with the link sees your children's "
-                    "tests and holidays: do not share it; you can revoke it in /settings."
-                ).format(url=escape(url))
-                if url
-                else _("The calendar needs the server's public address; please ask the school.")
-            )
-            await query.message.answer(text)
+            await query.message.answer(telegram_html(render_calendar_link(url, _)))
     else:
-        await query.answer(_("This setting is not available."), show_alert=True)
+        await query.answer(setting_unavailable(_), show_alert=True)
         return
-    await _redraw(query, uow, i18n, await push_preferences(uow, query.from_user.id))
+    await _redraw(query, uow, await push_preferences(uow, query.from_user.id))
 
 
 async def monitoring_chosen(
-    query: CallbackQuery, callback_data: MonitoringChoice, uow: UnitOfWork, i18n: I18n
+    query: CallbackQuery, callback_data: MonitoringChoice, uow: UnitOfWork
 ) -> None:
+    _ = update_translator()
     if await sender_of(uow, query.from_user.id) is None:
         # Only class teachers and admins get the summary: a forged button for anyone else.
-        await query.answer(_("This setting is not available."), show_alert=True)
+        await query.answer(setting_unavailable(_), show_alert=True)
         return
     await set_monitoring_summary(uow, query.from_user.id, callback_data.on)
-    await query.answer(_("Saved."))
-    await _redraw(query, uow, i18n, await push_preferences(uow, query.from_user.id))
+    await query.answer(saved(_))
+    await _redraw(query, uow, await push_preferences(uow, query.from_user.id))
 
 
 def build_router() -> Router:

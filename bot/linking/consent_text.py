@@ -12,8 +12,9 @@ What the consent register stores as proof (art. 9 part 3) is :data:`CONSENT_TEXT
 :attr:`ConsentDocument.sha256`. Changing any consent text requires bumping the version; a test
 pins the texts of the current version.
 
-Filled texts are plain text; the caller escapes them (``html.escape``) before sending them with
-HTML parse mode. The hash is over the plain text, so formatting around it does not change it.
+Filled texts are plain text: :mod:`bot.presentation.consent` turns them into a message (and
+escapes them there, as any text), so nothing here knows about markup. The hash is over the
+plain text, so formatting around it does not change it.
 """
 
 from __future__ import annotations

@@ -31,7 +31,14 @@ class Link:
     url: str
 
 
-Inline = str | Bold | Struck | Link
+@dataclass(frozen=True)
+class Code:
+    """Text to be copied as it is: a link code, a calendar address."""
+
+    text: str
+
+
+Inline = str | Bold | Struck | Link | Code
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.presentation.rendered import Bold, Inline, Link, Rendered, Struck, lines_of
+from bot.presentation.rendered import Bold, Code, Inline, Link, Rendered, Struck, lines_of
 from bot.presentation.text import escape, split_message
 
 
@@ -43,4 +43,6 @@ def telegram_inline(part: Inline) -> str:
         return f"<s>{escape(part.text)}</s>"
     if isinstance(part, Link):
         return f'<a href="{escape(part.url)}">{escape(part.text)}</a>'
+    if isinstance(part, Code):
+        return f"<code>{escape(part.text)}</code>"
     return escape(part)
