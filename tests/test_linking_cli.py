@@ -136,6 +136,23 @@ async def test_consent_on_paper_then_refusal_blocks_codes(
     assert [state.value for state in history] == ["granted", "refused"]  # append-only
 
 
+async def test_consent_names_one_person_and_records_nothing_otherwise(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    both = await ediary(
+        runner, database_url, "consent", "grant", "--school", "1",
+        "--guardian", "g2", "--student", "s1",
+    )  # fmt: skip
+    assert both.exit_code == 1
+    assert "not both" in both.stderr
+    neither = await ediary(runner, database_url, "consent", "grant", "--school", "1")
+    assert neither.exit_code == 1
+    assert "name the person" in neither.stderr
+    async with database.unit_of_work() as uow:
+        assert (await uow.session.execute(select(ConsentRecord.id))).first() is None
+
+
 async def test_codes_need_exactly_one_target(runner: CliRunner, database_url: URL) -> None:
     result = await ediary(runner, database_url, "codes", "issue", "--school", "1")
     assert result.exit_code == 2

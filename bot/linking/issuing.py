@@ -227,18 +227,7 @@ async def record_consent(
 ) -> RecordedConsent:
     """A consent the school holds (a signed paper form or an electronic document)."""
     now = clock.now()
-    guardian = await uow.linking.guardian(school.id, guardian_ref) if guardian_ref else None
-    if guardian_ref and guardian is None:
-        raise LinkingError(f"no guardian {guardian_ref!r} in this school")
-    student = await uow.linking.student(school.id, student_ref) if student_ref else None
-    if student_ref and student is None:
-        raise LinkingError(f"no student {student_ref!r} in this school")
-    if guardian is None and student is None:
-        raise LinkingError("name the person: --guardian EXT or --student EXT")
-    children = await uow.linking.guardian_pairs(guardian_id=guardian.id) if guardian else []
-    child = student or (children[0][1] if children else None)
-    if child is None:
-        raise LinkingError("the guardian has no children in the journal data")
+    guardian, child = await _consent_subject(uow, school, guardian_ref, student_ref)
     school_class = await uow.linking.class_of(child)
     # The register proves which text was signed: the Russian text of the current version.
     document = (
@@ -287,3 +276,26 @@ async def record_consent(
     )
     await uow.commit()
     return RecordedConsent(who, state, form, now, document.version)
+
+
+async def _consent_subject(
+    uow: UnitOfWork, school: School, guardian_ref: str | None, student_ref: str | None
+) -> tuple[Guardian | None, Student]:
+    """Whose consent it is: a guardian (for their first child in the journal) or an adult
+    student for themselves; never both in one record."""
+    if guardian_ref and student_ref:
+        raise LinkingError("name one person: --guardian EXT or --student EXT, not both")
+    if not guardian_ref and not student_ref:
+        raise LinkingError("name the person: --guardian EXT or --student EXT")
+    if guardian_ref:
+        guardian = await uow.linking.guardian(school.id, guardian_ref)
+        if guardian is None:
+            raise LinkingError(f"no guardian {guardian_ref!r} in this school")
+        children = await uow.linking.guardian_pairs(guardian_id=guardian.id)
+        if not children:
+            raise LinkingError("the guardian has no children in the journal data")
+        return guardian, children[0][1]
+    student = await uow.linking.student(school.id, student_ref or "")
+    if student is None:
+        raise LinkingError(f"no student {student_ref!r} in this school")
+    return None, student
