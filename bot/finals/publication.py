@@ -92,23 +92,10 @@ async def _tell(
     period_id: int,
     notice: FinalGradeNotice | None,
 ) -> int:
-    now = clock.now()
     if notice is None:
         if not publication.content:
             return 0
-        notice = FinalGradeNotice(
-            school_id=publication.school_id,
-            account_id=reader.account_id,
-            student_id=publication.student_id,
-            period_id=period_id,
-            guardian_id=reader.guardian_id,
-            content=publication.content,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.finals.add_notice(notice)
-        await uow.finals.flush()
+        notice = await _first_notice(uow, clock, reader, publication, period_id)
         await _queue_main(uow, i18n, clock, reader, publication, notice)
         return 1
     change = compare(notice.content, publication.content)
@@ -117,7 +104,7 @@ async def _tell(
     acknowledged = notice.acknowledged_version == notice.version
     notice.version += 1
     notice.content = publication.content
-    notice.updated_at = now
+    notice.updated_at = clock.now()
     queued = 0
     if not acknowledged:
         queued += await _refresh_main(uow, i18n, clock, reader, publication, notice)
@@ -125,28 +112,62 @@ async def _tell(
         # The family has read the first message (or must not miss a late final grade):
         # a short message with only what is new, to acknowledge again.
         shown = change.changed if acknowledged else change.resolved
-        text = telegram_html(
-            render_follow_up(
-                translator(i18n, reader.language),
-                child=publication.child,
-                period=publication.period,
-                lines=lines_of(publication.content, shown),
-                resolved=shown == change.resolved,  # only late finals: say so in the title
-            )
-        )
-        await _queue(
-            uow,
-            i18n,
-            clock,
-            reader,
-            publication,
-            notice,
-            kind="final_grades_followup",
-            key=f"final:{notice.id}:{notice.version}:followup",
-            text=text,
-        )
+        late_only = shown == change.resolved  # only late finals: say so in the title
+        await _queue_follow_up(uow, i18n, clock, reader, publication, notice, shown, late_only)
         queued += 1
     return queued
+
+
+async def _first_notice(
+    uow: UnitOfWork, clock: Clock, reader: Reader, publication: Publication, period_id: int
+) -> FinalGradeNotice:
+    now = clock.now()
+    notice = FinalGradeNotice(
+        school_id=publication.school_id,
+        account_id=reader.account_id,
+        student_id=publication.student_id,
+        period_id=period_id,
+        guardian_id=reader.guardian_id,
+        content=publication.content,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.finals.add_notice(notice)
+    await uow.finals.flush()
+    return notice
+
+
+async def _queue_follow_up(
+    uow: UnitOfWork,
+    i18n: I18n,
+    clock: Clock,
+    reader: Reader,
+    publication: Publication,
+    notice: FinalGradeNotice,
+    shown: list[str],
+    late_only: bool,
+) -> None:
+    text = telegram_html(
+        render_follow_up(
+            translator(i18n, reader.language),
+            child=publication.child,
+            period=publication.period,
+            lines=lines_of(publication.content, shown),
+            resolved=late_only,
+        )
+    )
+    await _queue(
+        uow,
+        i18n,
+        clock,
+        reader,
+        publication,
+        notice,
+        kind="final_grades_followup",
+        key=f"final:{notice.id}:{notice.version}:followup",
+        text=text,
+    )
 
 
 def _main_text(i18n: I18n, reader: Reader, publication: Publication) -> str:

@@ -190,6 +190,30 @@ async def answer_consent(
     if code is None or not usable(code, now) or code.role == AccountRole.TEACHER:
         await uow.commit()  # nothing written: ends the transaction and releases the lock
         return Rejected(attempts_left=0)
+    await _record_electronic_consent(uow, now, code, telegram_user_id, locale, agree=agree)
+    if not agree:
+        await uow.commit()
+        return ConsentDeclined()
+    reference = _code_ref(code)
+    linked = await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
+    if linked is None:
+        # Another account redeemed the code first: its consent stands, this one is void.
+        await _reject(uow, i18n, now, actor_of(telegram_user_id), reference, "used", [])
+        return Rejected(attempts_left=0)
+    return linked
+
+
+async def _record_electronic_consent(
+    uow: UnitOfWork,
+    now: datetime,
+    code: LinkCode,
+    telegram_user_id: int,
+    locale: str,
+    *,
+    agree: bool,
+) -> None:
+    """The register entry for the consent given with the buttons: the text version and hash
+    shown in the reader's language prove what was agreed to."""
     document = await _document(uow, code, locale)
     uow.linking.add_consent(
         ConsentRecord(
@@ -214,16 +238,6 @@ async def answer_consent(
         subject_id=code.id,
         details={"version": document.version, "sha256": document.sha256, "locale": locale},
     )
-    if not agree:
-        await uow.commit()
-        return ConsentDeclined()
-    reference = _code_ref(code)
-    linked = await _link(uow, now, code, telegram_user_id=telegram_user_id, chat_id=chat_id)
-    if linked is None:
-        # Another account redeemed the code first: its consent stands, this one is void.
-        await _reject(uow, i18n, now, actor_of(telegram_user_id), reference, "used", [])
-        return Rejected(attempts_left=0)
-    return linked
 
 
 async def _consent_state(uow: UnitOfWork, code: LinkCode) -> ConsentState | None:
