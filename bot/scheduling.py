@@ -7,10 +7,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_PAUSED
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -129,56 +131,27 @@ async def family_alerts_job(services: Services) -> None:
 
 
 def add_push_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
-    # Every minute: grade pushes wait out their 10-minute merge window anyway, and a lesson
-    # change for today should not wait longer than that.
-    scheduler.add_job(
-        push_changes_job,
-        IntervalTrigger(minutes=1, timezone=UTC),
-        args=(services,),
-        id="push-changes",
-        replace_existing=True,
-    )
-    # Every minute: final grades are due within 24 hours; we aim for minutes. The teachers'
-    # summaries are edited at most once a minute, however many parents acknowledge.
-    scheduler.add_job(
-        final_grades_job,
-        IntervalTrigger(minutes=1, timezone=UTC),
-        args=(services,),
-        id="final-grades",
-        replace_existing=True,
-    )
-    # Hourly: reminders after the school's delay, and the 24-hour delivery check.
-    scheduler.add_job(
-        final_checks_job,
-        CronTrigger(minute=20, timezone=UTC),
-        args=(services,),
-        id="final-grade-checks",
-        replace_existing=True,
-    )
-    # Hourly, on the hour: risk alerts, and the evening briefs at each account's own hour.
-    scheduler.add_job(
-        family_alerts_job,
-        CronTrigger(minute=0, timezone=UTC),
-        args=(services,),
-        id="family-alerts",
-        replace_existing=True,
-    )
-    # Hourly: each school's digest goes out at its own local day and hour.
-    scheduler.add_job(
-        forecast_digest_job,
-        CronTrigger(minute=5, timezone=UTC),
-        args=(services,),
-        id="forecast-digests",
-        replace_existing=True,
-    )
-    # Hourly: each school's paper statements and the parents' reading summary at its own
-    # local day and hour, keyed per class, dates and teacher: later runs add nothing.
-    scheduler.add_job(
-        statements_job,
-        CronTrigger(minute=35, timezone=UTC),
-        args=(services,),
-        id="paper-statements",
-        replace_existing=True,
+    for job_id, job, trigger in _push_jobs():
+        scheduler.add_job(job, trigger, args=(services,), id=job_id, replace_existing=True)
+
+
+def _push_jobs() -> tuple[tuple[str, Callable[[Services], Awaitable[Any]], BaseTrigger], ...]:
+    return (
+        # Every minute: grade pushes wait out their 10-minute merge window anyway, and a
+        # lesson change for today should not wait longer than that.
+        ("push-changes", push_changes_job, IntervalTrigger(minutes=1, timezone=UTC)),
+        # Every minute: final grades are due within 24 hours; we aim for minutes. The
+        # teachers' summaries are edited at most once a minute, however many acknowledge.
+        ("final-grades", final_grades_job, IntervalTrigger(minutes=1, timezone=UTC)),
+        # Hourly: reminders after the school's delay, and the 24-hour delivery check.
+        ("final-grade-checks", final_checks_job, CronTrigger(minute=20, timezone=UTC)),
+        # Hourly, on the hour: risk alerts, and the evening briefs at each account's hour.
+        ("family-alerts", family_alerts_job, CronTrigger(minute=0, timezone=UTC)),
+        # Hourly: each school's digest goes out at its own local day and hour.
+        ("forecast-digests", forecast_digest_job, CronTrigger(minute=5, timezone=UTC)),
+        # Hourly: each school's paper statements and the parents' reading summary at its own
+        # local day and hour, keyed per class, dates and teacher: later runs add nothing.
+        ("paper-statements", statements_job, CronTrigger(minute=35, timezone=UTC)),
     )
 
 
