@@ -15,12 +15,21 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from bot.finals.buttons import FinalAck
-from bot.finals.guarantee import report_undelivered
+from bot.finals.guarantee import report_undelivered, why_undelivered
 from bot.finals.reminders import remind_unacknowledged
+from bot.finals.undelivered import Reason
 from bot.linking.access import add_admin
 from bot.teachers.buttons import RelayReply
 from db.database import Database
-from db.models import FinalGradeAck, FinalGradeNotice, School
+from db.models import (
+    ConsentState,
+    FinalGradeAck,
+    FinalGradeNotice,
+    OutboxMessage,
+    OutboxStatus,
+    School,
+    TelegramAccount,
+)
 from tests.doubles.clock import FakeClock
 from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
@@ -240,3 +249,20 @@ async def test_the_cli_prints_the_24_hour_report(
     ]
     plain = await ediary(cli_runner, database_url, "finals", "undelivered", "--school", "1")
     assert "no_consent" in plain.output
+
+
+def test_why_undelivered_names_the_first_cause_the_school_can_act_on() -> None:
+    active, blocked = TelegramAccount(is_active=True), TelegramAccount(is_active=False)
+    sent = OutboxMessage(status=OutboxStatus.SENT)
+    dead = OutboxMessage(status=OutboxStatus.DEAD, last_error="Forbidden: bot was blocked")
+    granted = ConsentState.GRANTED
+    assert why_undelivered(granted, [active, blocked], [dead, sent]) is None
+    assert why_undelivered(ConsentState.WITHDRAWN, [active], [None]) == (Reason.NO_CONSENT, None)
+    assert why_undelivered(None, [], []) == (Reason.NO_CONSENT, None)
+    assert why_undelivered(granted, [], []) == (Reason.NOT_LINKED, None)
+    assert why_undelivered(granted, [blocked], [dead]) == (Reason.BLOCKED, None)
+    assert why_undelivered(granted, [active], [dead]) == (
+        Reason.FAILED,
+        "Forbidden: bot was blocked",
+    )
+    assert why_undelivered(granted, [active], [None]) == (Reason.PENDING, None)

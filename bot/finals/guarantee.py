@@ -10,6 +10,7 @@ teacher and the school's admins; each distinct list is reported once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aiogram.utils.i18n import I18n
@@ -21,7 +22,7 @@ from bot.presentation.finals_undelivered import render_undelivered_report
 from bot.presentation.telegram import telegram_html
 from bot.presentation.text import split_message
 from bot.presentation.translation import translator
-from db.models import OutboxStatus, School, TelegramAccount
+from db.models import ConsentState, OutboxMessage, OutboxStatus, School, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
 GUARANTEE = timedelta(hours=24)
@@ -53,19 +54,10 @@ async def undelivered_families(uow: UnitOfWork, school: School, now: datetime) -
                 a for link, a in accounts.get(guardian.id, []) if link.student_id == student.id
             ]
             messages = [told.get((a.id, student.id)) for a in linked]
-            if any(m is not None and m.status == OutboxStatus.SENT for m in messages):
+            why = why_undelivered(consent.state if consent else None, linked, messages)
+            if why is None:
                 continue
-            error = None
-            if not may_receive_data(consent.state if consent else None):
-                reason = Reason.NO_CONSENT
-            elif not linked:
-                reason = Reason.NOT_LINKED
-            elif all(not a.is_active for a in linked):
-                reason = Reason.BLOCKED
-            elif dead := [m for m in messages if m is not None and m.status == OutboxStatus.DEAD]:
-                reason, error = Reason.FAILED, dead[0].last_error
-            else:
-                reason = Reason.PENDING
+            reason, error = why
             found.append(
                 Undelivered(
                     class_id=class_id,
@@ -137,3 +129,23 @@ async def _queue(
                 now=now,
             )
     return queued
+
+
+def why_undelivered(
+    consent: ConsentState | None,
+    linked: Sequence[TelegramAccount],
+    messages: Sequence[OutboxMessage | None],
+) -> tuple[Reason, str | None] | None:
+    """Why a family has not got its final grades (None: one of its accounts got them); the
+    first cause the school can act on comes first."""
+    if any(m is not None and m.status == OutboxStatus.SENT for m in messages):
+        return None
+    if not may_receive_data(consent):
+        return Reason.NO_CONSENT, None
+    if not linked:
+        return Reason.NOT_LINKED, None
+    if all(not a.is_active for a in linked):
+        return Reason.BLOCKED, None
+    if dead := [m for m in messages if m is not None and m.status == OutboxStatus.DEAD]:
+        return Reason.FAILED, dead[0].last_error
+    return Reason.PENDING, None
