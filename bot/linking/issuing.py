@@ -10,7 +10,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.linking.access import end_guardian_links
 from bot.linking.codes import format_code, new_code
-from bot.linking.consent_text import consent_document
+from bot.linking.consent_text import ConsentDocument, consent_document
 from bot.linking.rules import may_issue_code
 from bot.linking.service import hash_code
 from db.models import (
@@ -229,25 +229,7 @@ async def record_consent(
     now = clock.now()
     guardian, child = await _consent_subject(uow, school, guardian_ref, student_ref)
     school_class = await uow.linking.class_of(child)
-    # The register proves which text was signed: the Russian text of the current version.
-    document = (
-        consent_document(
-            "guardian",
-            "ru",
-            school=school.name,
-            guardian=guardian.full_name,
-            child=child.full_name,
-            class_name=school_class.name,
-        )
-        if guardian
-        else consent_document(
-            "student",
-            "ru",
-            school=school.name,
-            student=child.full_name,
-            class_name=school_class.name,
-        )
-    )
+    document = _signed_text(school, guardian, child, school_class.name)
     uow.linking.add_consent(
         ConsentRecord(
             school_id=school.id,
@@ -299,3 +281,21 @@ async def _consent_subject(
     if student is None:
         raise LinkingError(f"no student {student_ref!r} in this school")
     return None, student
+
+
+def _signed_text(
+    school: School, guardian: Guardian | None, child: Student, class_name: str
+) -> ConsentDocument:
+    """The register proves which text was signed: the Russian text of the current version."""
+    if guardian is not None:
+        return consent_document(
+            "guardian",
+            "ru",
+            school=school.name,
+            guardian=guardian.full_name,
+            child=child.full_name,
+            class_name=class_name,
+        )
+    return consent_document(
+        "student", "ru", school=school.name, student=child.full_name, class_name=class_name
+    )
