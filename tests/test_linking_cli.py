@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from bot.cli import main
 from bot.linking.service import hash_code
 from db.database import Database
-from db.models import AccountLink, AccountRole, ConsentRecord, LinkCode
+from db.models import AccountLink, AccountRole, AuditEvent, ConsentRecord, LinkCode
 from tests.conftest import SECRET_KEY
 from tests.doubles.clock import FakeClock
 from tests.linking_fixtures import school_with_families
@@ -174,6 +174,55 @@ async def test_admin_add(
     async with database.unit_of_work() as uow:
         roles = (await uow.session.execute(select(AccountLink.role))).scalars().all()
     assert roles == [AccountRole.ADMIN]
+
+
+async def test_admins_are_listed_and_removed_with_the_audit_kept(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    for telegram_id in ("777", "888"):
+        added = await ediary(
+            runner, database_url, "admin", "add", "--school", "1", "--telegram-id", telegram_id
+        )
+        assert added.exit_code == 0, added.output
+    listed = await ediary(runner, database_url, "admin", "list", "--school", "1", "--json")
+    assert [a["telegram_id"] for a in json.loads(listed.stdout)] == [777, 888]
+
+    removed = await ediary(
+        runner, database_url, "admin", "remove", "--school", "1", "--telegram-id", "777"
+    )
+    assert removed.stdout == "administrator removed\n"
+    stranger = await ediary(
+        runner, database_url, "admin", "remove", "--school", "1", "--telegram-id", "999"
+    )
+    assert stranger.exit_code == 1
+    assert "999 is not an administrator of this school" in stranger.stderr
+    after = await ediary(runner, database_url, "admin", "list", "--school", "1")
+    assert after.stdout.split()[0] == "888"
+    assert "777" not in after.stdout
+    async with database.unit_of_work() as uow:
+        ended = (
+            (await uow.session.execute(select(AccountLink.end_reason).order_by(AccountLink.id)))
+            .scalars()
+            .all()
+        )
+        actions = (await uow.session.execute(select(AuditEvent.action))).scalars().all()
+    assert ended == ["admin_removed", None]  # ended, not deleted
+    assert actions.count("admin.removed") == 1
+
+
+async def test_periods_are_listed_for_the_report_commands(
+    runner: CliRunner, database_url: URL, database: Database, clock: FakeClock
+) -> None:
+    await school_with_families(database, clock)
+    listed = await ediary(runner, database_url, "periods", "list", "--school", "1", "--json")
+    assert listed.exit_code == 0, listed.output
+    periods = json.loads(listed.stdout)
+    assert periods
+    assert [p["starts_on"] for p in periods] == sorted(p["starts_on"] for p in periods)
+    assert set(periods[0]) == {"id", "name", "kind", "starts_on", "ends_on"}
+    unknown = await ediary(runner, database_url, "periods", "list", "--school", "nowhere")
+    assert unknown.exit_code == 1
 
 
 async def test_letters_that_cannot_be_written_issue_no_codes(

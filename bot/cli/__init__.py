@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.admins import admin_group
 from bot.cli.common import prepare_context
 from bot.cli.exchange import demo_command, import_command
 from bot.cli.finals import finals_group
-from bot.cli.linking import admin_group, codes_group, consent_group
+from bot.cli.linking import codes_group, consent_group
 from bot.cli.operations import migrate_command, run, status_command, worker_command
 from bot.cli.reports import reports_group
-from bot.cli.schools import school_group
+from bot.cli.schools import periods_group, school_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +33,7 @@ main.add_command(worker_command)
 main.add_command(status_command)
 main.add_command(migrate_command)
 main.add_command(school_group)
+main.add_command(periods_group)
 main.add_command(import_command)
 main.add_command(demo_command)
 main.add_command(consent_group)

@@ -1,4 +1,4 @@
-"""``ediary consent …``, ``ediary codes issue``, ``ediary admin add``."""
+"""``ediary consent …`` and ``ediary codes issue``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from bot.cli.common import (
     services_from,
 )
 from bot.i18n import LOCALES
-from bot.linking.access import add_admin
 from bot.linking.issuing import IssueResult, LinkingError, issue_codes, record_consent
 from bot.linking.letter_texts import deep_link, letter_for
 from bot.linking.letters import render_letters
@@ -372,28 +371,3 @@ def _echo_issued(result: IssueResult) -> None:
         click.echo(f"{issued.code}  {issued.recipient}{child}")
     for who, why in result.skipped:
         click.echo(f"skipped: {who} ({why})")
-
-
-@click.group("admin")
-def admin_group() -> None:
-    """School administrators in the bot."""
-
-
-@admin_group.command("add")
-@click.option("--school", "school_ref", required=True)
-@click.option("--telegram-id", type=click.IntRange(1), required=True)
-@click.pass_context
-def admin_add(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
-    """Make a Telegram user an administrator of the school."""
-    services = services_from(ctx)
-
-    async def run() -> bool:
-        async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
-            return await add_admin(uow, services.clock, school, telegram_id, actor=cli_actor())
-
-    added = run_async(run())
-    click.echo("administrator added" if added else "already an administrator of this school")

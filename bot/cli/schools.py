@@ -201,3 +201,44 @@ def school_settings(
         print_changes(school_id, changed)
     else:
         print_settings(school_id, name, stored)
+
+
+@click.group("periods")
+def periods_group() -> None:
+    """A school's periods (quarters, semesters, the year), as the journal sent them."""
+
+
+@periods_group.command("list")
+@click.option("--school", "school_ref", required=True, help="School id or name.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def periods_list(ctx: click.Context, school_ref: str, as_json: bool) -> None:
+    """The periods, earliest first: what ``--period`` of the report commands accepts."""
+    services = services_from(ctx)
+
+    async def run() -> list[dict[str, Any]]:
+        async with ready(services), services.database.unit_of_work() as uow:
+            try:
+                school = await find_school(uow, school_ref)
+            except SchoolError as error:
+                raise CommandFailed(str(error)) from error
+            return [
+                {
+                    "id": period.external_id,
+                    "name": period.name,
+                    "kind": period.kind.value,
+                    "starts_on": period.starts_on.isoformat(),
+                    "ends_on": period.ends_on.isoformat(),
+                }
+                for period in await uow.reports.periods(school.id)
+            ]
+
+    periods = run_async(run())
+    if as_json:
+        print_json(periods)
+        return
+    if not periods:
+        click.echo("no periods yet: the journal sends them (see ediary import / the exchange API)")
+    for period in periods:
+        dates = f"{period['starts_on']} – {period['ends_on']}"
+        click.echo(f"{period['id']:<16} {period['name']:<28} {dates}")

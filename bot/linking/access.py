@@ -239,3 +239,41 @@ async def add_admin(
     )
     await uow.commit()
     return True
+
+
+@dataclass(frozen=True)
+class SchoolAdmin:
+    telegram_user_id: int
+    since: datetime
+    active: bool  # False: the account has blocked the bot
+
+
+async def school_admins(uow: UnitOfWork, school: School) -> list[SchoolAdmin]:
+    return [
+        SchoolAdmin(account.telegram_user_id, link.linked_at, account.is_active)
+        for link, account in await uow.linking.admin_links(school.id)
+    ]
+
+
+async def remove_admin(
+    uow: UnitOfWork, clock: Clock, school: School, telegram_user_id: int, *, actor: str
+) -> bool:
+    """End a Telegram user's administration of the school; False if they were not an admin.
+    The link is ended, not deleted: the audit trail keeps who administered when."""
+    now = clock.now()
+    ended = False
+    for link, account in await uow.linking.admin_links(school.id):
+        if account.telegram_user_id == telegram_user_id:
+            link.ended_at, link.end_reason = now, "admin_removed"
+            ended = True
+    if not ended:
+        return False
+    uow.audit.record(
+        at=now,
+        actor=actor,
+        action="admin.removed",
+        school_id=school.id,
+        details={"telegram_user_id": telegram_user_id},
+    )
+    await uow.commit()
+    return True

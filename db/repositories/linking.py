@@ -256,6 +256,20 @@ class LinkingRepository:
         )
         return list(result.scalars())
 
+    async def admin_links(self, school_id: int) -> list[tuple[AccountLink, TelegramAccount]]:
+        """The school's current administrators, earliest first."""
+        result = await self._session.execute(
+            select(AccountLink, TelegramAccount)
+            .join(TelegramAccount, TelegramAccount.id == AccountLink.account_id)
+            .where(
+                AccountLink.school_id == school_id,
+                AccountLink.role == AccountRole.ADMIN,
+                AccountLink.ended_at.is_(None),
+            )
+            .order_by(AccountLink.linked_at, AccountLink.id)
+        )
+        return [(link, account) for link, account in result.all()]
+
     async def active_links_of_guardian(self, guardian_id: int) -> list[AccountLink]:
         result = await self._session.execute(
             select(AccountLink).where(
