@@ -14,9 +14,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 
 from bot.finals.buttons import WriteTeacher
-from bot.handlers.broadcast import BroadcastAudience, BroadcastClass, BroadcastConfirm
 from bot.linking.access import add_admin
-from bot.teachers.buttons import BroadcastRead, RelayReply
+from bot.teachers.buttons import (
+    BroadcastAudience,
+    BroadcastClass,
+    BroadcastConfirm,
+    BroadcastRead,
+    RelayReply,
+)
 from db.database import Database
 from db.models import Broadcast, OutboxMessage, SchoolClass
 from tests.diary_fixtures import button_texts

@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
 
+from bot.finals.standing import FamilyLine, FamilyState
 from db.models import FinalGradeNotice, Guardian, OutboxMessage, OutboxStatus, Student
-
-
-class FamilyState(StrEnum):
-    ACKNOWLEDGED = "acknowledged"
-    WAITING = "waiting"  # delivered, not acknowledged yet
-    REMINDED = "reminded"  # still not acknowledged after the reminder
-    UNDELIVERED = "undelivered"  # queued, failed or the bot is blocked
-    NO_ACCESS = "no_access"  # no linked account with a consent: paper
-
-
-@dataclass(frozen=True)
-class FamilyLine:
-    guardian: str
-    child: str
-    state: FamilyState
-    at: datetime | None = None  # when acknowledged, or reminded
 
 
 def family_lines(

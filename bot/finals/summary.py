@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.digests.quiet_hours import release_time
-from bot.finals.family_states import FamilyLine, FamilyState, family_lines
-from bot.presentation.text import MESSAGE_LIMIT, escape, telegram_length
+from bot.finals.family_states import family_lines
+from bot.finals.standing import FamilyLine
+from bot.presentation.acknowledgements import AcknowledgementsView, summary_message
 from bot.presentation.translation import translator
 from db.models import OutboxStatus, School, SchoolClass, TeacherSummary, TelegramAccount
 from db.unit_of_work import UnitOfWork
-
-ORDER = (
-    FamilyState.REMINDED,
-    FamilyState.WAITING,
-    FamilyState.UNDELIVERED,
-    FamilyState.NO_ACCESS,
-    FamilyState.ACKNOWLEDGED,
-)
-ICONS = {
-    FamilyState.ACKNOWLEDGED: "✅",
-    FamilyState.WAITING: "⏳",
-    FamilyState.REMINDED: "⏰",
-    FamilyState.UNDELIVERED: "❗",
-    FamilyState.NO_ACCESS: "📄",
-}
 
 
 async def class_lines(uow: UnitOfWork, class_id: int, period_id: int) -> list[FamilyLine]:
@@ -43,71 +27,18 @@ async def class_lines(uow: UnitOfWork, class_id: int, period_id: int) -> list[Fa
     )
 
 
-@dataclass(frozen=True)
-class ClassAcknowledgements:
-    """A class's families and where each stands with the latest period's final grades."""
-
-    class_name: str
-    period_name: str
-    lines: list[FamilyLine]
-
-
 async def acknowledgements_of(
-    uow: UnitOfWork, classes: Sequence[SchoolClass]
-) -> list[ClassAcknowledgements]:
+    uow: UnitOfWork, classes: Sequence[SchoolClass], timezone: str
+) -> list[AcknowledgementsView]:
     """Per class (those with published final grades), the latest period's families."""
     found = []
     for school_class in classes:
         period = await uow.finals.latest_final_period(school_class.id)
         if period is not None:
             lines = await class_lines(uow, school_class.id, period.id)
-            found.append(ClassAcknowledgements(school_class.name, period.name, lines))
+            view = AcknowledgementsView(school_class.name, period.name, tuple(lines), timezone)
+            found.append(view)
     return found
-
-
-def render_acknowledgements(
-    i18n: I18n,
-    locale: str,
-    *,
-    class_name: str,
-    period_name: str,
-    lines: list[FamilyLine],
-    timezone: str,
-) -> str:
-    _ = translator(i18n, locale)
-    headings = {
-        FamilyState.ACKNOWLEDGED: _("Acknowledged"),
-        FamilyState.WAITING: _("Not acknowledged yet"),
-        FamilyState.REMINDED: _("Not acknowledged after the reminder"),
-        FamilyState.UNDELIVERED: _("Not delivered yet (see the 24-hour report)"),
-        FamilyState.NO_ACCESS: _("No access to the bot: a paper statement is needed"),
-    }
-    title = _("Acknowledgement of final grades: {class_name}, {period}").format(
-        class_name=class_name, period=period_name
-    )
-    done = sum(1 for line in lines if line.state is FamilyState.ACKNOWLEDGED)
-    reachable = sum(1 for line in lines if line.state is not FamilyState.NO_ACCESS)
-    parts = [
-        f"📋 <b>{escape(title)}</b>",
-        escape(_("Acknowledged: {done} of {total}").format(done=done, total=reachable)),
-    ]
-    zone = ZoneInfo(timezone)
-    for state in ORDER:
-        group = [line for line in lines if line.state is state]
-        if not group:
-            continue
-        parts += ["", f"{ICONS[state]} <b>{escape(headings[state])}</b> ({len(group)})"]
-        for line in group:
-            when = f" — {line.at.astimezone(zone):%d.%m %H:%M}" if line.at else ""
-            parts.append(f"• {escape(line.guardian)} ({escape(line.child)}){when}")
-    text = "\n".join(parts)
-    if telegram_length(text) > MESSAGE_LIMIT:
-        # An edited message cannot be split: keep the head and say where the rest is.
-        tail = "\n…\n" + escape(_("The full list: /acks"))
-        while telegram_length(text) + telegram_length(tail) > MESSAGE_LIMIT:
-            text = text[: text.rfind("\n")]
-        text += tail
-    return text
 
 
 def _hash(text: str) -> str:
@@ -135,15 +66,9 @@ async def refresh_summaries(uow: UnitOfWork, clock: Clock, i18n: I18n, school: S
             continue  # nothing new since the last summary
         period = (await uow.finals.periods([period_id]))[period_id]
         lines = await class_lines(uow, class_id, period_id)
+        view = AcknowledgementsView(school_class.name, period.name, tuple(lines), school.timezone)
         for teacher in teachers:
-            text = render_acknowledgements(
-                i18n,
-                teacher.language or "ru",
-                class_name=school_class.name,
-                period_name=period.name,
-                lines=lines,
-                timezone=school.timezone,
-            )
+            text = summary_message(view, translator(i18n, teacher.language or "ru"))
             queued += await _show(
                 uow, school, teacher, topic, text, existing.get((teacher.id, topic)), now
             )

@@ -6,17 +6,24 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from bot.finals.acknowledgement import acknowledge, acknowledgement_of_reply
 from bot.finals.buttons import FinalAck
+from bot.presentation.acknowledgements import (
+    already_acknowledged,
+    button_not_available,
+    thanks_for_button,
+    thanks_for_reply,
+)
+from bot.presentation.translation import update_translator
 from db.unit_of_work import UnitOfWork
 
 
 async def acknowledge_by_button(
     query: CallbackQuery, callback_data: FinalAck, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
+    _ = update_translator()
     result = await acknowledge(
         uow,
         clock,
@@ -27,12 +34,12 @@ async def acknowledge_by_button(
     )
     if result is None:
         # Another family's button, a forged one, or the link has ended: nothing recorded.
-        await query.answer(_("This button is not available to you."), show_alert=True)
+        await query.answer(button_not_available(_), show_alert=True)
         return
     if not result.first:
-        await query.answer(_("You have already acknowledged these final grades."))
+        await query.answer(already_acknowledged(_))
         return
-    await query.answer(_("Thank you! The class teacher will see your acknowledgement."))
+    await query.answer(thanks_for_button(_))
     if query.message is not None:
         await query.bot.edit_message_reply_markup(  # type: ignore[union-attr]
             chat_id=query.message.chat.id,
@@ -59,12 +66,7 @@ async def acknowledge_by_reply(message: Message, uow: UnitOfWork, clock: Clock, 
     )
     if result is None:
         raise SkipHandler
-    if result.relayed:
-        await message.answer(
-            _("Thank you! Your acknowledgement and your message went to the class teacher.")
-        )
-    else:
-        await message.answer(_("Thank you! Your acknowledgement is recorded."))
+    await message.answer(thanks_for_reply(result.relayed > 0, update_translator()))
     await message.bot.edit_message_reply_markup(  # type: ignore[union-attr]
         chat_id=message.chat.id,
         message_id=replied.message_id,

@@ -8,10 +8,20 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from bot.finals.buttons import WriteTeacher
+from bot.presentation.relay import (
+    cancelled,
+    conversation_unavailable,
+    nothing_to_cancel,
+    refusal,
+    sent,
+    write_reply_prompt,
+    write_to_teacher_prompt,
+    writing_unavailable,
+)
+from bot.presentation.translation import update_translator
 from bot.teachers.buttons import RelayReply
 from bot.teachers.relay import (
     RelayRefused,
@@ -34,34 +44,31 @@ async def start_writing(
     clock: Clock,
     state: FSMContext,
 ) -> None:
+    _ = update_translator()
     thread = await open_family_thread(uow, clock, query.from_user.id, callback_data.student)
     if thread is None:
-        await query.answer(_("Writing to the class teacher is not available."), show_alert=True)
+        await query.answer(writing_unavailable(_), show_alert=True)
         return
     await state.set_state(Relay.writing)
     await state.update_data(thread=thread.id, side="family")
     await query.answer()
     if query.message is not None:
-        await query.message.answer(
-            _(
-                "Write your message to the class teacher in one message. They will not see "
-                "your Telegram account. /cancel — do not send."
-            )
-        )
+        await query.message.answer(write_to_teacher_prompt(_))
 
 
 async def start_reply(
     query: CallbackQuery, callback_data: RelayReply, uow: UnitOfWork, state: FSMContext
 ) -> None:
+    _ = update_translator()
     side = await side_of(uow, query.from_user.id, callback_data.thread)
     if side is None:
-        await query.answer(_("This conversation is not available to you."), show_alert=True)
+        await query.answer(conversation_unavailable(_), show_alert=True)
         return
     await state.set_state(Relay.writing)
     await state.update_data(thread=callback_data.thread, side=side)
     await query.answer()
     if query.message is not None:
-        await query.message.answer(_("Write your reply in one message. /cancel — do not send."))
+        await query.message.answer(write_reply_prompt(_))
 
 
 async def send_written(
@@ -69,6 +76,7 @@ async def send_written(
 ) -> None:
     if message.from_user is None:
         return
+    _ = update_translator()
     data = await state.get_data()
     text = message.text or message.caption
     try:
@@ -90,21 +98,22 @@ async def send_written(
                 thread_id=int(data["thread"]),
                 text=text,
             )
-    except RelayRefused as refusal:
-        await message.answer(_(refusal.reason))
-        if not refusal.retry:
+    except RelayRefused as refused:
+        await message.answer(refusal(refused.reason, _))
+        if not refused.retry:
             await state.clear()
         return
     await state.clear()
-    await message.answer(_("Sent. The answer will come here."))
+    await message.answer(sent(_))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
+    _ = update_translator()
     if await state.get_state() is None:
-        await message.answer(_("There is nothing to cancel."))
+        await message.answer(nothing_to_cancel(_))
         return
     await state.clear()
-    await message.answer(_("Cancelled; nothing was sent."))
+    await message.answer(cancelled(_))
 
 
 def build_router() -> Router:

@@ -3,63 +3,64 @@ grades per class (/acks)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from collections.abc import Callable
+
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.finals.summary import acknowledgements_of, render_acknowledgements
+from bot.finals.summary import acknowledgements_of
 from bot.handlers.broadcast import list_broadcasts, start_broadcast
 from bot.handlers.reports import start_reports
-from bot.i18n import N_
-from bot.presentation.text import split_message
+from bot.presentation.acknowledgements import (
+    nothing_published,
+    render_acknowledgement_list,
+    staff_only,
+)
+from bot.presentation.teacher_menu import (
+    ACKS,
+    ANNOUNCE,
+    ANNOUNCEMENTS,
+    REPORTS,
+    menu_label,
+    teacher_menu_rows,
+)
+from bot.presentation.telegram import telegram_messages
+from bot.presentation.translation import Translator, update_translator
 from bot.teachers.broadcasts import sender_of
 from db.unit_of_work import UnitOfWork
 
-ANNOUNCE, ANNOUNCEMENTS, ACKS, REPORTS = (
-    N_("📣 Announcement"),
-    N_("📬 Announcements"),
-    N_("✅ Acknowledgements"),
-    N_("📄 Reports"),
-)
 
-
-def teacher_keyboard() -> ReplyKeyboardMarkup:
+def teacher_keyboard(translator: Translator | None = None) -> ReplyKeyboardMarkup:
+    """``translator`` defaults to the update's reader."""
+    rows = teacher_menu_rows(translator or update_translator())
     return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=_(ANNOUNCE)), KeyboardButton(text=_(ANNOUNCEMENTS))],
-            [KeyboardButton(text=_(ACKS)), KeyboardButton(text=_(REPORTS))],
-        ],
+        keyboard=[[KeyboardButton(text=text) for text in row] for row in rows],
         resize_keyboard=True,
         is_persistent=True,
     )
 
 
-async def show_acks(message: Message, uow: UnitOfWork, i18n: I18n) -> None:
+def pressed(label: str) -> Callable[[Message], bool]:
+    """A tap on the menu button ``label``: compared in the reader's language, translated
+    when the filter runs."""
+    return lambda message: message.text == menu_label(label, update_translator())
+
+
+async def show_acks(message: Message, uow: UnitOfWork) -> None:
     if message.from_user is None:
         return
+    _ = update_translator()
     sender = await sender_of(uow, message.from_user.id)
     if sender is None:
-        await message.answer(_("Only class teachers and administrators can see this."))
+        await message.answer(staff_only(_))
         return
-    texts = [
-        render_acknowledgements(
-            i18n,
-            i18n.current_locale,
-            class_name=found.class_name,
-            period_name=found.period_name,
-            lines=found.lines,
-            timezone=sender.school.timezone,
-        )
-        for found in await acknowledgements_of(uow, sender.classes)
-    ]
-    if not texts:
-        await message.answer(_("No final grades have been published for your classes yet."))
+    views = await acknowledgements_of(uow, sender.classes, sender.school.timezone)
+    if not views:
+        await message.answer(nothing_published(_))
         return
-    for part in split_message("\n\n".join(texts)):
+    for part in telegram_messages(render_acknowledgement_list(views, _)):
         await message.answer(part)
 
 
@@ -70,8 +71,8 @@ async def announce(message: Message, uow: UnitOfWork, state: FSMContext) -> None
 def build_router() -> Router:
     router = Router(name="teacher-menu")
     router.message.register(show_acks, Command("acks"))
-    router.message.register(show_acks, F.text == __(ACKS))
-    router.message.register(announce, F.text == __(ANNOUNCE))
-    router.message.register(list_broadcasts, F.text == __(ANNOUNCEMENTS))
-    router.message.register(start_reports, F.text == __(REPORTS))
+    router.message.register(show_acks, pressed(ACKS))
+    router.message.register(announce, pressed(ANNOUNCE))
+    router.message.register(list_broadcasts, pressed(ANNOUNCEMENTS))
+    router.message.register(start_reports, pressed(REPORTS))
     return router

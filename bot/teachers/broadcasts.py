@@ -5,28 +5,21 @@ figures (duty 11)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.preferences import after_quiet_hours
-from bot.presentation.keyboards import keyboard
-from bot.presentation.text import escape, telegram_length
+from bot.presentation.broadcasts import AnnouncementView, BroadcastFigures, render_announcement
+from bot.presentation.telegram import telegram_html, telegram_keyboard
+from bot.presentation.text import telegram_length
 from bot.presentation.translation import N_, translator
-from bot.teachers.buttons import BroadcastRead
+from bot.teachers.audience import WHOLE_SCHOOL, Audience
 from db.models import AccountRole, Broadcast, OutboxStatus, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
 MAX_TEXT = 3500  # the header and the button fit within Telegram's 4096
-WHOLE_SCHOOL = 0  # the class id that stands for every class (admins only)
-
-
-class Audience(StrEnum):
-    GUARDIANS = "guardians"
-    STUDENTS = "students"
-    BOTH = "both"
 
 
 class BroadcastRefused(Exception):
@@ -107,23 +100,16 @@ async def recipients(
     return list(found.values())
 
 
-def header(i18n: I18n, locale: str, sender: Sender, class_id: int) -> str:
-    _ = translator(i18n, locale)
-    if class_id == WHOLE_SCHOOL:
-        title = _("{school}: announcement of the administration").format(school=sender.school.name)
-    elif sender.is_admin:
-        title = _("{class_name}: announcement of the administration").format(
-            class_name=sender.class_name(class_id) or ""
-        )
-    else:
-        title = _("{class_name}: class teacher {teacher}").format(
-            class_name=sender.class_name(class_id) or "", teacher=sender.name
-        )
-    return f"📣 <b>{escape(title)}</b>"
-
-
-def announcement_text(i18n: I18n, locale: str, sender: Sender, class_id: int, text: str) -> str:
-    return f"{header(i18n, locale, sender, class_id)}\n\n{escape(text)}"
+def announcement_view(
+    sender: Sender, class_id: int, text: str, broadcast_id: int | None = None
+) -> AnnouncementView:
+    return AnnouncementView(
+        school=sender.school.name,
+        class_name=None if class_id == WHOLE_SCHOOL else sender.class_name(class_id) or "",
+        teacher=None if sender.is_admin else sender.name,
+        text=text,
+        broadcast_id=broadcast_id,
+    )
 
 
 async def send_broadcast(
@@ -154,15 +140,16 @@ async def send_broadcast(
             created_at=now,
         )
     )
+    view = announcement_view(sender, class_id, body, broadcast.id)
     for reader in readers_now:
-        _ = translator(i18n, reader.language)
+        announcement = render_announcement(view, translator(i18n, reader.language))
         await uow.outbox.queue(
             account_id=reader.account_id,
             school_id=sender.school.id,
             kind="broadcast",
             key=f"broadcast:{broadcast.id}:{reader.account_id}",
-            text=announcement_text(i18n, reader.language, sender, class_id, body),
-            reply_markup=keyboard([[("👍 " + _("Read"), BroadcastRead(broadcast=broadcast.id))]]),
+            text=telegram_html(announcement),
+            reply_markup=telegram_keyboard(announcement),
             # Not the family's to switch off; at night it waits for the morning.
             due_at=after_quiet_hours(reader.preferences, now, sender.school.timezone),
             urgent=False,
@@ -194,16 +181,6 @@ async def mark_read(
     return True
 
 
-@dataclass(frozen=True)
-class BroadcastFigures:
-    broadcast: Broadcast
-    class_name: str | None
-    delivered: int
-    failed: int
-    waiting: int
-    read: int
-
-
 async def recent_broadcasts(uow: UnitOfWork, sender: Sender) -> list[BroadcastFigures]:
     class_ids = None if sender.is_admin else [c.id for c in sender.classes]
     found = await uow.teachers.recent_broadcasts(sender.school.id, class_ids)
@@ -215,8 +192,10 @@ async def recent_broadcasts(uow: UnitOfWork, sender: Sender) -> list[BroadcastFi
         counts = delivery.get(broadcast.id, {})
         figures.append(
             BroadcastFigures(
-                broadcast=broadcast,
+                created_at=broadcast.created_at,
                 class_name=class_name,
+                text=broadcast.text,
+                recipients=broadcast.recipients,
                 delivered=counts.get(OutboxStatus.SENT.value, 0),
                 failed=counts.get(OutboxStatus.DEAD.value, 0),
                 waiting=counts.get(OutboxStatus.PENDING.value, 0)

@@ -13,10 +13,15 @@ from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.linking.access import may_see_student
-from bot.presentation.keyboards import keyboard
-from bot.presentation.text import escape, telegram_length
+from bot.presentation.relay import (
+    FamilyMessage,
+    TeacherReply,
+    render_family_message,
+    render_teacher_reply,
+)
+from bot.presentation.telegram import telegram_html, telegram_keyboard
+from bot.presentation.text import telegram_length
 from bot.presentation.translation import N_, translator
-from bot.teachers.buttons import RelayReply
 from db.models import AccountRole, RelayThread, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
@@ -132,28 +137,23 @@ async def relay_from_family(
     now = clock.now()
     thread.messages += 1
     thread.last_message_at = now
+    view = FamilyMessage(
+        thread_id=thread.id,
+        child=student.full_name,
+        class_name=school_class.name,
+        guardian=guardian.full_name if guardian is not None else None,
+        acknowledging=acknowledging,
+        text=body,
+    )
     for teacher in teachers:
-        _ = translator(i18n, teacher.language or "ru")
-        if guardian is not None:
-            sender = _("Message from {person}, parent of {child} ({class_name})").format(
-                person=guardian.full_name, child=student.full_name, class_name=school_class.name
-            )
-        else:
-            sender = _("Message from the student {child} ({class_name})").format(
-                child=student.full_name, class_name=school_class.name
-            )
-        lines = [f"✉️ <b>{escape(sender)}</b>"]
-        if acknowledging:
-            about = _("Acknowledged the final grades of {period}").format(period=acknowledging)
-            lines.append(f"🎓 {escape(about)}")
-        lines += ["", escape(body)]
+        message = render_family_message(view, translator(i18n, teacher.language or "ru"))
         await uow.outbox.queue(
             account_id=teacher.id,
             school_id=thread.school_id,
             kind="relay",
             key=f"relay:{thread.id}:{thread.messages}:{teacher.id}",
-            text="\n".join(lines),
-            reply_markup=keyboard([[("↩️ " + _("Reply"), RelayReply(thread=thread.id))]]),
+            text=telegram_html(message),
+            reply_markup=telegram_keyboard(message),
             due_at=now,
             urgent=True,
             now=now,
@@ -188,8 +188,10 @@ async def relay_from_teacher(
     student = await uow.linking.get_student(thread.student_id)
     assert teacher is not None
     assert student is not None
-    _ = translator(i18n, family.language or "ru")
-    title = _("Reply from the class teacher {teacher}").format(teacher=teacher.full_name)
+    view = TeacherReply(
+        thread_id=thread.id, teacher=teacher.full_name, child=student.full_name, text=body
+    )
+    message = render_teacher_reply(view, translator(i18n, family.language or "ru"))
     now = clock.now()
     thread.messages += 1
     thread.last_message_at = now
@@ -199,8 +201,8 @@ async def relay_from_teacher(
         kind="relay",
         key=f"relay:{thread.id}:{thread.messages}:{family.id}",
         student_id=thread.student_id,
-        text=f"✉️ <b>{escape(title)}</b>\n{escape(student.full_name)}\n\n{escape(body)}",
-        reply_markup=keyboard([[("↩️ " + _("Reply"), RelayReply(thread=thread.id))]]),
+        text=telegram_html(message),
+        reply_markup=telegram_keyboard(message),
         due_at=now,
         urgent=True,
         now=now,
