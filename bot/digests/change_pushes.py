@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,17 @@ from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
-from bot.presentation.text import escape
+from bot.presentation.change_pushes import (
+    AdvicePush,
+    ChangePush,
+    HomeworkPush,
+    LessonChange,
+    LessonPush,
+    MarkChange,
+    MarksPush,
+    render_change_push,
+)
+from bot.presentation.telegram import telegram_messages
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import ChangeRecord, School
@@ -60,7 +71,7 @@ class _Push:
     reader: Reader
     kind: PushKind
     key: str
-    text: str
+    view: ChangePush
     urgent: bool
 
 
@@ -94,12 +105,16 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
     batch = await _load(uow, i18n, now, ready, others)
     queued = 0
     for push in _grade_pushes(batch, ready) + _other_pushes(batch, others):
-        queued += await queue_for_reader(
-            uow, i18n, push.reader, school_id=push.record.school_id,
-            timezone=batch.schools[push.record.school_id].timezone, kind=push.kind,
-            key=push.key, text=push.text, now=now, urgent=push.urgent,
-            cap=batch.settings[push.record.school_id].daily_push_cap, student_id=push.student_id,
-        )  # fmt: skip
+        rendered = render_change_push(push.view, translator(i18n, push.reader.language))
+        # A push too long for one message goes in parts; the first keeps the push's key.
+        for index, text in enumerate(telegram_messages(rendered)):
+            queued += await queue_for_reader(
+                uow, i18n, push.reader, school_id=push.record.school_id,
+                timezone=batch.schools[push.record.school_id].timezone, kind=push.kind,
+                key=f"{push.key}:{index}" if index else push.key, text=text, now=now,
+                urgent=push.urgent, cap=batch.settings[push.record.school_id].daily_push_cap,
+                student_id=push.student_id,
+            )  # fmt: skip
     consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
     await uow.changes.mark_consumed(consumed, now)
     await uow.commit()
@@ -143,10 +158,10 @@ def _grade_pushes(batch: _Batch, ready: dict[int, list[ChangeRecord]]) -> list[_
         for reader in batch.audience.get(student_id, []):
             changes = net_grade_changes([r for r in fresh if is_news(reader, r)])
             if changes:
-                text = _grades_text(batch.i18n, reader.language, batch.names, student_id, changes)
+                view = _marks_push(batch.names, student_id, changes)
                 key = f"grades:{student_id}:{reader.account_id}:{records[-1].id}"
                 pushes.append(
-                    _Push(records[-1], student_id, reader, PushKind.GRADES, key, text, False)
+                    _Push(records[-1], student_id, reader, PushKind.GRADES, key, view, False)
                 )
     return pushes
 
@@ -154,16 +169,17 @@ def _grade_pushes(batch: _Batch, ready: dict[int, list[ChangeRecord]]) -> list[_
 def _other_pushes(batch: _Batch, others: list[ChangeRecord]) -> list[_Push]:
     """Lesson changes of today and tomorrow (urgent), homework not yet due, new advice."""
     pushes = []
+    push_of: Callable[[Names, int, ChangeRecord], ChangePush]
     for record in others:
         today = batch.today(record.school_id)
         if record.entity == "lesson" and _today_or_tomorrow(record, today):
-            kind, urgent, render = PushKind.LESSONS, True, _lesson_text
+            kind, urgent, push_of = PushKind.LESSONS, True, _lesson_push
         elif record.entity == "homework" and not (
             record.occurred_on and record.occurred_on < today
         ):
-            kind, urgent, render = PushKind.HOMEWORK, False, _homework_text
+            kind, urgent, push_of = PushKind.HOMEWORK, False, _homework_push
         elif record.entity == "recommendation" and record.action == "created":
-            kind, urgent, render = PushKind.RECOMMENDATIONS, False, _student_advice_text
+            kind, urgent, push_of = PushKind.RECOMMENDATIONS, False, _advice_push
         else:
             continue
         if record.entity in CLASS_WIDE:
@@ -171,11 +187,11 @@ def _other_pushes(batch: _Batch, others: list[ChangeRecord]) -> list[_Push]:
         else:
             children = [record.student_id] if record.student_id is not None else []
         for student_id in children:
+            view = push_of(batch.names, student_id, record)
             for reader in batch.audience.get(student_id, []):
                 if is_news(reader, record):
-                    text = render(batch.i18n, reader.language, batch.names, student_id, record)
                     key = f"{record.entity}:{record.id}:{reader.account_id}"
-                    pushes.append(_Push(record, student_id, reader, kind, key, text, urgent))
+                    pushes.append(_Push(record, student_id, reader, kind, key, view, urgent))
     return pushes
 
 
@@ -213,96 +229,62 @@ def _today_or_tomorrow(record: ChangeRecord, today: dt.date) -> bool:
     return bool({today.isoformat(), (today + dt.timedelta(days=1)).isoformat()} & days)
 
 
-def _grades_text(
-    i18n: I18n, locale: str, names: Names, student_id: int, changes: list[tuple[Any, Any]]
-) -> str:
-    _ = translator(i18n, locale)
+def _marks_push(names: Names, student_id: int, changes: list[tuple[Any, Any]]) -> MarksPush:
     students, subjects, _teachers = names
-    only_new = all(before is None for before, _after in changes)
-    title = (_("New marks: {child}") if only_new else _("Changes in marks: {child}")).format(
-        child=students.get(student_id, "")
+    return MarksPush(
+        child=students.get(student_id, ""),
+        changes=tuple(
+            MarkChange(
+                subject=subjects.get(int((after or before)["subject_id"]), ""),
+                before=None if before is None else str(before["value"]),
+                after=None if after is None else str(after["value"]),
+                work_type=str((after or {}).get("work_type") or ""),
+                date=str((before or {}).get("date") or ""),
+            )
+            for before, after in changes
+        ),
     )
-    lines = [f"<b>{escape(title)}</b>"]
-    for before, after in changes:
-        subject = escape(subjects.get(int((after or before)["subject_id"]), ""))
-        if before is None:
-            work = f" ({escape(after['work_type'])})" if after.get("work_type") else ""
-            lines.append(f"• {subject}: <b>{escape(after['value'])}</b>{work}")
-        elif after is None:
-            lines.append(
-                "• "
-                + _("{subject}: the mark {value} of {date} was removed").format(
-                    subject=subject, value=escape(before["value"]), date=_short_date(before["date"])
-                )
-            )
-        else:
-            lines.append(
-                f"• {subject}: {escape(before['value'])} → <b>{escape(after['value'])}</b>"
-            )
-    return "\n".join(lines)
 
 
-def _lesson_text(
-    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
-) -> str:
-    _ = translator(i18n, locale)
+def _lesson_push(names: Names, student_id: int, record: ChangeRecord) -> LessonPush:
     students, subjects, teachers = names
     lesson = record.details.get("after") or record.details.get("before") or {}
-    title = _("Schedule change: {child}, {date}").format(
-        child=students.get(student_id, ""), date=_short_date(lesson.get("date", ""))
-    )
-    subject = subjects.get(int(lesson.get("subject_id") or 0), "")
     status = lesson.get("status") if record.action != "deleted" else "cancelled"
-    if status == "substituted":
-        what = _("substitution: {substitute} instead of {teacher}").format(
-            substitute=teachers.get(int(lesson.get("substitute_teacher_id") or 0), ""),
-            teacher=teachers.get(int(lesson.get("teacher_id") or 0), ""),
-        )
-    elif status == "moved":
-        what = _("moved to {day}, lesson {number}").format(
-            day=_short_date(lesson.get("moved_to_date") or ""), number=lesson.get("moved_to_number")
-        )
-    elif status == "cancelled":
-        what = _("cancelled")
-    else:
-        what = _("changed")
-    return f"🔁 <b>{escape(title)}</b>\n{lesson.get('number')}. {escape(subject)} — {escape(what)}"
+    return LessonPush(
+        child=students.get(student_id, ""),
+        date=str(lesson.get("date") or ""),
+        number=str(lesson.get("number")),
+        subject=subjects.get(int(lesson.get("subject_id") or 0), ""),
+        change=_lesson_change(status),
+        teacher=teachers.get(int(lesson.get("teacher_id") or 0), ""),
+        substitute=teachers.get(int(lesson.get("substitute_teacher_id") or 0), ""),
+        moved_to_date=str(lesson.get("moved_to_date") or ""),
+        moved_to_number=str(lesson.get("moved_to_number")),
+    )
 
 
-def _homework_text(
-    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
-) -> str:
-    _ = translator(i18n, locale)
+def _lesson_change(status: object) -> LessonChange:
+    known = {change.value: change for change in LessonChange}
+    return known.get(str(status), LessonChange.CHANGED)
+
+
+def _homework_push(names: Names, student_id: int, record: ChangeRecord) -> HomeworkPush:
     students, subjects, _teachers = names
     homework = record.details.get("after") or {}
-    title = _("Homework for {child}").format(child=students.get(student_id, ""))
-    subject = subjects.get(int(homework.get("subject_id") or 0), "")
-    due = _("due {date}").format(date=_short_date(homework.get("due_on") or ""))
-    text = escape(homework.get("text", ""))
-    return f"📚 <b>{escape(title)}</b>\n{escape(subject)} ({escape(due)}): {text}"
+    return HomeworkPush(
+        child=students.get(student_id, ""),
+        subject=subjects.get(int(homework.get("subject_id") or 0), ""),
+        due_on=str(homework.get("due_on") or ""),
+        text=str(homework.get("text", "")),
+    )
 
 
-def _student_advice_text(
-    i18n: I18n, locale: str, names: Names, student_id: int, record: ChangeRecord
-) -> str:
-    return _advice_text(i18n, locale, names, record)
-
-
-def _advice_text(i18n: I18n, locale: str, names: Names, record: ChangeRecord) -> str:
-    _ = translator(i18n, locale)
+def _advice_push(names: Names, _student_id: int, record: ChangeRecord) -> AdvicePush:
     students, subjects, teachers = names
     after = record.details.get("after") or {}
-    title = _("Recommendation for {child} from {teacher}").format(
+    return AdvicePush(
         child=students.get(record.student_id or 0, ""),
         teacher=teachers.get(int(after.get("teacher_id") or 0), ""),
+        subject=subjects.get(int(after.get("subject_id") or 0)) or "",
+        text=str(after.get("text", "")),
     )
-    subject = subjects.get(int(after.get("subject_id") or 0))
-    head = f"💬 <b>{escape(title)}</b>" + (f" · {escape(subject)}" if subject else "")
-    return f"{head}\n{escape(after.get('text', ''))}"
-
-
-def _short_date(iso: str) -> str:
-    try:
-        return dt.date.fromisoformat(iso).strftime("%d.%m")
-    except ValueError:
-        return iso

@@ -17,7 +17,8 @@ from bot.diary.service import context_for_student
 from bot.digests.audience import readers
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
-from bot.presentation.forecast import forecast_text
+from bot.presentation.forecast_digest import render_forecast_digest
+from bot.presentation.telegram import telegram_messages
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import School
@@ -51,22 +52,26 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
         period = await uow.diary.current_period(school.id, context.class_id, context.today)
         if period is None or (slot := digest_due(school, local, period.ends_on)) is None:
             continue
-        for reader in audience.get(student_id, []):
+        child_readers = audience.get(student_id, [])
+        if not child_readers:
+            continue
+        view = await forecast_for(uow, context)  # the same for every reader of the child
+        for reader in child_readers:
             key = f"digest:{period.id}:{slot}:{student_id}:{reader.account_id}"
-            view = await forecast_for(uow, context)
-            tr = translator(i18n, reader.language)
-            text = "📈 " + forecast_text(context, view, tr)
-            queued += await queue_for_reader(
-                uow,
-                i18n,
-                reader,
-                school_id=school.id,
-                timezone=school.timezone,
-                kind=PushKind.FORECAST,
-                key=key,
-                text=text,
-                now=now,
-                student_id=student_id,
-            )
+            rendered = render_forecast_digest(context, view, translator(i18n, reader.language))
+            # A digest too long for one message goes in parts; the first keeps the key.
+            for index, text in enumerate(telegram_messages(rendered)):
+                queued += await queue_for_reader(
+                    uow,
+                    i18n,
+                    reader,
+                    school_id=school.id,
+                    timezone=school.timezone,
+                    kind=PushKind.FORECAST,
+                    key=f"{key}:{index}" if index else key,
+                    text=text,
+                    now=now,
+                    student_id=student_id,
+                )
     await uow.commit()
     return queued

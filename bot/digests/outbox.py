@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.digests.audience import Reader
 from bot.digests.preferences import PushKind, PushMode, delivery_time
 from bot.linking.access import linked_roles
+from bot.presentation.change_pushes import render_summary_header
+from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.unit_of_work import UnitOfWork
 
@@ -91,15 +93,14 @@ async def queue_for_reader(
         return False
     in_summary = over_cap or reader.preferences.mode(kind) is PushMode.SUMMARY
     if in_summary:
-        _ = translator(i18n, reader.language)
         day = due.astimezone(ZoneInfo(timezone)).date()
-        title = _("Daily summary for {date}").format(date=day.strftime("%d.%m"))
+        header = render_summary_header(day, translator(i18n, reader.language))
         await uow.outbox.queue(
             account_id=reader.account_id,
             school_id=school_id,
             kind="summary",
             key=f"summary:{day.isoformat()}:{reader.account_id}",
-            text=f"🗒 <b>{title}</b>",
+            text=telegram_html(header),
             reply_markup=None,
             due_at=due,
             urgent=False,

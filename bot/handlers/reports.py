@@ -9,14 +9,20 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.presentation.text import escape
+from bot.presentation.reports import (
+    class_question,
+    not_for_you,
+    refusal,
+    render_report_question,
+    report_label,
+)
+from bot.presentation.telegram import telegram_html
+from bot.presentation.translation import update_translator
 from bot.reports.requests import (
     NOT_AVAILABLE,
-    ReportKind,
     ReportRefused,
     class_of,
     report_kinds,
@@ -35,54 +41,42 @@ class ReportChoice(CallbackData, prefix="rep"):
     kind: str
 
 
-def report_label(kind: ReportKind) -> str:
-    return {
-        ReportKind.STATEMENTS: _("📝 Paper statements"),
-        ReportKind.SUMMARY: _("📋 Summary sheet of final grades"),
-        ReportKind.MONITORING: _("👀 Parent monitoring"),
-        ReportKind.CURRICULUM: _("📊 Curriculum statistics"),
-    }[kind]
-
-
 async def start_reports(message: Message, uow: UnitOfWork) -> None:
     if message.from_user is None:
         return
+    _ = update_translator()
     sender = await sender_of(uow, message.from_user.id)
     if sender is None:
-        await message.answer(
-            _(
-                "Reports are for class teachers and the school's administration. The diary "
-                "itself is in /help."
-            )
-        )
+        await message.answer(not_for_you(_))
         return
     builder = InlineKeyboardBuilder()
     for school_class in sender.classes:
         builder.button(text=school_class.name, callback_data=ReportClass(class_id=school_class.id))
     builder.adjust(3)
-    await message.answer(_("Which class is the report for?"), reply_markup=builder.as_markup())
+    await message.answer(class_question(_), reply_markup=builder.as_markup())
 
 
 async def class_chosen(query: CallbackQuery, callback_data: ReportClass, uow: UnitOfWork) -> None:
+    _ = update_translator()
     sender = await sender_of(uow, query.from_user.id)
     try:
         if sender is None:
             raise ReportRefused(NOT_AVAILABLE)
         school_class = class_of(sender, callback_data.class_id)
-    except ReportRefused as refusal:
-        await query.answer(_(refusal.reason), show_alert=True)
+    except ReportRefused as refused:
+        await query.answer(refusal(refused.reason, _), show_alert=True)
         return
     builder = InlineKeyboardBuilder()
     for kind in report_kinds(sender):
         builder.button(
-            text=report_label(kind),
+            text=report_label(kind, _),
             callback_data=ReportChoice(class_id=school_class.id, kind=kind.value),
         )
     builder.adjust(1)
     await query.answer()
     if query.message is not None:
         await query.bot.edit_message_text(  # type: ignore[union-attr]
-            text=_("{class_name}: which report?").format(class_name=escape(school_class.name)),
+            text=telegram_html(render_report_question(school_class.name, _)),
             chat_id=query.message.chat.id,
             message_id=query.message.message_id,
             reply_markup=builder.as_markup(),
@@ -92,6 +86,7 @@ async def class_chosen(query: CallbackQuery, callback_data: ReportClass, uow: Un
 async def report_chosen(
     query: CallbackQuery, callback_data: ReportChoice, uow: UnitOfWork, clock: Clock, i18n: I18n
 ) -> None:
+    _ = update_translator()
     sender = await sender_of(uow, query.from_user.id)
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     try:
@@ -106,21 +101,22 @@ async def report_chosen(
             callback_data.kind,
             clock.now(),
         )
-    except ReportRefused as refusal:
-        await query.answer(_(refusal.reason), show_alert=True)
+    except ReportRefused as refused:
+        await query.answer(refusal(refused.reason, _), show_alert=True)
         return
     await query.answer()
     bot = query.bot
     assert bot is not None  # a dispatched update always carries its bot
+    caption = telegram_html(report.caption)
     if not report.files:
-        await bot.send_message(chat_id=chat_id, text=report.caption)
+        await bot.send_message(chat_id=chat_id, text=caption)
         return
     await bot.send_chat_action(chat_id=chat_id, action=ChatAction.UPLOAD_DOCUMENT)
     for index, file in enumerate(report.files):
         await bot.send_document(
             chat_id=chat_id,
             document=BufferedInputFile(file.content, filename=file.filename),
-            caption=report.caption if index == 0 else None,
+            caption=caption if index == 0 else None,
         )
 
 

@@ -9,8 +9,6 @@ from bot.i18n import DEFAULT_LOCALE, LOCALES
 from db.models import School, SchoolClass, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
-CAPTION_LIMIT = 1024  # Telegram's limit for a document's caption
-
 
 class ReportError(Exception):
     """A request that cannot be served (unknown class, bad dates); the message says why."""
@@ -26,11 +24,6 @@ def short_day(value: dt.date) -> str:
 
 def language_of(account: TelegramAccount) -> str:
     return account.language if account.language in LOCALES else DEFAULT_LOCALE
-
-
-def caption(text: str) -> str:
-    """A document caption within Telegram's limit (the text is escaped by the caller)."""
-    return text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.presentation.text import escape
+from bot.presentation.reports import StatementsCaption, render_statements_caption
+from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
-from bot.reports.common import caption, day, language_of
+from bot.reports.common import language_of
 from bot.reports.rules import statement_range, statement_schedule
 from bot.reports.statements import PaperStudent, class_statements, paper_students
 from bot.schools.settings import SchoolSettings
@@ -71,20 +72,8 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
                 content=statements.pdf,
                 now=now,
             )
-            _ = translator(i18n, locale)
-            text = caption(
-                escape(
-                    _(
-                        "Paper statements for {class_name}, {first} – {last}: {count} students "
-                        "without the electronic diary. Print them and hand them to the families."
-                    ).format(
-                        class_name=school_class.name,
-                        first=day(first),
-                        last=day(last),
-                        count=len(statements.students),
-                    )
-                )
-            )
+            view = StatementsCaption(school_class.name, first, last, len(statements.students))
+            text = telegram_html(render_statements_caption(view, translator(i18n, locale)))
             for account, key in recipients:
                 queued += await uow.outbox.queue(
                     account_id=account.id,

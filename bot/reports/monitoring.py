@@ -15,22 +15,16 @@ from aiogram.utils.i18n import I18n
 from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
 from bot.linking.rules import may_receive_data
-from bot.presentation.text import escape, split_message
-from bot.presentation.translation import N_, translator
-from bot.reports.common import day, language_of, safe_filename
+from bot.presentation.monitoring import ReadingFamily, ReadingSummary, render_reading_summary
+from bot.presentation.telegram import telegram_messages
+from bot.presentation.translation import translator
+from bot.reports.common import language_of, safe_filename
 from bot.reports.delivery import class_recipients
 from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
 from bot.reports.rules import ReadingCategory, monitoring_week_due, reading_category, weeks_between
 from bot.schools.settings import SchoolSettings
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
-
-CATEGORY_NAMES = {
-    ReadingCategory.ENOUGH: N_("At least twice a week"),
-    ReadingCategory.FEWER: N_("Less than twice"),
-    ReadingCategory.NEVER: N_("Never"),
-    ReadingCategory.NO_ACCESS: N_("No electronic access (paper statements)"),
-}
 
 
 @dataclass(frozen=True)
@@ -121,9 +115,10 @@ async def weekly_monitoring(uow: UnitOfWork, clock: Clock, i18n: I18n, school: S
         _weeks, rows = await class_reading(uow, school_class, monday, sunday)
         if not rows:
             continue
+        summary = reading_summary(school_class, monday, sunday, rows)
         for account in accounts:
-            text = summary_text(i18n, language_of(account), school_class, monday, sunday, rows)
-            for index, part in enumerate(split_message(text)):
+            rendered = render_reading_summary(summary, translator(i18n, language_of(account)))
+            for index, part in enumerate(telegram_messages(rendered)):
                 queued += await uow.outbox.queue(
                     account_id=account.id,
                     school_id=school.id,
@@ -139,24 +134,23 @@ async def weekly_monitoring(uow: UnitOfWork, clock: Clock, i18n: I18n, school: S
     return queued
 
 
-def summary_text(
-    i18n: I18n,
-    locale: str,
-    school_class: SchoolClass,
-    first: dt.date,
-    last: dt.date,
-    rows: list[FamilyReading],
-) -> str:
-    _ = translator(i18n, locale)
-    heading = _("Parents reading the diary, {class_name}, {first} – {last}").format(
-        class_name=school_class.name, first=day(first), last=day(last)
+def reading_summary(
+    school_class: SchoolClass, first: dt.date, last: dt.date, rows: list[FamilyReading]
+) -> ReadingSummary:
+    """The first week of the rows, split by how often each family read."""
+    split = {
+        category: tuple(ReadingFamily(r.guardian, r.student) for r in items)
+        for category, items in week_split(rows).items()
+    }
+    return ReadingSummary(
+        class_name=school_class.name,
+        first=first,
+        last=last,
+        enough=split[ReadingCategory.ENOUGH],
+        fewer=split[ReadingCategory.FEWER],
+        never=split[ReadingCategory.NEVER],
+        no_access=split[ReadingCategory.NO_ACCESS],
     )
-    lines = [f"<b>{escape(heading)}</b>"]
-    for category, items in week_split(rows).items():
-        lines.append("")
-        lines.append(f"<b>{escape(_(CATEGORY_NAMES[category]))}: {len(items)}</b>")
-        lines.extend(f"• {escape(r.guardian)} ({escape(r.student)})" for r in items)
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
-from bot.presentation.text import escape
+from bot.presentation.rendered import Rendered
+from bot.presentation.reports import (
+    ReportCaption,
+    StatementsCaption,
+    render_report_caption,
+    render_statements_caption,
+)
 from bot.presentation.translation import N_, translator
-from bot.reports.common import caption, day
 from bot.reports.curriculum import curriculum_statistics
+from bot.reports.kinds import ADMIN_ONLY, ReportKind
 from bot.reports.monitoring import monitoring_report
 from bot.reports.rules import statement_schedule
 from bot.reports.statements import class_statements
@@ -26,16 +31,6 @@ from db.unit_of_work import UnitOfWork
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ReportKind(StrEnum):
-    STATEMENTS = "statements"
-    SUMMARY = "summary"
-    MONITORING = "monitoring"
-    CURRICULUM = "curriculum"
-
-
-ADMIN_ONLY = frozenset({ReportKind.CURRICULUM})  # issue 8: curriculum statistics for admins
 
 
 class ReportRefused(Exception):
@@ -59,7 +54,7 @@ class ReportFile:
 class RequestedReport:
     kind: ReportKind
     school_class: SchoolClass
-    caption: str  # HTML, escaped, within Telegram's caption limit
+    caption: Rendered  # in the requester's language, within Telegram's caption limit
     files: tuple[ReportFile, ...]  # PDF first; empty when there is nothing to print
 
 
@@ -160,23 +155,12 @@ async def _build(
     if kind == ReportKind.STATEMENTS:
         first, last = statement_dates(SchoolSettings.of(school), today)
         statements = await class_statements(uow, i18n, locale, school, school_class, first, last)
+        view = StatementsCaption(school_class.name, first, last, len(statements.students))
+        caption = render_statements_caption(view, _)
         if not statements.students:
-            text = _(
-                "Paper statements for {class_name}, {first} – {last}: every family of this "
-                "class reads the diary in the bot; nothing to print."
-            ).format(class_name=school_class.name, first=day(first), last=day(last))
-            return RequestedReport(kind, school_class, caption(escape(text)), ())
-        text = _(
-            "Paper statements for {class_name}, {first} – {last}: {count} students without "
-            "the electronic diary. Print them and hand them to the families."
-        ).format(
-            class_name=school_class.name,
-            first=day(first),
-            last=day(last),
-            count=len(statements.students),
-        )
+            return RequestedReport(kind, school_class, caption, ())
         pdf_file = ReportFile(statements.filename, PDF, statements.pdf)
-        return RequestedReport(kind, school_class, caption(escape(text)), (pdf_file,))
+        return RequestedReport(kind, school_class, caption, (pdf_file,))
     if kind == ReportKind.SUMMARY:
         period = await sheet_period(uow, school, school_class, today)
     else:
@@ -186,19 +170,16 @@ async def _build(
     if kind == ReportKind.SUMMARY:
         sheet = await summary_sheet(uow, i18n, locale, school, school_class, period)
         stem, xlsx, pdf = sheet.filename_stem, sheet.xlsx, sheet.pdf
-        text = _("Summary sheet of final grades: {class_name}, {period}")
     elif kind == ReportKind.MONITORING:
         report = await monitoring_report(uow, i18n, locale, school, school_class, period, today)
         stem, xlsx, pdf = report.filename_stem, report.xlsx, report.pdf
-        text = _("Parent monitoring: {class_name}, {period}")
     else:
         statistics = await curriculum_statistics(uow, i18n, locale, school, school_class, period)
         stem, xlsx, pdf = statistics.filename_stem, statistics.xlsx, statistics.pdf
-        text = _("Lessons against the curriculum: {class_name}, {period}")
-    title = text.format(class_name=school_class.name, period=period.name)
+    caption = render_report_caption(ReportCaption(kind, school_class.name, period.name), _)
     return RequestedReport(
         kind,
         school_class,
-        caption(escape(title)),
+        caption,
         (ReportFile(f"{stem}.pdf", PDF, pdf), ReportFile(f"{stem}.xlsx", XLSX, xlsx)),
     )
