@@ -20,7 +20,8 @@ from bot.reports.documents import Table, column_parts, fitted_widths
 from db.database import Database
 from tests.databases import fresh_sqlite
 from tests.doubles.clock import FakeClock
-from tests.test_linking_cli import SECRET_KEY, ediary
+from tests.conftest import SECRET_KEY
+from tests.test_linking_cli import ediary
 
 SHEETS = ("summary", "curriculum", "monitoring")
 

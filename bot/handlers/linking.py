@@ -128,7 +128,7 @@ async def show_outcome(
         await answer_rendered(message, document, builder.as_markup())
     else:
         # A class teacher gets the teacher's menu; families the diary's.
-        keyboard = teacher_keyboard() if outcome.summary.role == "teacher" else menu_keyboard(_)
+        keyboard = teacher_keyboard(_) if outcome.summary.role == "teacher" else menu_keyboard(_)
         linked = render_linked(link_view(outcome.summary), _, already=outcome.already)
         await answer_rendered(message, linked, keyboard)
 

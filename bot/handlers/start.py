@@ -34,7 +34,7 @@ async def show_help(message: Message, uow: UnitOfWork) -> None:
         public=[(spec.command, spec.description) for spec in PUBLIC_COMMANDS],
         staff=[(spec.command, spec.description) for spec in STAFF_COMMANDS] if staff else [],
     )
-    keyboard = teacher_keyboard() if staff else menu_keyboard(_)
+    keyboard = teacher_keyboard(_) if staff else menu_keyboard(_)
     await message.answer(telegram_html(rendered), reply_markup=keyboard)
 
 

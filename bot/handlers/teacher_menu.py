@@ -32,9 +32,8 @@ from bot.teachers.broadcasts import sender_of
 from db.unit_of_work import UnitOfWork
 
 
-def teacher_keyboard(translator: Translator | None = None) -> ReplyKeyboardMarkup:
-    """``translator`` defaults to the update's reader."""
-    rows = teacher_menu_rows(translator or update_translator())
+def teacher_keyboard(_: Translator) -> ReplyKeyboardMarkup:
+    rows = teacher_menu_rows(_)
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=text) for text in row] for row in rows],
         resize_keyboard=True,
