@@ -52,6 +52,20 @@ def test_settings_come_from_the_env_file_option(runner: CliRunner, tmp_path: Pat
     assert result.stderr.startswith("ediary: HTTP_PORT:")
 
 
+def test_a_named_env_file_that_is_missing_is_an_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--env-file", "prod.env", "migrate"])
+    assert result.exit_code == 2
+    assert "prod.env does not exist" in result.stderr
+    assert not Path("data").exists()  # nothing was created from defaults
+
+
+def test_the_template_must_be_an_xlsx_workbook(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["import", "--template", "school.xls"])
+    assert result.exit_code == 2
+    assert "name it FILE.xlsx" in result.stderr
+    assert not Path("school.xls").exists()
+
+
 async def test_migrate_creates_the_schema(runner: CliRunner, empty_database_url: URL) -> None:
     url = empty_database_url.render_as_string(hide_password=False)
     # The command runs its own event loop, so it cannot run on the test's.

@@ -168,3 +168,19 @@ def test_the_public_address_is_set_or_the_webhooks_origin() -> None:
         public_url="https://diary.example.org/",
     )
     assert own.public_base_url == "https://diary.example.org"
+
+
+def test_the_example_env_file_names_every_setting_with_its_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    written = dict(
+        line.split("=", 1)
+        for line in example.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    assert sorted(written) == sorted(name.upper() for name in Settings.model_fields)
+    for name in written:
+        monkeypatch.delenv(name, raising=False)
+    # Read as a .env, the example gives exactly the defaults.
+    assert load_settings(example) == load_settings(None)

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -46,6 +47,10 @@ def prepare_context(ctx: click.Context, env_file: str) -> None:
     """What the root command puts in ``ctx.obj`` for its sub-commands. A test may pass its own
     ``obj`` with a fake ``clock``; everything else a command reads from settings."""
     ctx.ensure_object(dict)
+    named = ctx.get_parameter_source("env_file") is not click.core.ParameterSource.DEFAULT
+    if named and not Path(env_file).is_file():
+        # Only the default .env may be absent: a named file that is not there is a typo.
+        raise click.BadParameter(f"{env_file} does not exist", param_hint="--env-file")
     ctx.obj["env_file"] = env_file
     ctx.obj.setdefault("clock", SystemClock())
 

@@ -127,6 +127,11 @@ def import_command(
 ) -> None:  # fmt: skip
     """Import a sync document from a JSON file or an XLSX workbook (one sheet per section)."""
     if template is not None:
+        if template.suffix.lower() != ".xlsx":
+            # Excel refuses to open a workbook whose name does not end in .xlsx.
+            raise click.BadParameter(
+                "the template is a workbook: name it FILE.xlsx", param_hint="--template"
+            )
         try:
             write_template(template)
         except WorkbookError as error:
