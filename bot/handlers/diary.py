@@ -38,7 +38,7 @@ from bot.diary.service import (
     week_grades,
 )
 from bot.diary.subject_view import subject_view
-from bot.diary.views import DiaryContext
+from bot.diary.views import DiaryContext, GradesView
 from bot.handlers.diary_common import (
     ChartRequest,
     DiaryNav,
@@ -75,8 +75,7 @@ async def grades(
 ) -> Page:
     view = await week_grades(uow, context, day)
     await record_grades_read(uow, clock, context)
-    subjects = tuple((entry.subject_id, entry.subject) for entry in view.subjects)
-    return Page(render_grades(context, view, _), subjects)
+    return _grades_page(context, view, _)
 
 
 async def grades_of_period(
@@ -86,6 +85,10 @@ async def grades_of_period(
     if view is None:
         return Page(render_grades(context, None, _))
     await record_grades_read(uow, clock, context)
+    return _grades_page(context, view, _)
+
+
+def _grades_page(context: DiaryContext, view: GradesView, _: Translator) -> Page:
     subjects = tuple((entry.subject_id, entry.subject) for entry in view.subjects)
     return Page(render_grades(context, view, _), subjects)
 
