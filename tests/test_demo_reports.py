@@ -18,9 +18,9 @@ from sqlalchemy.engine import URL
 from bot.exchange.demo import load_demo
 from bot.reports.documents import Table, column_parts, fitted_widths
 from db.database import Database
+from tests.conftest import SECRET_KEY
 from tests.databases import fresh_sqlite
 from tests.doubles.clock import FakeClock
-from tests.conftest import SECRET_KEY
 from tests.test_linking_cli import ediary
 
 SHEETS = ("summary", "curriculum", "monitoring")

@@ -8,9 +8,10 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from sqlalchemy import event
 
+from bot.diary.sections import Section
 from bot.exchange.service import sync_document
 from bot.handlers.diary import RENDERERS
-from bot.handlers.diary_common import ChartRequest, DiaryNav, Section, SubjectNav
+from bot.handlers.diary_common import ChartRequest, DiaryNav, SubjectNav
 from db.database import Database
 from tests.diary_fixtures import (
     FATHER,

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from bot.diary.chart import running_averages
-from bot.diary.service import DiaryContext
-from bot.grading.forecast import Forecast, Thresholds, WeightedMark, forecast
+from bot.diary.views import DiaryContext, ForecastView, SubjectForecast
+from bot.grading.forecast import Thresholds, WeightedMark, forecast
 from bot.schools.settings import SchoolSettings
 from db.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class SubjectForecast:
-    subject: str
-    forecast: Forecast
-
-
-@dataclass(frozen=True)
-class ForecastView:
-    period: str
-    starts_on: dt.date
-    ends_on: dt.date
-    thresholds: Thresholds
-    minimum_marks: int
-    subjects: list[SubjectForecast]
 
 
 def at_risk_first(item: SubjectForecast) -> tuple[int, str]:

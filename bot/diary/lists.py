@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from bot.diary.service import DiaryContext
+from bot.diary.views import (
+    DiaryContext,
+    FinalLine,
+    FinalPeriod,
+    HolidayLine,
+    RecommendationLine,
+    TeachersView,
+    TestLine,
+    TestsView,
+)
 from db.models import FinalGradeStatus
 from db.unit_of_work import UnitOfWork
 
 RECOMMENDATIONS_SHOWN = 20
 
 
-@dataclass(frozen=True)
-class TestLine:
-    date: dt.date
-    subject: str
-    kind: str
-    topic: str | None
-
-
-async def tests_of_period(
-    uow: UnitOfWork, context: DiaryContext
-) -> tuple[str | None, list[TestLine]]:
+async def tests_of_period(uow: UnitOfWork, context: DiaryContext) -> TestsView:
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     first, last = (
         (period.starts_on, period.ends_on)
@@ -30,14 +28,8 @@ async def tests_of_period(
         else (context.today - dt.timedelta(days=45), context.today + dt.timedelta(days=45))
     )
     rows = await uow.diary.assessments_between(context.class_id, first, last)
-    lines = [TestLine(item.date, subject, item.kind, item.topic) for item, subject in rows]
-    return (period.name if period else None), lines
-
-
-@dataclass(frozen=True)
-class TeachersView:
-    class_teacher: str | None
-    by_subject: list[tuple[str, list[str]]]
+    lines = tuple(TestLine(item.date, subject, item.kind, item.topic) for item, subject in rows)
+    return TestsView(period.name if period else None, lines)
 
 
 async def teachers_of(uow: UnitOfWork, context: DiaryContext) -> TeachersView:
@@ -49,26 +41,10 @@ async def teachers_of(uow: UnitOfWork, context: DiaryContext) -> TeachersView:
     return TeachersView(await uow.diary.class_teacher(context.class_id), list(grouped.items()))
 
 
-@dataclass(frozen=True)
-class HolidayLine:
-    name: str
-    starts_on: dt.date
-    ends_on: dt.date
-    current_or_next: bool
-
-
 async def holidays_of(uow: UnitOfWork, context: DiaryContext) -> list[HolidayLine]:
     holidays = await uow.diary.holidays(context.school_id)
     upcoming = next((h for h in holidays if h.ends_on >= context.today), None)
     return [HolidayLine(h.name, h.starts_on, h.ends_on, h is upcoming) for h in holidays]
-
-
-@dataclass(frozen=True)
-class RecommendationLine:
-    date: dt.date
-    teacher: str
-    subject: str | None
-    text: str
 
 
 async def recommendations_for(uow: UnitOfWork, context: DiaryContext) -> list[RecommendationLine]:
@@ -77,21 +53,6 @@ async def recommendations_for(uow: UnitOfWork, context: DiaryContext) -> list[Re
         RecommendationLine(item.date, teacher, subject, item.text)
         for item, teacher, subject in rows
     ]
-
-
-@dataclass(frozen=True)
-class FinalLine:
-    subject: str
-    value: str | None
-    deferred_until: dt.date | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class FinalPeriod:
-    name: str
-    grades: list[FinalLine]
-    acknowledged_at: dt.datetime | None  # by the viewer, as a legal representative
 
 
 async def finals_of(uow: UnitOfWork, context: DiaryContext) -> list[FinalPeriod]:

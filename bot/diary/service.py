@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.diary.views import (
+    ChildRef,
+    DiaryContext,
+    GradesView,
+    HomeworkLine,
+    LessonLine,
+    MarkLine,
+    SubjectMarks,
+)
 from bot.grading.forecast import WeightedMark, weighted_average
 from bot.linking.access import linked_roles, may_see_student
-from db.models import AccountRole, LessonStatus
+from db.models import AccountRole
 from db.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ChildRef:
-    student_id: int
-    name: str
-    class_name: str
-
-
-@dataclass(frozen=True)
-class DiaryContext:
-    """Whose diary is shown, to whom, and what "today" is in the school's zone."""
-
-    child: ChildRef
-    children: tuple[ChildRef, ...]
-    school_id: int
-    class_id: int
-    today: dt.date
-    guardian_ids: tuple[int, ...]  # the viewer's guardian roles for this child (reading log)
-    timezone: str = "Europe/Moscow"  # the school's
 
 
 async def diary_context(
@@ -79,38 +68,46 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-@dataclass(frozen=True)
-class MarkLine:
-    date: dt.date
-    value: str
-    work_type: str | None
-    weight: float
-
-
-@dataclass
-class SubjectMarks:
-    subject: str
-    subject_id: int
-    marks: list[MarkLine] = field(default_factory=list)
-    average: float | None = None
-
-
 async def grades_between(
     uow: UnitOfWork, context: DiaryContext, first: dt.date, last: dt.date
 ) -> list[SubjectMarks]:
     """The child's marks per subject between the days, each subject's weighted average by
     the same exact rule as the forecast (marks without a score, like «зачёт», not counted)."""
-    subjects: dict[str, SubjectMarks] = {}
+    ids: dict[str, int] = {}
+    marks: dict[str, list[MarkLine]] = {}
     scored: dict[str, list[WeightedMark]] = {}
     for grade, subject in await uow.diary.grades_between(context.child.student_id, first, last):
-        entry = subjects.setdefault(subject, SubjectMarks(subject, grade.subject_id))
-        entry.marks.append(MarkLine(grade.date, grade.value, grade.work_type, grade.weight))
+        ids.setdefault(subject, grade.subject_id)
+        marks.setdefault(subject, []).append(
+            MarkLine(grade.date, grade.value, grade.work_type, grade.weight)
+        )
         if grade.score is not None:
             scored.setdefault(subject, []).append(WeightedMark(grade.score, grade.weight))
-    for subject, marks in scored.items():
-        average = weighted_average(marks)
-        subjects[subject].average = float(average) if average is not None else None
-    return list(subjects.values())
+    return [
+        SubjectMarks(subject, ids[subject], tuple(lines), _average(scored.get(subject, [])))
+        for subject, lines in marks.items()
+    ]
+
+
+def _average(marks: list[WeightedMark]) -> float | None:
+    average = weighted_average(marks)
+    return float(average) if average is not None else None
+
+
+async def week_grades(uow: UnitOfWork, context: DiaryContext, day: dt.date) -> GradesView:
+    """The marks of the week around ``day``."""
+    first, last = week_of(day)
+    return GradesView(first, last, tuple(await grades_between(uow, context, first, last)))
+
+
+async def period_grades(uow: UnitOfWork, context: DiaryContext) -> GradesView | None:
+    """The marks of the current period so far; None when the journal has no current period."""
+    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
+    if period is None:
+        return None
+    last = min(period.ends_on, context.today)
+    subjects = await grades_between(uow, context, period.starts_on, last)
+    return GradesView(period.starts_on, period.ends_on, tuple(subjects), period.name)
 
 
 async def record_grades_read(uow: UnitOfWork, clock: Clock, context: DiaryContext) -> None:
@@ -127,21 +124,6 @@ async def record_grades_read(uow: UnitOfWork, clock: Clock, context: DiaryContex
         at=clock.now(),
     )
     await uow.commit()
-
-
-@dataclass(frozen=True)
-class LessonLine:
-    number: int
-    starts_at: dt.time | None
-    ends_at: dt.time | None
-    subject: str
-    teacher: str
-    room: str | None
-    topic: str | None
-    status: LessonStatus
-    substitute: str | None
-    moved_to: tuple[dt.date, int] | None  # for a lesson moved away from this day
-    moved_from: dt.date | None  # for a lesson moved onto this day
 
 
 async def schedule_between(
@@ -190,15 +172,6 @@ async def schedule_of_day(uow: UnitOfWork, context: DiaryContext, day: dt.date) 
     return (await schedule_between(uow, context, day, day)).get(day, [])
 
 
-@dataclass(frozen=True)
-class HomeworkLine:
-    subject: str
-    subject_id: int
-    text: str
-    assigned_on: dt.date
-    due_on: dt.date
-
-
 async def homework_due_on(
     uow: UnitOfWork, context: DiaryContext, day: dt.date
 ) -> list[HomeworkLine]:
@@ -219,13 +192,6 @@ async def homework_between(
         )
         for homework, subject in rows
     ]
-
-
-async def current_period_span(
-    uow: UnitOfWork, context: DiaryContext
-) -> tuple[str, dt.date, dt.date] | None:
-    period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
-    return (period.name, period.starts_on, period.ends_on) if period else None
 
 
 async def subject_name(uow: UnitOfWork, context: DiaryContext, subject_id: int) -> str | None:

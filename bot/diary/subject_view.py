@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from bot.diary.service import DiaryContext, MarkLine
-from bot.grading.forecast import Forecast, WeightedMark, forecast
+from bot.diary.views import DiaryContext, MarkLine, SubjectView
+from bot.grading.forecast import WeightedMark, forecast
 from bot.schools.settings import SchoolSettings
 from db.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class SubjectView:
-    subject: str
-    period: str | None
-    marks: list[MarkLine]
-    forecast: Forecast
-    topics: list[tuple[dt.date, str]]
 
 
 async def subject_view(
@@ -39,9 +29,9 @@ async def subject_view(
     return SubjectView(
         subject,
         period.name if period else None,
-        [MarkLine(g.date, g.value, g.work_type, g.weight) for g in grades],
+        tuple(MarkLine(g.date, g.value, g.work_type, g.weight) for g in grades),
         forecast(
             scored, thresholds=settings.thresholds, minimum_marks=settings.forecast_minimum_marks
         ),
-        [(lesson.date, lesson.topic) for lesson in lessons if lesson.topic],
+        tuple((lesson.date, lesson.topic) for lesson in lessons if lesson.topic),
     )

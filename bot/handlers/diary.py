@@ -1,38 +1,21 @@
-"""/grades, /schedule and /homework: a child's diary with day/week and child navigation."""
+"""/grades, /schedule, /homework, /forecast and the list sections: a child's diary with
+day/week and child navigation. Each section's view is loaded here and rendered for the
+reader by ``bot/presentation/diary_*``."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from babel.numbers import format_decimal
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.diary.chart import trend_png
 from bot.diary.forecast_view import forecast_for, trend_series
-from bot.diary.service import (
-    DiaryContext,
-    SubjectMarks,
-    current_period_span,
-    diary_context,
-    grades_between,
-    homework_between,
-    homework_due_on,
-    record_grades_read,
-    subject_name,
-    week_of,
-)
-from bot.diary.subject_view import SubjectView, subject_view
-from bot.grading.forecast import rounded_average
-from bot.handlers.diary_common import (
+from bot.diary.sections import (
     FINALS,
     FORECAST,
     GRADES,
@@ -43,164 +26,96 @@ from bot.handlers.diary_common import (
     SECTIONS,
     TEACHERS,
     TESTS,
+    Section,
+)
+from bot.diary.service import (
+    diary_context,
+    homework_between,
+    homework_due_on,
+    period_grades,
+    record_grades_read,
+    subject_name,
+    week_grades,
+)
+from bot.diary.subject_view import subject_view
+from bot.diary.views import DiaryContext, GradesView
+from bot.handlers.diary_common import (
     ChartRequest,
     DiaryNav,
-    Section,
+    Page,
+    SectionRenderer,
     SubjectNav,
+    inline_markup,
     keyboard,
 )
 from bot.handlers.diary_lists import LIST_SECTIONS
-from bot.handlers.diary_schedule import render_schedule, render_schedule_week
-from bot.i18n import N_
-from bot.presentation.forecast import forecast_text
-from bot.presentation.headings import header
-from bot.presentation.lessons import day_name
-from bot.presentation.text import escape, split_message
-from bot.presentation.translation import update_translator
+from bot.handlers.diary_schedule import SCHEDULE_SECTIONS
+from bot.presentation.diary_grades import (
+    chart_title,
+    render_chart_caption,
+    render_grades,
+    render_subject,
+)
+from bot.presentation.diary_homework import render_homework, render_subject_homework
+from bot.presentation.diary_navigation import (
+    back_label,
+    render_no_marks,
+    render_not_linked,
+    render_unavailable,
+)
+from bot.presentation.forecast import render_forecast
+from bot.presentation.rendered import Button, Rendered
+from bot.presentation.telegram import telegram_html, telegram_messages
+from bot.presentation.translation import Translator, update_translator
 from db.unit_of_work import UnitOfWork
 
 
-def grades_text(
-    context: DiaryContext, span: str, subjects: list[SubjectMarks], empty: str, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    lines = [header(_("Grades"), context), span, ""]
-    if not subjects:
-        lines.append(empty)
-    for entry in subjects:
-        title = f"<b>{escape(entry.subject)}</b>"
-        if entry.average is not None:
-            # Rounded as the forecast rounds it, so the two views never disagree.
-            shown = Decimal(rounded_average(entry.average))
-            average = format_decimal(shown, "0.00", locale=locale)
-            title += " · " + _("average {average}").format(average=average)
-        lines.append(title)
-        for mark in entry.marks:
-            details = [day_name(mark.date, locale)]
-            if mark.work_type:
-                details.append(escape(mark.work_type))
-            if mark.weight != 1:
-                weight = format_decimal(mark.weight, "0.##", locale=locale)
-                details.append(_("weight {weight}").format(weight=weight))
-            lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
-        lines.append("")
-    buttons = [(entry.subject_id, entry.subject) for entry in subjects]
-    return "\n".join(lines).rstrip(), buttons
-
-
-async def render_grades(
-    uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    first, last = week_of(day)
-    subjects = await grades_between(uow, context, first, last)
+async def grades(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, day: dt.date, _: Translator
+) -> Page:
+    view = await week_grades(uow, context, day)
     await record_grades_read(uow, clock, context)
-    span = f"{day_name(first, locale)} — {day_name(last, locale)}"
-    return grades_text(context, span, subjects, _("No marks this week."), locale)
+    return _grades_page(context, view, _)
 
 
-async def render_grades_of_period(
-    uow: UnitOfWork, clock: Clock, context: DiaryContext, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    period = await current_period_span(uow, context)
-    if period is None:
-        return header(_("Grades"), context) + "\n\n" + _(
-            "There is no current period in the journal data."
-        ), []
-    name, first, last = period
-    subjects = await grades_between(uow, context, first, min(last, context.today))
+async def grades_of_period(
+    uow: UnitOfWork, clock: Clock, context: DiaryContext, _day: dt.date, _: Translator
+) -> Page:
+    view = await period_grades(uow, context)
+    if view is None:
+        return Page(render_grades(context, None, _))
     await record_grades_read(uow, clock, context)
-    span = f"{escape(name)}: {day_name(first, locale)} — {day_name(last, locale)}"
-    return grades_text(context, span, subjects, _("No marks in this period yet."), locale)
+    return _grades_page(context, view, _)
 
 
-async def render_homework(
-    uow: UnitOfWork, context: DiaryContext, day: dt.date, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    lines = [header(_("Homework"), context), _("Due {day}").format(day=day_name(day, locale)), ""]
+def _grades_page(context: DiaryContext, view: GradesView, _: Translator) -> Page:
+    subjects = tuple((entry.subject_id, entry.subject) for entry in view.subjects)
+    return Page(render_grades(context, view, _), subjects)
+
+
+async def homework(
+    uow: UnitOfWork, _clock: Clock, context: DiaryContext, day: dt.date, _: Translator
+) -> Page:
     items = await homework_due_on(uow, context, day)
-    if not items:
-        lines.append(_("Nothing is due on this day."))
-    subjects: dict[int, str] = {}
-    for item in items:
-        lines += [f"<b>{escape(item.subject)}</b>", escape(item.text), ""]
-        subjects.setdefault(item.subject_id, item.subject)
-    return "\n".join(lines).rstrip(), list(subjects.items())
+    # Each subject once, where it first appears.
+    subjects = tuple({item.subject_id: item.subject for item in items}.items())
+    return Page(render_homework(context, day, items, _), subjects)
 
 
-async def render_subject_homework(
-    uow: UnitOfWork, context: DiaryContext, subject_id: int, day: dt.date, locale: str
-) -> str | None:
-    """A subject's homework from a week before ``day`` to two weeks after it."""
-    subject = await subject_name(uow, context, subject_id)
-    if subject is None:
-        return None
-    items = await homework_between(
-        uow, context, day - dt.timedelta(days=7), day + dt.timedelta(days=14), subject_id
-    )
-    lines = [header(_("Homework") + f": {escape(subject)}", context), ""]
-    if not items:
-        lines.append(_("Nothing is due on this day."))
-    for item in items:
-        due = _("Due {day}").format(day=day_name(item.due_on, locale))
-        lines += [f"<b>{due}</b>", escape(item.text), ""]
-    return "\n".join(lines).rstrip()
-
-
-async def render_forecast(uow: UnitOfWork, context: DiaryContext, locale: str) -> str:
-    return forecast_text(context, await forecast_for(uow, context), update_translator())
-
-
-SectionRenderer = Callable[
-    [UnitOfWork, Clock, DiaryContext, dt.date, str], Awaitable[tuple[str, list[tuple[int, str]]]]
-]
-
-
-def _without_subjects(
-    render_text: Callable[[UnitOfWork, DiaryContext, dt.date, str], Awaitable[str]],
-) -> SectionRenderer:
-    async def rendered(
-        uow: UnitOfWork, _clock: Clock, context: DiaryContext, day: dt.date, locale: str
-    ) -> tuple[str, list[tuple[int, str]]]:
-        return await render_text(uow, context, day, locale), []
-
-    return rendered
-
-
-def _list(section: Section) -> SectionRenderer:
-    async def rendered(
-        uow: UnitOfWork, _clock: Clock, context: DiaryContext, _day: dt.date, locale: str
-    ) -> tuple[str, list[tuple[int, str]]]:
-        return await LIST_SECTIONS[section](uow, context, locale), []
-
-    return rendered
-
-
-async def _forecast(
-    uow: UnitOfWork, _clock: Clock, context: DiaryContext, _day: dt.date, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    return await render_forecast(uow, context, locale), []
-
-
-async def _homework(
-    uow: UnitOfWork, _clock: Clock, context: DiaryContext, day: dt.date, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    return await render_homework(uow, context, day, locale)
-
-
-async def _grades_of_period(
-    uow: UnitOfWork, clock: Clock, context: DiaryContext, _day: dt.date, locale: str
-) -> tuple[str, list[tuple[int, str]]]:
-    return await render_grades_of_period(uow, clock, context, locale)
+async def forecast(
+    uow: UnitOfWork, _clock: Clock, context: DiaryContext, _day: dt.date, _: Translator
+) -> Page:
+    return Page(render_forecast(context, await forecast_for(uow, context), _))
 
 
 # Every section and what renders it (a test checks that none is missing).
 RENDERERS: dict[Section, SectionRenderer] = {
-    Section.GRADES: render_grades,
-    Section.GRADES_PERIOD: _grades_of_period,
-    Section.SCHEDULE: _without_subjects(render_schedule),
-    Section.SCHEDULE_WEEK: _without_subjects(render_schedule_week),
-    Section.HOMEWORK: _homework,
-    Section.FORECAST: _forecast,
-    **{section: _list(section) for section in LIST_SECTIONS},
+    Section.GRADES: grades,
+    Section.GRADES_PERIOD: grades_of_period,
+    Section.HOMEWORK: homework,
+    Section.FORECAST: forecast,
+    **SCHEDULE_SECTIONS,
+    **LIST_SECTIONS,
 }
 
 
@@ -210,66 +125,53 @@ async def render(
     clock: Clock,
     context: DiaryContext,
     day: dt.date,
-    locale: str,
-) -> tuple[str, list[tuple[int, str]]]:
-    """The section's text, and the subjects to offer for drilling in (grades only)."""
-    return await RENDERERS[section](uow, clock, context, day, locale)
+    _: Translator,
+) -> Page:
+    """The section as the reader sees it, and the subjects to offer for drilling in."""
+    return await RENDERERS[section](uow, clock, context, day, _)
 
 
-LIST_COMMANDS = {
+COMMANDS = {
+    "grades": GRADES,
+    "schedule": SCHEDULE,
+    "homework": HOMEWORK,
+    "forecast": FORECAST,
     "tests": TESTS,
     "teachers": TEACHERS,
     "holidays": HOLIDAYS,
     "recommendations": RECOMMENDATIONS,
     "finals": FINALS,
 }
-NOT_LINKED = N_("Nobody is linked yet. Send me the code from the school's letter to link a child.")
 
 
-async def open_section(
-    message: Message, section: Section, uow: UnitOfWork, clock: Clock, i18n: I18n
-) -> None:
+async def open_section(message: Message, section: Section, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
+    _ = update_translator()
     context = await diary_context(uow, clock, message.from_user.id, None)
     if context is None:
-        await message.answer(_(NOT_LINKED))
+        await message.answer(render_not_linked(_))
         return
     day = context.today + dt.timedelta(days=1) if section == HOMEWORK else context.today
-    text, subjects = await render(section, uow, clock, context, day, i18n.current_locale)
-    parts = split_message(text)
-    for part in parts[:-1]:
+    page = await render(section, uow, clock, context, day, _)
+    *parts, last = telegram_messages(page.rendered)
+    for part in parts:
         await message.answer(part)
-    await message.answer(parts[-1], reply_markup=keyboard(section, context, day, subjects))
-
-
-async def show_grades(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
-    await open_section(message, GRADES, uow, clock, i18n)
-
-
-async def show_schedule(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
-    await open_section(message, SCHEDULE, uow, clock, i18n)
-
-
-async def show_homework(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
-    await open_section(message, HOMEWORK, uow, clock, i18n)
-
-
-async def show_forecast(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
-    await open_section(message, FORECAST, uow, clock, i18n)
+    await message.answer(last, reply_markup=keyboard(section, context, day, page.subjects, _))
 
 
 def section_command(
     section: Section,
-) -> Callable[[Message, UnitOfWork, Clock, I18n], Awaitable[None]]:
-    async def show(message: Message, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
-        await open_section(message, section, uow, clock, i18n)
+) -> Callable[[Message, UnitOfWork, Clock], Awaitable[None]]:
+    async def show(message: Message, uow: UnitOfWork, clock: Clock) -> None:
+        await open_section(message, section, uow, clock)
 
     return show
 
 
 async def navigate(
-    query: CallbackQuery, callback_data: DiaryNav, uow: UnitOfWork, clock: Clock, i18n: I18n
+    query: CallbackQuery, callback_data: DiaryNav, uow: UnitOfWork, clock: Clock
 ) -> None:
+    _ = update_translator()
     try:
         day = dt.date.fromisoformat(callback_data.day)
     except ValueError:
@@ -278,129 +180,108 @@ async def navigate(
     section = Section(callback_data.section) if callback_data.section in SECTIONS else None
     if context is None or day is None or section is None:
         # A forged or stale button (another family's child, a bad date): refuse, show nothing.
-        await query.answer(_("This diary is not available to you."), show_alert=True)
+        await query.answer(render_unavailable(_), show_alert=True)
         return
-    text, subjects = await render(section, uow, clock, context, day, i18n.current_locale)
+    page = await render(section, uow, clock, context, day, _)
     await query.answer()
-    if query.message is not None and query.bot is not None:
-        # Edited in place: one message per section, not a new one per tap. A text too long
-        # for one message continues in new ones, the buttons under the last: never cut.
-        first, *rest = split_message(text)
-        markup = keyboard(section, context, day, subjects)
-        chat_id = query.message.chat.id
-        await query.bot.edit_message_text(
-            text=first,
-            chat_id=chat_id,
-            message_id=query.message.message_id,
-            reply_markup=None if rest else markup,
-        )
-        for index, part in enumerate(rest, start=1):
-            await query.bot.send_message(
-                chat_id, part, reply_markup=markup if index == len(rest) else None
-            )
+    markup = keyboard(section, context, day, page.subjects, _)
+    await edit_in_place(query, page.rendered, markup)
+
+
+async def edit_in_place(
+    query: CallbackQuery, rendered: Rendered, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Edited in place: one message per section, not a new one per tap. A text too long for
+    one message continues in new ones, the buttons under the last: never cut."""
+    if query.message is None or query.bot is None:
+        return
+    bot: Bot = query.bot
+    first, *rest = telegram_messages(rendered)
+    chat_id = query.message.chat.id
+    await bot.edit_message_text(
+        text=first,
+        chat_id=chat_id,
+        message_id=query.message.message_id,
+        reply_markup=None if rest else markup,
+    )
+    for index, part in enumerate(rest, start=1):
+        await bot.send_message(chat_id, part, reply_markup=markup if index == len(rest) else None)
 
 
 async def send_chart(
     query: CallbackQuery, callback_data: ChartRequest, uow: UnitOfWork, clock: Clock
 ) -> None:
+    _ = update_translator()
     context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
     series = await trend_series(uow, context) if context is not None else None
     if context is None or query.message is None or query.bot is None:
-        await query.answer(_("This diary is not available to you."), show_alert=True)
+        await query.answer(render_unavailable(_), show_alert=True)
         return
     if series is None or not series[2]:
-        await query.answer(_("No marks in this period yet."), show_alert=True)
+        await query.answer(render_no_marks(_), show_alert=True)
         return
     period, thresholds, points = series
-    title = f"{context.child.name} · {period}"
+    title = chart_title(context.child.name, period)
     # Drawing takes a noticeable fraction of a second: keep it off the event loop.
     png = await asyncio.to_thread(trend_png, points, title=title, thresholds=thresholds)
     await query.answer()
     await query.bot.send_photo(
         query.message.chat.id,
         BufferedInputFile(png, filename="trend.png"),
-        caption=_("Weighted average by subject: {child}, {period}").format(
-            child=escape(context.child.name), period=escape(period)
-        ),
+        caption=telegram_html(render_chart_caption(context.child.name, period, _)),
     )
 
 
-async def render_subject(view: SubjectView, context: DiaryContext, locale: str) -> str:
-    lines = [header(escape(view.subject), context)]
-    if view.period:
-        lines.append(escape(view.period))
-    lines.append("")
-    if not view.marks:
-        lines.append(_("No marks in this period yet."))
-    for mark in view.marks:
-        details = [day_name(mark.date, locale)]
-        if mark.work_type:
-            details.append(escape(mark.work_type))
-        lines.append(f"• <b>{escape(mark.value)}</b> — " + ", ".join(details))
-    if view.forecast.average is not None:
-        average = rounded_average(view.forecast.average)
-        lines += [
-            "",
-            _("Average: {average}").format(
-                average=format_decimal(Decimal(average), "0.00", locale=locale)
-            ),
-        ]
-    if view.topics:
-        topics_title = _("Lesson topics")
-        lines += ["", f"<b>{topics_title}</b>"]
-        lines += [f"• {day_name(day, locale)} — {escape(topic)}" for day, topic in view.topics]
-    return "\n".join(lines)
-
-
-async def subject_text(
-    uow: UnitOfWork, context: DiaryContext | None, request: SubjectNav, locale: str
-) -> str | None:
-    if context is None:
-        return None
+async def subject_page(
+    uow: UnitOfWork, context: DiaryContext, request: SubjectNav, _: Translator
+) -> Rendered | None:
+    """A subject drilled into from the grades (its marks) or the homework (its tasks);
+    None for a subject of another school or a bad date."""
     if request.section == HOMEWORK:
         try:
             day = dt.date.fromisoformat(request.day)
         except ValueError:
             return None
-        return await render_subject_homework(uow, context, request.subject, day, locale)
+        return await subject_homework(uow, context, request.subject, day, _)
     view = await subject_view(uow, context, request.subject)
-    return await render_subject(view, context, locale) if view else None
+    return render_subject(context, view, _) if view else None
+
+
+async def subject_homework(
+    uow: UnitOfWork, context: DiaryContext, subject_id: int, day: dt.date, _: Translator
+) -> Rendered | None:
+    """A subject's homework from a week before ``day`` to two weeks after it."""
+    subject = await subject_name(uow, context, subject_id)
+    if subject is None:
+        return None
+    first, last = day - dt.timedelta(days=7), day + dt.timedelta(days=14)
+    items = await homework_between(uow, context, first, last, subject_id)
+    return render_subject_homework(context, subject, items, _)
 
 
 async def show_subject(
-    query: CallbackQuery, callback_data: SubjectNav, uow: UnitOfWork, clock: Clock, i18n: I18n
+    query: CallbackQuery, callback_data: SubjectNav, uow: UnitOfWork, clock: Clock
 ) -> None:
+    _ = update_translator()
     context = await diary_context(uow, clock, query.from_user.id, callback_data.student)
-    text = await subject_text(uow, context, callback_data, i18n.current_locale)
-    if context is None or text is None or query.message is None or query.bot is None:
-        await query.answer(_("This diary is not available to you."), show_alert=True)
+    rendered = await subject_page(uow, context, callback_data, _) if context else None
+    if context is None or rendered is None or query.message is None or query.bot is None:
+        await query.answer(render_unavailable(_), show_alert=True)
         return
-    back = InlineKeyboardBuilder()
-    homework = callback_data.section == HOMEWORK
-    back.button(
-        text=_("« Back to the homework") if homework else _("« Back to the grades"),
-        callback_data=DiaryNav(
-            section=HOMEWORK if homework else GRADES,
-            student=context.child.student_id,
-            day=callback_data.day,
-        ),
+    to_homework = callback_data.section == HOMEWORK
+    back = DiaryNav(
+        section=HOMEWORK if to_homework else GRADES,
+        student=context.child.student_id,
+        day=callback_data.day,
     )
     await query.answer()
-    await query.bot.edit_message_text(
-        text=split_message(text)[0],
-        chat_id=query.message.chat.id,
-        message_id=query.message.message_id,
-        reply_markup=back.as_markup(),
-    )
+    markup = inline_markup([[Button(back_label(to_homework, _), back.pack())]])
+    await edit_in_place(query, rendered, markup)
 
 
 def build_router() -> Router:
     router = Router(name="diary")
-    router.message.register(show_grades, Command("grades"))
-    router.message.register(show_schedule, Command("schedule"))
-    router.message.register(show_homework, Command("homework"))
-    router.message.register(show_forecast, Command("forecast"))
-    for command, section in LIST_COMMANDS.items():
+    for command, section in COMMANDS.items():
         router.message.register(section_command(section), Command(command))
     router.callback_query.register(navigate, DiaryNav.filter())
     router.callback_query.register(send_chart, ChartRequest.filter())

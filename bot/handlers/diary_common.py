@@ -1,52 +1,23 @@
-"""What the diary sections share: their codes, the navigation button, headers and dates."""
+"""What the diary's handlers share: the buttons' callback data, the keyboard under a
+section (its labels and layout come from ``presentation/diary_navigation``) and the shape
+of a section's renderer."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from enum import StrEnum
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.diary.service import DiaryContext
-
-
-class Section(StrEnum):
-    """The diary's sections, by the short code their buttons carry."""
-
-    GRADES = "g"
-    SCHEDULE = "s"
-    HOMEWORK = "h"
-    FORECAST = "f"
-    TESTS = "t"
-    TEACHERS = "c"
-    HOLIDAYS = "o"
-    RECOMMENDATIONS = "r"
-    FINALS = "n"
-    GRADES_PERIOD = "p"
-    SCHEDULE_WEEK = "w"
-
-
-GRADES, SCHEDULE, HOMEWORK, FORECAST = (
-    Section.GRADES, Section.SCHEDULE, Section.HOMEWORK, Section.FORECAST
-)  # fmt: skip
-TESTS, TEACHERS, HOLIDAYS, RECOMMENDATIONS, FINALS = (
-    Section.TESTS, Section.TEACHERS, Section.HOLIDAYS, Section.RECOMMENDATIONS, Section.FINALS
-)  # fmt: skip
-GRADES_PERIOD, SCHEDULE_WEEK = Section.GRADES_PERIOD, Section.SCHEDULE_WEEK
-# The other view of the same thing: a week's grades ↔ the period's, a day ↔ a week.
-TOGGLES = {
-    GRADES: GRADES_PERIOD,
-    GRADES_PERIOD: GRADES,
-    SCHEDULE: SCHEDULE_WEEK,
-    SCHEDULE_WEEK: SCHEDULE,
-}
-SECTIONS = tuple(Section)
-# Sections shown for a day or a week, with «/Today/» buttons; the others show one list.
-PAGED = (GRADES, SCHEDULE, HOMEWORK, SCHEDULE_WEEK)
+from bot.clock import Clock
+from bot.diary.sections import FORECAST, GRADES, PAGED, SCHEDULE_WEEK, TOGGLES, Section
+from bot.diary.views import DiaryContext
+from bot.presentation.diary_navigation import NavigationView, render_navigation
+from bot.presentation.rendered import Button, Rendered
+from bot.presentation.translation import Translator
+from db.unit_of_work import UnitOfWork
 
 
 class DiaryNav(CallbackData, prefix="d"):
@@ -70,53 +41,63 @@ def keyboard(
     section: Section,
     context: DiaryContext,
     day: dt.date,
-    subjects: Sequence[tuple[int, str]] = (),
+    subjects: Sequence[tuple[int, str]],
+    _: Translator,
 ) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
+    """The buttons under a section; None when there is nothing to offer."""
     student = context.child.student_id
-    sizes: list[int] = []
-    if section in PAGED:
-        step = dt.timedelta(days=7 if section in (GRADES, SCHEDULE_WEEK) else 1)
-        pages = (("«", day - step), (_("Today"), context.today), ("»", day + step))
-        for text, target in pages:
-            builder.button(
-                text=text,
-                callback_data=DiaryNav(section=section, student=student, day=target.isoformat()),
-            )
-        sizes.append(3)
-    if section in TOGGLES:
-        labels = {
-            GRADES_PERIOD: _("For the period"),
-            GRADES: _("For the week"),
-            SCHEDULE_WEEK: _("Week"),
-            SCHEDULE: _("Day"),
-        }
-        other = TOGGLES[section]
-        builder.button(
-            text=labels[other],
-            callback_data=DiaryNav(section=other, student=student, day=day.isoformat()),
-        )
-        sizes.append(1)
-    for subject_id, name in subjects:
-        builder.button(
-            text=f"🔎 {name}",
-            callback_data=SubjectNav(
-                student=student, subject=subject_id, day=day.isoformat(), section=section
-            ),
-        )
-    # Two subjects a row; an odd last one alone, so the rows after keep their own sizes.
-    sizes += [2] * (len(subjects) // 2) + [1] * (len(subjects) % 2)
-    if section == FORECAST:
-        builder.button(text=_("📈 Chart"), callback_data=ChartRequest(student=student))
-        sizes.append(1)
-    others = [child for child in context.children if child.student_id != student]
-    for child in others:
-        builder.button(
-            text=child.name,
-            callback_data=DiaryNav(section=section, student=child.student_id, day=day.isoformat()),
-        )
-        sizes.append(1)
-    if not sizes:
+
+    def nav(target_section: Section, target: dt.date, to: int = student) -> str:
+        return DiaryNav(section=target_section, student=to, day=target.isoformat()).pack()
+
+    def drill(subject_id: int) -> str:
+        return SubjectNav(
+            student=student, subject=subject_id, day=day.isoformat(), section=section
+        ).pack()
+
+    step = dt.timedelta(days=7 if section in (GRADES, SCHEDULE_WEEK) else 1)
+    other = TOGGLES.get(section)
+    view = NavigationView(
+        pages=(
+            (nav(section, day - step), nav(section, context.today), nav(section, day + step))
+            if section in PAGED
+            else None
+        ),
+        toggle=(other, nav(other, day)) if other is not None else None,
+        subjects=tuple((name, drill(subject_id)) for subject_id, name in subjects),
+        chart=ChartRequest(student=student).pack() if section == FORECAST else None,
+        children=tuple(
+            (child.name, nav(section, day, child.student_id))
+            for child in context.children
+            if child.student_id != student
+        ),
+    )
+    return inline_markup(render_navigation(view, _))
+
+
+def inline_markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
         return None
-    builder.adjust(*sizes)
-    return builder.as_markup()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=button.text, callback_data=button.callback_data, url=button.url
+                )
+                for button in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A section as rendered, and the subjects it offers to drill into (grades, homework)."""
+
+    rendered: Rendered
+    subjects: tuple[tuple[int, str], ...] = ()
+
+
+# Loads a section's view for the child and the day, and renders it for the reader.
+SectionRenderer = Callable[[UnitOfWork, Clock, DiaryContext, dt.date, Translator], Awaitable[Page]]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.diary.service import LessonLine
+from bot.diary.views import LessonLine
 from bot.presentation.lessons import day_name, lesson_parts
 from bot.presentation.rendered import Block, Bold, Bullets, Gap, Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator

@@ -9,8 +9,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from bot.diary.forecast_view import ForecastView, SubjectForecast
-from bot.diary.service import DiaryContext
+from bot.diary.views import DiaryContext, ForecastView, SubjectForecast
 from bot.grading.forecast import rounded_average
 from bot.presentation.headings import header_parts
 from bot.presentation.lessons import day_name

@@ -9,9 +9,8 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from bot.diary.service import LessonLine
+from bot.diary.views import LessonLine
 from bot.presentation.rendered import Inline, Struck
-from bot.presentation.telegram import telegram_inline
 from bot.presentation.translation import Translator
 from db.models import LessonStatus
 
@@ -24,11 +23,6 @@ def time_range(start: dt.time | None, end: dt.time | None) -> str:
     if start and end:
         return f"{start:%H:%M}–{end:%H:%M} "
     return ""
-
-
-def lesson_text(lesson: LessonLine, _: Translator) -> str:
-    """The lesson as one line of Telegram HTML."""
-    return "".join(telegram_inline(part) for part in lesson_parts(lesson, _))
 
 
 def lesson_parts(lesson: LessonLine, _: Translator) -> tuple[Inline, ...]:
