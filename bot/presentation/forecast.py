@@ -14,7 +14,6 @@ from bot.grading.forecast import rounded_average
 from bot.presentation.headings import header_parts
 from bot.presentation.lessons import day_name
 from bot.presentation.rendered import Block, Bold, Gap, Paragraph, Rendered, paragraph
-from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import Translator
 
 
@@ -59,7 +58,3 @@ def render_forecast(context: DiaryContext, view: ForecastView | None, _: Transla
     for item in view.subjects:
         blocks += forecast_blocks(item, view, _)
     return Rendered(tuple(blocks))
-
-
-def forecast_text(context: DiaryContext, view: ForecastView | None, _: Translator) -> str:
-    return telegram_html(render_forecast(context, view, _))

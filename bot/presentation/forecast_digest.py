@@ -3,8 +3,7 @@ so it stands out among the day's other pushes."""
 
 from __future__ import annotations
 
-from bot.diary.forecast_view import ForecastView
-from bot.diary.service import DiaryContext
+from bot.diary.views import DiaryContext, ForecastView
 from bot.presentation.forecast import render_forecast
 from bot.presentation.rendered import Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator
