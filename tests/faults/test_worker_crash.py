@@ -75,7 +75,9 @@ async def test_a_killed_worker_loses_nothing_and_its_in_flight_sends_are_counted
     )
     process = await run_ediary("worker", env=env, cwd=tmp_path)
     try:
-        for _ in range(600):
+        # Up to two minutes: starting a Python process that loads aiogram takes seconds on a
+        # busy machine, and only the worker's progress is under test here.
+        for _ in range(2400):
             if len(telegram.calls("sendMessage")) >= 30:
                 break
             await asyncio.sleep(0.05)
