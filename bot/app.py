@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.exchange.api import add_exchange_routes
 from bot.handlers import build_router
 from bot.health.scheduler_presence import SchedulerPresence
-from bot.i18n import AccountLocaleMiddleware
 from bot.middlewares.database_session import DatabaseSessionMiddleware
+from bot.middlewares.locale import AccountLocaleMiddleware
 from bot.secret_key import derive_secret
 from bot.services import Services
 from bot.web.calendar import add_calendar_routes

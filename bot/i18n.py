@@ -8,21 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import TYPE_CHECKING
 
-from aiogram.types import TelegramObject, User
-from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.accounts.service import chosen_language
 from bot.presentation.translation import N_
-from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 DOMAIN = "messages"
 DEFAULT_LOCALE = "ru"
 LOCALES = ("ru", "en")
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "AccountLocaleMiddleware", "build_i18n", "locale_for"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "build_i18n", "locale_for"]
 # How each language calls itself, for the /language buttons; not translated on purpose.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
@@ -52,6 +51,8 @@ def build_i18n(path: Path | None = None) -> I18n:
     # compiled files are only needed for that moment. (Subclassing I18n to read .po files
     # directly would not work: each subclass gets its own context variable, and the
     # module-level gettext looks up the base class's.)
+    from aiogram.utils.i18n import I18n  # the Telegram client: only where something speaks
+
     with TemporaryDirectory(prefix="ediary-locales-") as compiled:
         compile_catalogs(path or locales_dir(), Path(compiled))
         return I18n(path=compiled, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
@@ -66,15 +67,3 @@ def locale_for(*, chosen: str | None, telegram_language_code: str | None) -> str
         if primary in LOCALES:
             return primary
     return DEFAULT_LOCALE
-
-
-class AccountLocaleMiddleware(I18nMiddleware):
-    """Picks the locale per update; needs the unit of work of the session middleware."""
-
-    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        user: User | None = data.get("event_from_user")
-        if user is None:
-            return DEFAULT_LOCALE
-        uow: UnitOfWork = data["uow"]
-        chosen = await chosen_language(uow, user.id)
-        return locale_for(chosen=chosen, telegram_language_code=user.language_code)

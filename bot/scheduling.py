@@ -7,9 +7,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_PAUSED
 from apscheduler.triggers.base import BaseTrigger
@@ -35,6 +34,9 @@ from db.database import Database
 from db.locks import InstanceLock
 from db.models import School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 log = logging.getLogger(__name__)
 LOCK_CHECK_TIMEOUT = 30.0

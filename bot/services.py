@@ -14,19 +14,19 @@ import os
 import socket
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
-
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings
-from bot.digests.delivery import DeliveryWorker, RateLimits
 from db.database import Database
+
+if TYPE_CHECKING:
+    # aiogram is imported where the bot is built or spoken through, never to read settings:
+    # commands that never talk to Telegram (status, consent, codes, school) start fast.
+    from aiogram import Bot
+    from aiogram.utils.i18n import I18n
+
+    from bot.digests.delivery import DeliveryWorker
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,19 @@ class Services:
     settings: Settings
     database: Database
     clock: Clock
-    # None when no BOT_TOKEN is set (commands that never talk to Telegram).
-    bot: Bot | None = None
     # Given by tests and by callers that resolved them already; else resolved on first use.
+    given_bot: Bot | None = None
     given_i18n: I18n | None = None
     given_secret_key: str | None = None
+
+    @cached_property
+    def bot(self) -> Bot | None:
+        """The bot when a token is set (None otherwise), built on first use."""
+        if self.given_bot is not None:
+            return self.given_bot
+        if self.settings.bot_token is None:
+            return None
+        return build_bot(self.settings)
 
     @cached_property
     def i18n(self) -> I18n:
@@ -83,20 +91,28 @@ class Services:
         """The same services with some settings changed (tests; nothing is rebuilt)."""
         settings = self.settings.model_copy(update=changes)
         copy = dataclasses.replace(self, settings=settings)
-        for name in ("i18n", "secret_key"):  # keep what was resolved already
+        for name in ("bot", "i18n", "secret_key"):  # keep what was resolved already
             if name in self.__dict__:
                 copy.__dict__[name] = self.__dict__[name]
         return copy
 
     async def close(self) -> None:
+        # Only a bot that was built or given: closing must not build one.
+        bot = self.__dict__.get("bot", self.given_bot)
         try:
-            if self.bot is not None:
-                await self.bot.session.close()
+            if bot is not None:
+                await bot.session.close()
         finally:
             await self.database.dispose()
 
 
 def build_bot(settings: Settings) -> Bot:
+    from aiogram import Bot
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.enums import ParseMode
+
     token = settings.require_bot_token()
     if settings.telegram_api_url is not None:
         api = TelegramAPIServer.from_base(
@@ -114,12 +130,10 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """The production wiring: the configured database, the system clock, the bot when a
-    token is set. Nothing connects yet (engines and HTTP sessions open on first use)."""
+    token is set (built on first use). Nothing connects yet (engines and HTTP sessions open
+    on first use)."""
     return Services(
-        settings=settings,
-        database=Database(settings.database_url),
-        clock=clock or SystemClock(),
-        bot=build_bot(settings) if settings.bot_token is not None else None,
+        settings=settings, database=Database(settings.database_url), clock=clock or SystemClock()
     )
 
 
@@ -130,6 +144,8 @@ def worker_name() -> str:
 
 def build_delivery_worker(services: Services) -> DeliveryWorker:
     """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``)."""
+    from bot.digests.delivery import DeliveryWorker, RateLimits
+
     settings = services.settings
     limits = RateLimits(
         per_second=settings.delivery_rate, paid_broadcast=settings.allow_paid_broadcast

@@ -177,7 +177,7 @@ def services_for(
         settings=settings_for_test(database.engine.url),
         database=database,
         clock=clock,
-        bot=bot,
+        given_bot=bot,
         given_i18n=i18n,
         given_secret_key=SECRET_KEY,
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
 from icalendar import Calendar, Event
 
 from bot.clock import Clock
@@ -21,6 +21,9 @@ from bot.presentation.translation import Translator, translator
 from bot.secret_key import keyed_hash
 from db.models import Assessment, CalendarFeed, Holiday, Lesson, LessonStatus
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 PURPOSE = "calendar-feed"
 PAST = dt.timedelta(days=60)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from aiogram.utils.i18n import I18n
 
 from bot.cli.common import (
     EXIT_FAILED,
@@ -22,11 +21,12 @@ from bot.cli.common import (
 )
 from bot.i18n import LOCALES
 from bot.linking.issuing import IssueResult, LinkingError, issue_codes, record_consent
-from bot.linking.letter_texts import deep_link, letter_for
-from bot.linking.letters import render_letters
 from bot.schools.service import SchoolError, find_school
 from bot.services import Services
 from db.models import ConsentForm, ConsentRecord, ConsentState
+
+if TYPE_CHECKING:
+    pass
 
 
 async def bot_username(services: Services) -> str:
@@ -52,9 +52,9 @@ class PendingLetters:
     """The letters' PDF, written beside its destination before the codes are committed and
     moved into place after: the new codes are never committed without their only copy."""
 
-    def __init__(self, destination: Path | None, i18n: I18n) -> None:
+    def __init__(self, destination: Path | None, services: Services) -> None:
         self._destination = destination
-        self._i18n = i18n
+        self._services = services
         self._written: Path | None = None
         self.kept = False
 
@@ -63,11 +63,13 @@ class PendingLetters:
     ) -> None:
         if self._destination is None or not result.issued or not username:
             return
+        # The PDF, QR and font libraries load only when letters are asked for.
+        from bot.linking.letter_texts import letter_for
+        from bot.linking.letters import render_letters
+
+        i18n = self._services.i18n
         content = render_letters(
-            [
-                letter_for(self._i18n, language, school_name, issued, username)
-                for issued in result.issued
-            ]
+            [letter_for(i18n, language, school_name, issued, username) for issued in result.issued]
         )
         target = self._destination
         try:
@@ -298,7 +300,7 @@ def codes_issue(
         }
     )
     services = services_from(ctx)
-    letters = PendingLetters(pdf, services.i18n)
+    letters = PendingLetters(pdf, services)
 
     async def run() -> tuple[IssueResult, str | None]:
         async with ready(services), services.database.unit_of_work() as uow:
@@ -348,6 +350,8 @@ def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
 
 
 def _issued_json(result: IssueResult, username: str | None) -> dict[str, Any]:
+    from bot.linking.letter_texts import deep_link
+
     return {
         "issued": [
             {

@@ -18,7 +18,6 @@ from bot.cli.common import (
 from bot.config import ConfigurationError
 from bot.database_startup import migrate
 from bot.digests.status import DeliveryStatus, delivery_status
-from bot.runtime import serve, serve_worker
 
 
 @click.command()
@@ -26,6 +25,8 @@ from bot.runtime import serve, serve_worker
 def run(ctx: click.Context) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
     _require_bot_token(ctx)
+    from bot.runtime import serve  # the dispatcher and every handler: only for running
+
     run_async(serve(services_from(ctx)))
 
 
@@ -34,6 +35,8 @@ def run(ctx: click.Context) -> None:
 def worker_command(ctx: click.Context) -> None:
     """Run only the delivery worker (several may run on several machines)."""
     _require_bot_token(ctx)
+    from bot.runtime import serve_worker
+
     run_async(serve_worker(services_from(ctx)))
 
 

@@ -7,11 +7,10 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
-from aiogram.utils.i18n import I18n
 
 from bot.cli.common import (
     CommandFailed,
@@ -33,8 +32,11 @@ from bot.services import Services
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
+
 SheetBuilder = Callable[
-    [UnitOfWork, I18n, str, School, SchoolClass, Period, Clock],
+    [UnitOfWork, "I18n", str, School, SchoolClass, Period, Clock],
     Awaitable[tuple[str, bytes, bytes]],
 ]
 school_option = click.option("--school", "school_ref", required=True, help="School id or name.")

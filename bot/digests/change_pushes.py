@@ -10,10 +10,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
@@ -34,6 +32,9 @@ from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import ChangeRecord, School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 GRADE_WINDOW = dt.timedelta(minutes=10)
 BATCH = 2000

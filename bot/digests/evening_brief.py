@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.diary.service import context_for_student, homework_due_on, schedule_between
@@ -23,6 +22,9 @@ from bot.presentation.telegram import telegram_messages
 from bot.presentation.translation import translator
 from db.models import Holiday, School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 LOOK_AHEAD = dt.timedelta(days=14)  # far enough to find the next three school days
 SCHOOL_DAYS_AHEAD = 3

@@ -7,9 +7,8 @@ of every period. Each digest is keyed by period and week, so a re-run never repe
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.diary.forecast_view import forecast_for
@@ -23,6 +22,9 @@ from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 FINAL_STRETCH = dt.timedelta(days=14)
 

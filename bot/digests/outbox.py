@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.digests.audience import Reader
@@ -16,6 +14,9 @@ from bot.presentation.change_pushes import render_summary_header
 from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 async def queue_push(

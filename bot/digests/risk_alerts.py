@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
@@ -27,6 +26,9 @@ from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
 from db.repositories.alerts import StudentMark
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 Marks = list[tuple[str, WeightedMark]]  # (the mark as written, its score and weight)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
 from bot.linking.access import may_see_student
@@ -17,6 +15,9 @@ from bot.presentation.translation import translator
 from bot.teachers.relay import RelayRefused, open_family_thread, relay_from_family
 from db.models import FinalGradeAck, FinalGradeNotice
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.finals.undelivered import Reason, Undelivered
@@ -24,6 +23,9 @@ from bot.presentation.text import split_message
 from bot.presentation.translation import translator
 from db.models import ConsentState, OutboxMessage, OutboxStatus, School, TelegramAccount
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 GUARANTEE = timedelta(hours=24)
 LOOK_BACK = timedelta(days=30)

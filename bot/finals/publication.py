@@ -10,8 +10,7 @@ out. Never one message per grade.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
@@ -27,6 +26,9 @@ from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.models import FinalGradeNotice, OutboxStatus
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 BATCH = 2000
 

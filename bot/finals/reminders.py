@@ -5,8 +5,7 @@ summary lists them."""
 from __future__ import annotations
 
 from datetime import timedelta
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
@@ -21,6 +20,9 @@ from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 def reminder_delay(school: School) -> timedelta:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.digests.quiet_hours import release_time
@@ -17,6 +16,9 @@ from bot.presentation.acknowledgements import AcknowledgementsView, summary_mess
 from bot.presentation.translation import translator
 from db.models import OutboxStatus, School, SchoolClass, TeacherSummary, TelegramAccount
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 async def class_lines(uow: UnitOfWork, class_id: int, period_id: int) -> list[FamilyLine]:

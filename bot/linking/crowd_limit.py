@@ -9,9 +9,8 @@ the school's trail; the alert is queued in the same transaction as the lock.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.i18n import DEFAULT_LOCALE
 from bot.linking.rules import (
@@ -27,6 +26,9 @@ from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.models import School
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 async def entry_locked_until(

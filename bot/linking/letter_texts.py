@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.linking.consent_text import consent_summary
 from bot.linking.issuing import IssuedCode
 from bot.linking.letters import Letter, LetterTexts
 from db.models import AccountRole
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 def deep_link(bot_username: str, compact_code: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.linking.codes import normalize_code
@@ -23,6 +22,9 @@ from db.models import (
     TelegramAccount,
 )
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 CODE_PURPOSE = "link-code"
 

@@ -5,8 +5,10 @@ locale set somewhere else (no context-bound gettext, no ``use_locale``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiogram.utils.i18n import I18n, get_i18n
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ def translator(i18n: I18n, locale: str) -> Translator:
 
 def update_translator() -> Translator:
     """In a handler: the translator of the update's reader (the locale middleware chose it)."""
+    from aiogram.utils.i18n import get_i18n  # only handlers call this, aiogram is loaded
+
     i18n = get_i18n()
     return Translator(i18n, i18n.current_locale)
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-from aiogram.utils.i18n import I18n
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -22,6 +22,9 @@ from bot.schools.settings import SchoolSettings
 from db.models import FinalGradeStatus, LessonKind, LessonStatus, Period, School, SchoolClass
 from db.repositories.reports import LessonCount
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 CONDUCTED = (LessonStatus.CONDUCTED, LessonStatus.SUBSTITUTED)  # a substitute still taught it
 

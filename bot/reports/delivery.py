@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.presentation.reports import StatementsCaption, render_statements_caption
@@ -19,6 +18,9 @@ from bot.reports.statements import PaperStudent, class_statements, paper_student
 from bot.schools.settings import SchoolSettings
 from db.models import School, SchoolClass, TelegramAccount
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 log = logging.getLogger(__name__)
 

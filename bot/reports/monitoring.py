@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
@@ -25,6 +24,9 @@ from bot.reports.rules import ReadingCategory, monitoring_week_due, reading_cate
 from bot.schools.settings import SchoolSettings
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 
 @dataclass(frozen=True)

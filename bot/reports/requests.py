@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from aiogram.utils.i18n import I18n
 
 from bot.presentation.rendered import Rendered
 from bot.presentation.reports import (
@@ -28,6 +27,9 @@ from bot.schools.settings import SchoolSettings
 from bot.teachers.broadcasts import Sender
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,8 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.grading.forecast import Forecast, WeightedMark, forecast, rounded_average
 from bot.linking.rules import may_receive_data
@@ -23,6 +22,9 @@ from bot.schools.settings import SchoolSettings
 from db.models import Lesson, LessonStatus, School, SchoolClass, Student
 from db.repositories.reports import MarkRow
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 AHEAD = dt.timedelta(days=7)  # the "coming week" of homework and schedule changes
 MARKS_PER_ROW = 12

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.presentation.translation import Translator, translator
 from bot.reports.common import day, safe_filename
@@ -15,6 +14,9 @@ from bot.reports.rules import numeric_final
 from db.models import FinalGradeStatus, Period, School, SchoolClass
 from db.repositories.reports import FinalRow
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 MARKS = (5, 4, 3, 2)
 

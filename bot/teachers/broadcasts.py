@@ -5,8 +5,7 @@ figures (duty 11)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
@@ -18,6 +17,9 @@ from bot.presentation.translation import N_, translator
 from bot.teachers.audience import WHOLE_SCHOOL, Audience
 from db.models import AccountRole, Broadcast, OutboxStatus, School, SchoolClass
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 MAX_TEXT = 3500  # the header and the button fit within Telegram's 4096
 

@@ -8,8 +8,7 @@ two sides.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.linking.access import may_see_student
@@ -24,6 +23,9 @@ from bot.presentation.text import telegram_length
 from bot.presentation.translation import N_, translator
 from db.models import AccountRole, RelayThread, TelegramAccount
 from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 # Room for the header within Telegram's 4096 characters.
 MAX_TEXT = 3500
