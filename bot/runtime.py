@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiohttp import web
 
 from bot.app import Webhook, build_dispatcher, build_storage, build_web_app, webhook_for
@@ -35,6 +36,12 @@ from bot.web.access_log import SecretMaskingAccessLogger
 from db.locks import InstanceLock
 
 log = logging.getLogger(__name__)
+# How long the first call to Telegram may take before the start is given up.
+TELEGRAM_CHECK_TIMEOUT = 15
+
+
+class StartupFailed(Exception):
+    """The process cannot start; ``str()`` is the one line to show (exit code 1)."""
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:
@@ -76,7 +83,29 @@ async def _lifecycle(
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(services.close)
         await migrate_database(services.database)
+        await _check_telegram(services)
         yield stack, stop
+
+
+async def _check_telegram(services: Services) -> None:
+    """Ask Telegram who the bot is before starting anything: an unreachable API or a refused
+    token is one line at start, not a screen of tracebacks from every part. Once running,
+    polling and delivery retry a lost connection with backoff on their own."""
+    bot, settings = services.require_bot(), services.settings
+    where = str(settings.telegram_api_url or "https://api.telegram.org")
+    try:
+        me = await bot.get_me(request_timeout=TELEGRAM_CHECK_TIMEOUT)
+    except TelegramUnauthorizedError as error:
+        raise StartupFailed(
+            f"Telegram refused BOT_TOKEN ({error.message}): copy the token from @BotFather again"
+        ) from None
+    except (TelegramNetworkError, TimeoutError) as error:
+        reason = getattr(error, "message", None) or type(error).__name__
+        raise StartupFailed(
+            f"cannot reach Telegram at {where} ({reason}): check the network, a proxy, or "
+            "TELEGRAM_API_URL"
+        ) from None
+    log.info("connected to Telegram as @%s", me.username)
 
 
 async def serve(services: Services) -> None:

@@ -116,3 +116,39 @@ async def test_run_survives_a_failing_command_menu(telegram: FakeBotApi, tmp_pat
     assert (tmp_path / "ediary.sqlite3").exists()
     assert (tmp_path / "ediary.sqlite3.secret-key").exists()
     assert "generated one and stored it in" in log
+
+
+async def test_unreachable_telegram_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there once the probe is closed
+    env = process_environment(
+        BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=f"http://127.0.0.1:{closed}",
+        HTTP_PORT=str(free_port()),
+        SECRET_KEY="k" * 40,
+    )
+    process = await run_ediary("run", env=env, cwd=tmp_path)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1, err.decode()
+    assert lines[0].startswith(f"ediary: cannot reach Telegram at http://127.0.0.1:{closed}")
+    assert "TELEGRAM_API_URL" in lines[0]
+    assert out == b""
+
+
+async def test_a_refused_token_is_one_line_and_nothing_starts(
+    telegram: FakeBotApi, tmp_path: Path
+) -> None:
+    env = process_environment(
+        BOT_TOKEN="999:not-this-bots-token",
+        TELEGRAM_API_URL=telegram.base_url,
+        HTTP_PORT=str(free_port()),
+        SECRET_KEY="k" * 40,
+    )
+    process = await run_ediary("worker", env=env, cwd=tmp_path)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert err.decode().strip().splitlines() == [
+        "ediary: Telegram refused BOT_TOKEN (Unauthorized): copy the token from @BotFather again"
+    ]
+    assert [call.method.lower() for call in telegram.calls()] == ["getme"]

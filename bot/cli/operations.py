@@ -8,6 +8,7 @@ import click
 
 from bot.cli.common import (
     EXIT_CONFIGURATION,
+    EXIT_FAILED,
     fail,
     print_json,
     ready,
@@ -25,9 +26,12 @@ from bot.digests.status import DeliveryStatus, delivery_status
 def run(ctx: click.Context) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
     _require_bot_token(ctx)
-    from bot.runtime import serve  # the dispatcher and every handler: only for running
+    from bot.runtime import StartupFailed, serve  # the dispatcher and handlers: only to run
 
-    run_async(serve(services_from(ctx)))
+    try:
+        run_async(serve(services_from(ctx)))
+    except StartupFailed as error:
+        fail(str(error), EXIT_FAILED)
 
 
 @click.command("worker")
@@ -35,9 +39,12 @@ def run(ctx: click.Context) -> None:
 def worker_command(ctx: click.Context) -> None:
     """Run only the delivery worker (several may run on several machines)."""
     _require_bot_token(ctx)
-    from bot.runtime import serve_worker
+    from bot.runtime import StartupFailed, serve_worker
 
-    run_async(serve_worker(services_from(ctx)))
+    try:
+        run_async(serve_worker(services_from(ctx)))
+    except StartupFailed as error:
+        fail(str(error), EXIT_FAILED)
 
 
 @click.command("status")
