@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 ## Run the bot, HTTP server and scheduler on the embedded SQLite default (needs BOT_TOKEN).
 ## On an empty database the demo school is loaded first, so there is something to show.
 run: $(STAMP)
+	$(BIN)/ediary run --check
 	$(BIN)/ediary demo --if-empty
 	$(BIN)/ediary run
 

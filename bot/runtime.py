@@ -108,6 +108,14 @@ async def _check_telegram(services: Services) -> None:
     log.info("connected to Telegram as @%s", me.username)
 
 
+async def preflight(services: Services) -> str:
+    """``ediary run --check``: the token, the database (migrated) and Telegram answer; the
+    bot's username. ``make run`` asks this before spending time on the demo school."""
+    async with _lifecycle(services):
+        me = await services.require_bot().get_me()
+        return me.username or str(me.id)
+
+
 async def serve(services: Services) -> None:
     """``ediary run``: until SIGINT or SIGTERM."""
     async with _lifecycle(services) as (stack, stop):

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from tests.conftest import SETTING_NAMES
 from tests.doubles.bot_api_wire import RecordedCall
 from tests.doubles.fake_bot_api import FakeBotApi
-from tests.doubles.telegram_updates import TEST_TOKEN
+from tests.doubles.telegram_updates import BOT_USERNAME, TEST_TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -152,3 +152,21 @@ async def test_a_refused_token_is_one_line_and_nothing_starts(
         "ediary: Telegram refused BOT_TOKEN (Unauthorized): copy the token from @BotFather again"
     ]
     assert [call.method.lower() for call in telegram.calls()] == ["getme"]
+
+
+async def test_run_check_answers_ready_and_starts_nothing(
+    telegram: FakeBotApi, tmp_path: Path
+) -> None:
+    env = process_environment(
+        BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_URL=telegram.base_url, SECRET_KEY="k" * 40
+    )
+    process = await run_ediary("run", "--check", env=env, cwd=tmp_path)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert (
+        out.decode()
+        == f"ready: the database is up to date and Telegram answers as @{BOT_USERNAME}\n"
+    )
+    assert (tmp_path / "ediary.sqlite3").exists()  # migrated
+    assert not telegram.calls("getUpdates")
+    assert not telegram.calls("setMyCommands")

@@ -22,13 +22,19 @@ from bot.digests.status import DeliveryStatus, delivery_status
 
 
 @click.command()
+@click.option("--check", is_flag=True, help="Check the token, the database and Telegram; exit.")
 @click.pass_context
-def run(ctx: click.Context) -> None:
+def run(ctx: click.Context, check: bool) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
     _require_bot_token(ctx)
-    from bot.runtime import StartupFailed, serve  # the dispatcher and handlers: only to run
+    # The dispatcher and every handler load only to run.
+    from bot.runtime import StartupFailed, preflight, serve
 
     try:
+        if check:
+            username = run_async(preflight(services_from(ctx)))
+            click.echo(f"ready: the database is up to date and Telegram answers as @{username}")
+            return
         run_async(serve(services_from(ctx)))
     except StartupFailed as error:
         fail(str(error), EXIT_FAILED)
