@@ -9,9 +9,14 @@ import logging
 
 import pytest
 import zxingcpp
+from aiogram.utils.i18n import I18n
 from pypdf import PdfReader
 
+from bot.linking.consent_text import consent_summary
+from bot.linking.issuing import IssuedCode
+from bot.linking.letter_texts import letter_for
 from bot.linking.letters import Letter, LetterTexts, render_letters
+from db.models import AccountRole
 
 SCHOOL = "МБОУ СОШ № 7"
 CREATED = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
@@ -154,3 +159,26 @@ def test_equal_input_gives_equal_output() -> None:
 def test_no_letters_is_an_error() -> None:
     with pytest.raises(ValueError, match="no letters"):
         render_letters([])
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_a_teacher_letter_states_staff_duties_not_the_family_consent(
+    i18n: I18n, locale: str
+) -> None:
+    def issued(role: AccountRole, child: str | None) -> IssuedCode:
+        expires = datetime.datetime(2026, 12, 31, tzinfo=datetime.UTC)
+        return IssuedCode(
+            code="K7QF-M2XD-9HTB", compact="K7QFM2XD9HTB", role=role, recipient="Смирнова О. В.",
+            child=child, class_name="7Б", expires_at=expires,
+        )  # fmt: skip
+
+    _staff, teacher = letter_for(i18n, locale, SCHOOL, issued(AccountRole.TEACHER, None), "bot")
+    _family, guardian = letter_for(
+        i18n, locale, SCHOOL, issued(AccountRole.GUARDIAN, "Иванов Пётр"), "bot"
+    )
+    assert teacher.consent_summary != guardian.consent_summary
+    assert guardian.consent_summary == consent_summary(locale, school=SCHOOL)
+    assert "152" in teacher.consent_summary
+    assert teacher.footer != guardian.footer
+    assert "paper" not in teacher.footer
+    assert "бумаж" not in teacher.footer

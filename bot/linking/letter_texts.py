@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.linking.consent_text import consent_summary
@@ -33,7 +34,8 @@ def letter_for(
         expires_on=issued.expires_at.date(),
         deep_link=deep_link(bot_username, issued.compact),
     )
-    if issued.role == AccountRole.TEACHER:
+    staff = issued.role == AccountRole.TEACHER
+    if staff:
         body = _(
             "The school's electronic diary has a Telegram channel. Linked as a teacher, you "
             "work with your classes' families there."
@@ -55,8 +57,13 @@ def letter_for(
         expires=_("The code works once, until {date}.").format(
             date=issued.expires_at.date().strftime("%d.%m.%Y")
         ),
-        consent_summary=consent_summary(locale, school=school),
+        consent_summary=_staff_terms(_) if staff else consent_summary(locale, school=school),
         footer=_(
+            "Do not show this code to anyone. If it is lost or someone else may have seen it, "
+            "ask the school's administrator for a new one: the old one then stops working."
+        )
+        if staff
+        else _(
             "Do not show this code to anyone. If you do not want to use Telegram, tell the "
             "class teacher: the school gives you paper statements of the grades."
         ),
@@ -65,3 +72,13 @@ def letter_for(
         class_label=_("Class:"),
     )
     return letter, texts
+
+
+def _staff_terms(_: Callable[[str], str]) -> str:
+    # A teacher links as staff, not as a family: there is no family consent to sign, but the
+    # duties that come with seeing families' data are stated instead.
+    return _(
+        "As a member of staff you see and send families' personal data in the bot only for "
+        "your duties at the school, under its rules for personal data (152-FZ); the bot "
+        "records what you send. Your link ends when the school's journal no longer lists you."
+    )
