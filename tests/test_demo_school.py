@@ -11,6 +11,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 from functools import cache
 from typing import Any
 
@@ -272,3 +273,9 @@ def test_it_is_fast(today: date) -> None:
     started = time.perf_counter()
     demo_document(today)
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_readme_states_the_demos_marks_for_its_date() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    marks = len(demo_document(date(2026, 12, 2))["grades"])
+    assert f"({marks:,} on 2 December 2026;" in " ".join(readme.split())
