@@ -11,8 +11,8 @@ import json
 import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
