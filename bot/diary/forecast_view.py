@@ -22,7 +22,7 @@ async def forecast_for(uow: UnitOfWork, context: DiaryContext) -> ForecastView |
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    settings = SchoolSettings.of(await uow.schools.get(context.school_id))
+    settings = await _settings(uow, context)
     thresholds, minimum = settings.thresholds, settings.forecast_minimum_marks
     marks: dict[str, list[WeightedMark]] = {}
     for grade, subject in await uow.diary.grades_between(
@@ -52,7 +52,7 @@ async def trend_series(
     period = await uow.diary.current_period(context.school_id, context.class_id, context.today)
     if period is None:
         return None
-    thresholds = SchoolSettings.of(await uow.schools.get(context.school_id)).thresholds
+    thresholds = (await _settings(uow, context)).thresholds
     marks: dict[str, list[tuple[dt.date, float, float]]] = {}
     for grade, subject in await uow.diary.grades_between(
         context.child.student_id, period.starts_on, min(period.ends_on, context.today)
@@ -60,3 +60,10 @@ async def trend_series(
         if grade.score is not None:
             marks.setdefault(subject, []).append((grade.date, grade.score, grade.weight))
     return period.name, thresholds, {s: running_averages(m) for s, m in marks.items()}
+
+
+async def _settings(uow: UnitOfWork, context: DiaryContext) -> SchoolSettings:
+    # Read with the account's links (no statement of its own), unless built elsewhere.
+    if context.settings is not None:
+        return context.settings
+    return SchoolSettings.of(await uow.schools.get(context.school_id))

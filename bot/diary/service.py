@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,10 @@ from bot.diary.views import (
     SubjectMarks,
 )
 from bot.grading.forecast import WeightedMark, weighted_average
-from bot.linking.access import linked_roles, may_see_student
+from bot.linking.rules import may_receive_data
+from bot.schools.settings import SchoolSettings
 from db.models import AccountRole
+from db.repositories.linking import FamilyLink
 from db.unit_of_work import UnitOfWork
 
 
@@ -27,39 +30,42 @@ async def diary_context(
 ) -> DiaryContext | None:
     """The context for one of the account's children; None when there is none it may see
     (no links, or a forged or stale student id)."""
-    roles = [
-        role
-        for role in await linked_roles(uow, telegram_user_id)
-        if role.summary.role in (AccountRole.GUARDIAN, AccountRole.STUDENT)
-        and role.student_id is not None
-    ]
+    return context_of(await uow.linking.family_links(telegram_user_id), student_id, clock.now())
+
+
+def context_of(
+    links: Sequence[FamilyLink], student_id: int | None, now: dt.datetime
+) -> DiaryContext | None:
+    """The authorization gate for the diary, as a pure rule over the account's links: an
+    active account sees the children of its links whose consent grants data (the same rule
+    as ``may_see_student`` for guardians and students), the first one unless asked."""
+    granting = [link for link in links if may_receive_data(link.consent)]
+    if not granting or not granting[0].account_active:
+        return None
     children: list[ChildRef] = []
-    for role in roles:
-        assert role.student_id is not None
-        if all(child.student_id != role.student_id for child in children):
-            children.append(
-                ChildRef(role.student_id, role.summary.person, role.summary.class_name or "")
-            )
-    if not children:
-        return None
+    for link in granting:
+        if all(child.student_id != link.student_id for child in children):
+            children.append(ChildRef(link.student_id, link.student_name, link.class_name))
     wanted = student_id if student_id is not None else children[0].student_id
-    child = next((c for c in children if c.student_id == wanted), None)
-    if child is None or not await may_see_student(uow, telegram_user_id, wanted):
+    chosen = next((link for link in granting if link.student_id == wanted), None)
+    if chosen is None:
         return None
-    found = await uow.diary.student_and_class(wanted)
-    assert found is not None
-    student, _ = found
-    school = await uow.schools.get(student.school_id)
-    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
-    account = await uow.accounts.by_telegram_user(telegram_user_id)
-    assert account is not None
+    child = next(c for c in children if c.student_id == wanted)
     guardian_ids = tuple(
         link.guardian_id
-        for link in await uow.linking.active_links(account.id)
+        for link in links
         if link.role == AccountRole.GUARDIAN and link.student_id == wanted and link.guardian_id
     )
+    today = now.astimezone(ZoneInfo(chosen.timezone)).date()
     return DiaryContext(
-        child, tuple(children), school.id, student.class_id, today, guardian_ids, school.timezone
+        child,
+        tuple(children),
+        chosen.school_id,
+        chosen.class_id,
+        today,
+        guardian_ids,
+        chosen.timezone,
+        SchoolSettings.from_stored(chosen.school_settings, school_id=chosen.school_id),
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.grading.forecast import Forecast, Thresholds
+from bot.schools.settings import SchoolSettings
 from db.models import LessonStatus
 
 
@@ -28,6 +29,7 @@ class DiaryContext:
     today: dt.date
     guardian_ids: tuple[int, ...]  # the viewer's guardian roles for this child (reading log)
     timezone: str = "Europe/Moscow"  # the school's
+    settings: SchoolSettings | None = None  # the school's, when read with the links
 
 
 @dataclass(frozen=True)
