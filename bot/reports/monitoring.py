@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from bot.clock import Clock
 from bot.linking.rules import may_receive_data
 from bot.presentation.monitoring import ReadingFamily, ReadingSummary, render_reading_summary
 from bot.presentation.telegram import telegram_messages
-from bot.presentation.translation import translator
+from bot.presentation.translation import Translator, translator
 from bot.reports.common import language_of, safe_filename
 from bot.reports.delivery import class_recipients
 from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
@@ -178,47 +179,8 @@ async def monitoring_report(
     weeks, rows = await class_reading(
         uow, school_class, period.starts_on, min(period.ends_on, today)
     )
-    reading_rows: list[list[Cell]] = [
-        [
-            row.student,
-            row.guardian,
-            *(row.days[i] if row.categories[i] != ReadingCategory.NO_ACCESS else "—"
-              for i in range(len(weeks))),
-            sum(1 for c in row.categories if c == ReadingCategory.ENOUGH),
-        ]
-        for row in rows
-    ]  # fmt: skip
-    reading = Table(
-        title=_("Days with a look at current grades, per week"),
-        headings=(
-            _("Student"),
-            _("Parent"),
-            *(f"{first:%d.%m}–{last:%d.%m}" for first, last in weeks),
-            _("Weeks with two or more"),
-        ),
-        rows=reading_rows,
-        widths=(4, 4, *(1.3 for _w in weeks), 1.8),
-        align_right_from=2,
-    )
-    guardians = {g.id: g.full_name for _s, g in await uow.reports.guardians_of(
-        [s.id for s in await uow.linking.students_of_class(school_class.id)]
-    )}  # fmt: skip
-    students = {s.id: s.full_name for s in await uow.linking.students_of_class(school_class.id)}
-    acks = Table(
-        title=_("Acknowledgements of the final grades"),
-        headings=(_("Student"), _("Parent"), _("When"), _("How")),
-        rows=[
-            [
-                students.get(a.student_id, ""),
-                guardians.get(a.guardian_id, ""),
-                a.acknowledged_at.astimezone(ZoneInfo(school.timezone)).strftime("%d.%m.%Y %H:%M"),
-                a.text or a.via,
-            ]
-            for a in await uow.reports.acknowledgements(school_class.id, period.id)
-        ],
-        widths=(4, 4, 2.5, 5),
-        empty=_("Nobody has acknowledged final grades of this period yet."),
-    )
+    reading = _reading_table(weeks, rows, _)
+    acks = await _acknowledgements_table(uow, school, school_class, period, _)
     title = _("Parent monitoring: {class_name}, {period}").format(
         class_name=school_class.name, period=period.name
     )
@@ -229,3 +191,54 @@ async def monitoring_report(
     xlsx = render_xlsx([Sheet(school_class.name, (title, *lines), reading, (acks,))])
     stem = safe_filename(f"monitoring-{school_class.name}-{period.external_id}")
     return MonitoringReport(rows, stem, xlsx, pdf)
+
+
+def _reading_table(
+    weeks: Sequence[tuple[dt.date, dt.date]], rows: Sequence[FamilyReading], _: Translator
+) -> Table:
+    reading_rows: list[list[Cell]] = [
+        [
+            row.student,
+            row.guardian,
+            *(row.days[i] if row.categories[i] != ReadingCategory.NO_ACCESS else "—"
+              for i in range(len(weeks))),
+            sum(1 for c in row.categories if c == ReadingCategory.ENOUGH),
+        ]
+        for row in rows
+    ]  # fmt: skip
+    return Table(
+        title=_("Days with a look at current grades, per week"),
+        headings=(
+            _("Student"),
+            _("Parent"),
+            *(f"{first:%d.%m}–{last:%d.%m}" for first, last in weeks),
+            _("Weeks with two or more"),
+        ),
+        rows=reading_rows,
+        widths=(4, 4, *(1.3 for _w in weeks), 1.8),
+        align_right_from=2,
+        key_columns=2,  # a year's weeks continue on further pages beside the names
+    )
+
+
+async def _acknowledgements_table(
+    uow: UnitOfWork, school: School, school_class: SchoolClass, period: Period, _: Translator
+) -> Table:
+    students = {s.id: s.full_name for s in await uow.linking.students_of_class(school_class.id)}
+    guardians = {g.id: g.full_name for _s, g in await uow.reports.guardians_of(list(students))}
+    zone = ZoneInfo(school.timezone)
+    return Table(
+        title=_("Acknowledgements of the final grades"),
+        headings=(_("Student"), _("Parent"), _("When"), _("How")),
+        rows=[
+            [
+                students.get(a.student_id, ""),
+                guardians.get(a.guardian_id, ""),
+                a.acknowledged_at.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
+                a.text or a.via,
+            ]
+            for a in await uow.reports.acknowledgements(school_class.id, period.id)
+        ],
+        widths=(4, 4, 2.5, 5),
+        empty=_("Nobody has acknowledged final grades of this period yet."),
+    )
