@@ -65,25 +65,7 @@ async def acknowledge(
     if text is not None:
         relayed = await _relay_text(uow, clock, i18n, telegram_user_id, own, text)
     if not already or text is not None:
-        uow.finals.add_ack(
-            FinalGradeAck(
-                notice_id=own.id,
-                version=own.version,
-                acknowledged_at=now,
-                via="text" if text is not None else "button",
-                text=text,
-            )
-        )
-        own.acknowledged_version, own.acknowledged_at, own.updated_at = own.version, now, now
-        uow.audit.record(
-            at=now,
-            actor=actor_of(telegram_user_id),
-            action="final_grades.acknowledged",
-            school_id=own.school_id,
-            subject_type="final_grade_notice",
-            subject_id=own.id,
-            details={"version": own.version, "via": "text" if text is not None else "button"},
-        )
+        _record(uow, own, now, telegram_user_id, text)
         await uow.commit()
     at = own.acknowledged_at or now
     return Acknowledgement(
@@ -98,6 +80,33 @@ async def acknowledge(
             timezone=school.timezone,
         ),
         relayed=relayed,
+    )
+
+
+def _record(
+    uow: UnitOfWork,
+    notice: FinalGradeNotice,
+    now: datetime,
+    telegram_user_id: int,
+    text: str | None,
+) -> None:
+    """The acknowledgement of the notice's current version, and its audit entry."""
+    via = "text" if text is not None else "button"
+    uow.finals.add_ack(
+        FinalGradeAck(
+            notice_id=notice.id, version=notice.version, acknowledged_at=now, via=via, text=text
+        )
+    )
+    notice.acknowledged_version, notice.acknowledged_at = notice.version, now
+    notice.updated_at = now
+    uow.audit.record(
+        at=now,
+        actor=actor_of(telegram_user_id),
+        action="final_grades.acknowledged",
+        school_id=notice.school_id,
+        subject_type="final_grade_notice",
+        subject_id=notice.id,
+        details={"version": notice.version, "via": via},
     )
 
 
