@@ -102,18 +102,34 @@ async def _show(
             original.id if original is not None and original.status != OutboxStatus.DEAD else None
         )
     else:
-        summary = TeacherSummary(
-            school_id=school.id,
-            account_id=teacher.id,
-            topic=topic,
-            text_hash=digest,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.finals.add_summary(summary)
-        await uow.finals.flush()
+        summary = await _new_summary(uow, school, teacher, topic, digest, now)
         edit_of = None
+    await _queue_summary(uow, school, teacher, summary, text, edit_of, now)
+    return 1
+
+
+async def _new_summary(
+    uow: UnitOfWork, school: School, teacher: TelegramAccount, topic: str, digest: str,
+    now: datetime,
+) -> TeacherSummary:  # fmt: skip
+    summary = TeacherSummary(
+        school_id=school.id,
+        account_id=teacher.id,
+        topic=topic,
+        text_hash=digest,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.finals.add_summary(summary)
+    await uow.finals.flush()
+    return summary
+
+
+async def _queue_summary(
+    uow: UnitOfWork, school: School, teacher: TelegramAccount, summary: TeacherSummary,
+    text: str, edit_of: int | None, now: datetime,
+) -> None:  # fmt: skip
     key = f"summary:{summary.id}:{summary.version}"
     await uow.outbox.queue(
         account_id=teacher.id,
@@ -133,4 +149,3 @@ async def _show(
     if edit_of is None:
         row = await uow.outbox.by_key(key)
         summary.message_outbox_id = row.id if row else None
-    return 1
