@@ -3,18 +3,20 @@ outbox, one row per recipient and key, so a re-run neither repeats nor regenerat
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.presentation.reports import StatementsCaption, render_statements_caption
 from bot.presentation.telegram import telegram_html
-from bot.presentation.translation import translator
+from bot.presentation.translation import Translator, translator
 from bot.reports.common import language_of
 from bot.reports.rules import statement_range, statement_schedule
-from bot.reports.statements import PaperStudent, class_statements, paper_students
+from bot.reports.statements import PaperStudent, Statements, class_statements, paper_students
 from bot.schools.settings import SchoolSettings
 from db.models import School, SchoolClass, TelegramAccount
 from db.unit_of_work import UnitOfWork
@@ -53,41 +55,66 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     for school_class in classes:
         if not selected[school_class.id]:
             continue  # nobody in the class needs paper: no empty document to print
-        accounts = await class_recipients(uow, school_class)
-        if not accounts:
-            log.warning("statements for class %s: nobody linked to send them to", school_class.id)
-        waiting: dict[str, list[tuple[TelegramAccount, str]]] = defaultdict(list)
-        for account in accounts:
-            key = f"statements:{school_class.id}:{first}:{last}:{account.id}"
-            # Checked before rendering: an hourly re-run must not store the PDF again.
-            if await uow.outbox.by_key(key) is None:
-                waiting[language_of(account)].append((account, key))
+        waiting = await _waiting_recipients(uow, school_class, first, last)
         for locale, recipients in sorted(waiting.items()):
             statements = await class_statements(
                 uow, i18n, locale, school, school_class, first, last, selected[school_class.id]
             )
-            document = await uow.documents.add(
-                school_id=school.id,
-                kind="statements",
-                filename=statements.filename,
-                content_type="application/pdf",
-                content=statements.pdf,
-                now=now,
-            )
-            view = StatementsCaption(school_class.name, first, last, len(statements.students))
-            text = telegram_html(render_statements_caption(view, translator(i18n, locale)))
-            for account, key in recipients:
-                queued += await uow.outbox.queue(
-                    account_id=account.id,
-                    school_id=school.id,
-                    kind="statements",
-                    key=key,
-                    text=text,
-                    reply_markup=None,
-                    due_at=now,
-                    urgent=False,
-                    now=now,
-                    extra={"document_id": document.id},
-                )
+            queued += await _queue_statements(
+                uow, now, school, statements, recipients, translator(i18n, locale),
+                StatementsCaption(school_class.name, first, last, len(statements.students)),
+            )  # fmt: skip
     await uow.commit()
+    return queued
+
+
+async def _waiting_recipients(
+    uow: UnitOfWork, school_class: SchoolClass, first: dt.date, last: dt.date
+) -> dict[str, list[tuple[TelegramAccount, str]]]:
+    """Who has not been sent these dates' statements yet, by language, with the key."""
+    accounts = await class_recipients(uow, school_class)
+    if not accounts:
+        log.warning("statements for class %s: nobody linked to send them to", school_class.id)
+    waiting: dict[str, list[tuple[TelegramAccount, str]]] = defaultdict(list)
+    for account in accounts:
+        key = f"statements:{school_class.id}:{first}:{last}:{account.id}"
+        # Checked before rendering: an hourly re-run must not store the PDF again.
+        if await uow.outbox.by_key(key) is None:
+            waiting[language_of(account)].append((account, key))
+    return waiting
+
+
+async def _queue_statements(
+    uow: UnitOfWork,
+    now: datetime,
+    school: School,
+    statements: Statements,
+    recipients: list[tuple[TelegramAccount, str]],
+    _: Translator,
+    caption: StatementsCaption,
+) -> int:
+    """The PDF stored once, and a message with it for each recipient."""
+    document = await uow.documents.add(
+        school_id=school.id,
+        kind="statements",
+        filename=statements.filename,
+        content_type="application/pdf",
+        content=statements.pdf,
+        now=now,
+    )
+    text = telegram_html(render_statements_caption(caption, _))
+    queued = 0
+    for account, key in recipients:
+        queued += await uow.outbox.queue(
+            account_id=account.id,
+            school_id=school.id,
+            kind="statements",
+            key=key,
+            text=text,
+            reply_markup=None,
+            due_at=now,
+            urgent=False,
+            now=now,
+            extra={"document_id": document.id},
+        )
     return queued
