@@ -5,6 +5,7 @@ figures (duty 11)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -114,6 +115,31 @@ def announcement_view(
     )
 
 
+async def _queue_announcement(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: datetime,
+    sender: Sender,
+    broadcast: Broadcast,
+    reader: Reader,
+    view: AnnouncementView,
+) -> None:
+    announcement = render_announcement(view, translator(i18n, reader.language))
+    await uow.outbox.queue(
+        account_id=reader.account_id,
+        school_id=sender.school.id,
+        kind="broadcast",
+        key=f"broadcast:{broadcast.id}:{reader.account_id}",
+        text=telegram_html(announcement),
+        reply_markup=telegram_keyboard(announcement),
+        # Not the family's to switch off; at night it waits for the morning.
+        due_at=after_quiet_hours(reader.preferences, now, sender.school.timezone),
+        urgent=False,
+        now=now,
+        extra={"broadcast_id": broadcast.id},
+    )
+
+
 async def send_broadcast(
     uow: UnitOfWork,
     clock: Clock,
@@ -144,20 +170,7 @@ async def send_broadcast(
     )
     view = announcement_view(sender, class_id, body, broadcast.id)
     for reader in readers_now:
-        announcement = render_announcement(view, translator(i18n, reader.language))
-        await uow.outbox.queue(
-            account_id=reader.account_id,
-            school_id=sender.school.id,
-            kind="broadcast",
-            key=f"broadcast:{broadcast.id}:{reader.account_id}",
-            text=telegram_html(announcement),
-            reply_markup=telegram_keyboard(announcement),
-            # Not the family's to switch off; at night it waits for the morning.
-            due_at=after_quiet_hours(reader.preferences, now, sender.school.timezone),
-            urgent=False,
-            now=now,
-            extra={"broadcast_id": broadcast.id},
-        )
+        await _queue_announcement(uow, i18n, now, sender, broadcast, reader, view)
     uow.audit.record(
         at=now,
         actor=f"telegram-account:{sender.account_id}",

@@ -110,6 +110,24 @@ async def _family_side(
     return account
 
 
+async def _family_message(
+    uow: UnitOfWork, thread: RelayThread, body: str, acknowledging: str | None
+) -> FamilyMessage:
+    """What the class teacher reads: whose child, which class, from whom."""
+    student = await uow.linking.get_student(thread.student_id)
+    guardian = await uow.linking.get_guardian(thread.guardian_id) if thread.guardian_id else None
+    assert student is not None
+    school_class = await uow.linking.class_of(student)
+    return FamilyMessage(
+        thread_id=thread.id,
+        child=student.full_name,
+        class_name=school_class.name,
+        guardian=guardian.full_name if guardian is not None else None,
+        acknowledging=acknowledging,
+        text=body,
+    )
+
+
 async def relay_from_family(
     uow: UnitOfWork,
     clock: Clock,
@@ -132,21 +150,10 @@ async def relay_from_family(
         raise RelayRefused(
             N_("The class teacher is not in the bot yet; please contact the school.")
         )
-    student = await uow.linking.get_student(thread.student_id)
-    guardian = await uow.linking.get_guardian(thread.guardian_id) if thread.guardian_id else None
-    assert student is not None
-    school_class = await uow.linking.class_of(student)
+    view = await _family_message(uow, thread, body, acknowledging)
     now = clock.now()
     thread.messages += 1
     thread.last_message_at = now
-    view = FamilyMessage(
-        thread_id=thread.id,
-        child=student.full_name,
-        class_name=school_class.name,
-        guardian=guardian.full_name if guardian is not None else None,
-        acknowledging=acknowledging,
-        text=body,
-    )
     for teacher in teachers:
         message = render_family_message(view, translator(i18n, teacher.language or "ru"))
         await uow.outbox.queue(
