@@ -67,7 +67,7 @@ async def test_migrate_then_run_answers_start_in_both_languages(
 
     process = await run_ediary("run", env=env, cwd=tmp_path)
     try:
-        await telegram.wait_for_call("getUpdates", timeout=30)
+        await telegram.wait_for_call("getUpdates", timeout=90)
         menus = [call for call in telegram.calls("setMyCommands")]
         assert {call.params.get("language_code") for call in menus} == {None, "en"}
 
@@ -101,7 +101,7 @@ async def test_run_survives_a_failing_command_menu(telegram: FakeBotApi, tmp_pat
     )
     process = await run_ediary("run", env=env, cwd=tmp_path)
     try:
-        await telegram.wait_for_call("getUpdates", timeout=30)
+        await telegram.wait_for_call("getUpdates", timeout=90)
         telegram.push_message("/help", user_id=2003)
         answer = await telegram.wait_for_call("sendMessage", to_chat(2003), timeout=20)  # type: ignore[arg-type]
         assert str(answer.params["text"]).startswith("<b>Команды</b>")
