@@ -57,6 +57,41 @@ async def queue_push(
     return True
 
 
+async def _sent_today(uow: UnitOfWork, reader: Reader, now: datetime, timezone: str) -> int:
+    """The reader's instant pushes since midnight in the school's zone."""
+    local = now.astimezone(ZoneInfo(timezone))
+    midnight = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    return await uow.outbox.instant_since(
+        reader.account_id, midnight.astimezone(now.tzinfo), [k.value for k in PushKind]
+    )
+
+
+async def _queue_summary_header(
+    uow: UnitOfWork,
+    i18n: I18n,
+    reader: Reader,
+    school_id: int,
+    due: datetime,
+    timezone: str,
+    now: datetime,
+) -> None:
+    """The daily summary's heading, keyed per account and day: it goes first, once."""
+    day = due.astimezone(ZoneInfo(timezone)).date()
+    header = render_summary_header(day, translator(i18n, reader.language))
+    await uow.outbox.queue(
+        account_id=reader.account_id,
+        school_id=school_id,
+        kind="summary",
+        key=f"summary:{day.isoformat()}:{reader.account_id}",
+        text=telegram_html(header),
+        reply_markup=None,
+        due_at=due,
+        urgent=False,
+        now=now,
+        in_summary=True,
+    )
+
+
 async def queue_for_reader(
     uow: UnitOfWork,
     i18n: I18n,
@@ -81,33 +116,18 @@ async def queue_for_reader(
     as one message; a header row keyed per account and day goes first. With a ``cap``,
     the account's non-urgent pushes beyond that many today fold into the summary too.
     """
-    over_cap = False
-    if cap is not None and not urgent and reader.preferences.mode(kind) is PushMode.INSTANT:
-        local = now.astimezone(ZoneInfo(timezone))
-        midnight = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
-        sent_today = await uow.outbox.instant_since(
-            reader.account_id, midnight.astimezone(now.tzinfo), [k.value for k in PushKind]
-        )
-        over_cap = sent_today >= cap
+    over_cap = (
+        cap is not None
+        and not urgent
+        and reader.preferences.mode(kind) is PushMode.INSTANT
+        and await _sent_today(uow, reader, now, timezone) >= cap
+    )
     due = delivery_time(reader.preferences, kind, now, timezone, urgent=urgent, over_cap=over_cap)
     if due is None:
         return False
     in_summary = over_cap or reader.preferences.mode(kind) is PushMode.SUMMARY
     if in_summary:
-        day = due.astimezone(ZoneInfo(timezone)).date()
-        header = render_summary_header(day, translator(i18n, reader.language))
-        await uow.outbox.queue(
-            account_id=reader.account_id,
-            school_id=school_id,
-            kind="summary",
-            key=f"summary:{day.isoformat()}:{reader.account_id}",
-            text=telegram_html(header),
-            reply_markup=None,
-            due_at=due,
-            urgent=False,
-            now=now,
-            in_summary=True,
-        )
+        await _queue_summary_header(uow, i18n, reader, school_id, due, timezone, now)
     return await uow.outbox.queue(
         account_id=reader.account_id,
         school_id=school_id,
