@@ -35,20 +35,7 @@ def letter_for(
         deep_link=deep_link(bot_username, issued.compact),
     )
     staff = issued.role == AccountRole.TEACHER
-    if staff:
-        body = _(
-            "The school's electronic diary has a Telegram channel. Linked as a teacher, you "
-            "work with your classes' families there."
-        )
-    else:
-        body = _(
-            "The school's electronic diary has a Telegram channel: grades, the schedule with "
-            "its changes, homework, tests, final grades and the class teacher's announcements."
-        )
-    body += "\n\n" + _(
-        "To link: scan the QR code with your phone's camera and press Start in Telegram, or "
-        "find the bot by the link under the QR code and send it the code."
-    )
+    body = _letter_body(_, staff)
     texts = LetterTexts(
         title=_("Linking to the electronic diary in Telegram"),
         greeting=_("Dear {recipient},").format(recipient=issued.recipient),
@@ -72,6 +59,27 @@ def letter_for(
         class_label=_("Class:"),
     )
     return letter, texts
+
+
+def _letter_body(_: Callable[[str], str], staff: bool) -> str:
+    if staff:
+        body = _(
+            "The school's electronic diary has a Telegram channel. Linked as a teacher, you "
+            "work with your classes' families there."
+        )
+    else:
+        body = _(
+            "The school's electronic diary has a Telegram channel: grades, the schedule with "
+            "its changes, homework, tests, final grades and the class teacher's announcements."
+        )
+    return (
+        body
+        + "\n\n"
+        + _(
+            "To link: scan the QR code with your phone's camera and press Start in Telegram, "
+            "or find the bot by the link under the QR code and send it the code."
+        )
+    )
 
 
 def _staff_terms(_: Callable[[str], str]) -> str:
