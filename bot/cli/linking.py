@@ -58,6 +58,10 @@ class PendingLetters:
         self._written: Path | None = None
         self.kept = False
 
+    @property
+    def wanted(self) -> bool:
+        return self._destination is not None
+
     def write(
         self, result: IssueResult, language: str, school_name: str, username: str | None
     ) -> None:
@@ -302,31 +306,10 @@ def codes_issue(
     services = services_from(ctx)
     letters = PendingLetters(pdf, services)
 
-    async def run() -> tuple[IssueResult, str | None]:
-        async with ready(services), services.database.unit_of_work() as uow:
-            # Telegram is asked only when letters need the link; codes alone work offline.
-            username = await bot_username(services) if pdf else services.settings.bot_username
-            try:
-                school = await find_school(uow, school_ref)
-                result = await issue_codes(
-                    uow,
-                    services.clock,
-                    services.secret_key,
-                    school,
-                    target,  # type: ignore[arg-type]
-                    reference,
-                    actor=cli_actor(),
-                    days=days,
-                    before_commit=lambda issued: letters.write(
-                        issued, language, school.name, username
-                    ),
-                )
-            except (SchoolError, LinkingError) as error:
-                raise CommandFailed(str(error)) from error
-            return result, username
-
     try:
-        result, username = run_async(run())
+        result, username = run_async(
+            _issue(services, school_ref, target, reference, days, letters, language)
+        )
     except BaseException:
         letters.discard()  # nothing committed: the letters' codes do not exist
         raise
@@ -340,6 +323,38 @@ def codes_issue(
     _echo_issued(result)
     if letters.kept:
         click.echo(f"{len(result.issued)} letter(s) written to {pdf}")
+
+
+async def _issue(
+    services: Services,
+    school_ref: str,
+    target: str,
+    reference: str,
+    days: int,
+    letters: PendingLetters,
+    language: str,
+) -> tuple[IssueResult, str | None]:
+    async with ready(services), services.database.unit_of_work() as uow:
+        # Telegram is asked only when letters need the link; codes alone work offline.
+        username = (
+            await bot_username(services) if letters.wanted else services.settings.bot_username
+        )
+        try:
+            school = await find_school(uow, school_ref)
+            result = await issue_codes(
+                uow,
+                services.clock,
+                services.secret_key,
+                school,
+                target,  # type: ignore[arg-type]
+                reference,
+                actor=cli_actor(),
+                days=days,
+                before_commit=lambda issued: letters.write(issued, language, school.name, username),
+            )
+        except (SchoolError, LinkingError) as error:
+            raise CommandFailed(str(error)) from error
+        return result, username
 
 
 def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
