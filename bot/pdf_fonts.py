@@ -7,6 +7,11 @@ fpdf2 subsets the parsed fontTools ``TTFont`` in place to the glyphs that docume
 ``TTFFont`` that never writes a document; every document then gets its own ``TTFFont``
 sharing that parse's read-only metrics (cmap, widths, descriptor), with fresh per-document
 state and its own ``TTFont`` unpickled from the parse (a tenth of the parsing time).
+
+The pickle holds the tables fpdf2 read while parsing; fontTools' reader pickles as the
+file's name, so a copy reopens the file for any other table it needs (fpdf2 closes it
+after writing). Decompiling every table up front instead would be slower: the layout
+tables (GSUB, GPOS) that fpdf2 drops unread would be decoded for every document.
 """
 
 from __future__ import annotations
@@ -44,10 +49,6 @@ def _parse(family: str, style: str, path: Path) -> _Parsed:
     assert isinstance(font, TTFFont)
     if font.is_cff:  # would need fpdf2's PDF 1.6 switch too; our fonts are TrueType
         raise ValueError(f"{path}: only TrueType outlines are supported")
-    # Every table decompiled and the file closed: a copy needs nothing from the file (an
-    # unpickled TTFont would open it again for tables still to be read).
-    font.ttfont.ensureDecompiled()
-    font.ttfont.close()
     return _Parsed(font, pickle.dumps(font.ttfont, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -62,6 +63,8 @@ def _parsed_font(family: str, style: str, path: Path) -> _Parsed:
 def forget_parsed_fonts() -> None:
     """Parse again on next use (tests count the parses)."""
     with _lock:
+        for parsed in _parsed.values():
+            parsed.font.close()
         _parsed.clear()
 
 
