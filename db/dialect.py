@@ -7,7 +7,18 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Select, Table, any_, bindparam, func, select, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,35 +110,53 @@ def among(session: AsyncSession, column: ColumnElement[Any], values: Sequence[An
 
     On PostgreSQL one array parameter (``= ANY($1)``) instead of thousands of parameters.
     Use it where an index on ``column`` alone serves the lookup (primary and foreign keys);
-    for lookups within a school use :func:`select_matching`.
+    for look-ups by external id within a school use :func:`select_by_external_id`.
     """
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
     return column.in_(values)
 
 
-def select_matching(
+def select_by_external_id(
     session: AsyncSession,
     table: Table,
-    column: ColumnElement[Any],
-    values: Sequence[Any],
+    school_id: int,
+    external_ids: Sequence[str],
     *columns: ColumnElement[Any],
 ) -> Select[Any]:
-    """``SELECT columns FROM table WHERE column IN (values)``, fast for long lists.
+    """``SELECT columns FROM table WHERE school_id = … AND external_id IN (external_ids)``:
+    one probe of the unique ``(school_id, external_id)`` index per id, so looking up a chunk
+    costs the chunk, not the school's table (a sync stays linear in its document).
 
-    On PostgreSQL the values are joined as ``unnest($1)``: a plain ``= ANY($1)`` filter may
-    be planned as a scan comparing every row with the whole array (seconds per thousand
-    rows when the table's statistics are stale, as right after a large sync).
+    The result has the selected columns' names (all of ``table``'s by default); wrap it in
+    ``.subquery()`` to filter or group it further.
+
+    PostgreSQL: the ids are one array parameter, unnested, each joined LATERAL to a
+    ``LIMIT 1`` look-up (the pair is unique, so the limit changes nothing). A plain join
+    against ``unnest`` is planned as a hash join over the school's whole table for every
+    chunk, whatever the statistics say; the lateral subquery cannot be flattened into such
+    a join, so each id is an index probe. SQLite plans ``IN (…)`` on the index's leading
+    columns as exactly such probes (``SEARCH … USING INDEX … (school_id=? AND
+    external_id=?)``); a join against ``json_each`` would scan instead.
     """
-    selected = columns or (table,)
-    if session.get_bind().dialect.name == "postgresql":
-        wanted = (
-            func.unnest(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-            .table_valued("value")
-            .render_derived(name="wanted")
+    selected = columns or tuple(table.c)
+    if session.get_bind().dialect.name != "postgresql":
+        return select(*selected).where(
+            table.c.school_id == school_id, table.c.external_id.in_(external_ids)
         )
-        return select(*selected).select_from(table.join(wanted, column == wanted.c.value))
-    return select(*selected).where(column.in_(values))
+    array = postgresql.ARRAY(table.c.external_id.type)
+    wanted = (
+        func.unnest(bindparam(None, list(external_ids), type_=array))
+        .table_valued("value")
+        .render_derived(name="wanted")
+    )
+    found = (
+        select(*selected)
+        .where(table.c.school_id == school_id, table.c.external_id == wanted.c.value)
+        .limit(1)
+        .lateral("found")
+    )
+    return select(*found.c).select_from(wanted).join(found, true())
 
 
 async def insert_many(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:

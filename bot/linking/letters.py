@@ -14,18 +14,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
-import matplotlib
 import segno
 from fpdf import FPDF, Align, XPos, YPos
 from fpdf.enums import MethodReturnValue
 from fpdf.fonts import TTFFont
 
-# matplotlib is a dependency anyway and ships DejaVu, which covers Cyrillic: no font files of
-# our own to vendor. Only the data path is used; pyplot would drag in a GUI backend.
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+from bot.pdf_fonts import add_font
+
 _SANS, _MONO = "DejaVuSans", "DejaVuSansMono"
 
 _PT = 25.4 / 72  # mm per typographic point
@@ -108,9 +105,10 @@ def render_letters(
     if not letters:
         raise ValueError("no letters to render")
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(_SANS, "", _FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(_SANS, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
-    pdf.add_font(_MONO, "", _FONT_DIR / "DejaVuSansMono.ttf")
+    # DejaVu covers Cyrillic; parsed once per process.
+    add_font(pdf, _SANS, "", "DejaVuSans.ttf")
+    add_font(pdf, _SANS, "B", "DejaVuSans-Bold.ttf")
+    add_font(pdf, _MONO, "", "DejaVuSansMono.ttf")
     # A page break would silently split a letter across two sheets; the fitting below makes
     # sure the content ends above the bottom margin instead.
     pdf.set_auto_page_break(False)

@@ -10,17 +10,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF, FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-# matplotlib ships DejaVu, which covers Cyrillic: no font files of our own to vendor.
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+from bot.pdf_fonts import add_font
+
 _FONT = "DejaVuSans"
 _MARGIN = 12.0
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
@@ -71,8 +69,8 @@ def render_pdf(report: Report) -> bytes:
     pdf.set_title(report.title)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(auto=True, margin=_MARGIN)
-    pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_font(pdf, _FONT, "", "DejaVuSans.ttf")  # DejaVu covers Cyrillic
+    add_font(pdf, _FONT, "B", "DejaVuSans-Bold.ttf")
     width = pdf.w - 2 * _MARGIN
     for section in report.sections:
         pdf.add_page()

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base, table_of
-from db.dialect import among, insert_many, select_matching, upsert
+from db.dialect import among, insert_many, select_by_external_id, upsert
 from db.models import ChangeRecord, CurriculumRow, GuardianStudent, SyncRun
 
 # Few enough bound parameters per statement for both SQLite and asyncpg.
@@ -34,10 +34,10 @@ class JournalRepository:
         wanted = sorted(set(external_ids))
         found: dict[str, int] = {}
         for part in chunks(wanted):
-            statement = select_matching(
-                self._session, table, table.c.external_id, part, table.c.external_id, table.c.id
+            statement = select_by_external_id(
+                self._session, table, school_id, part, table.c.external_id, table.c.id
             )
-            result = await self._session.execute(statement.where(table.c.school_id == school_id))
+            result = await self._session.execute(statement)
             found.update({external_id: id_ for external_id, id_ in result.all()})
         return found
 
@@ -48,8 +48,8 @@ class JournalRepository:
         wanted = sorted(set(external_ids))
         found: dict[str, dict[str, Any]] = {}
         for part in chunks(wanted):
-            statement = select_matching(self._session, table, table.c.external_id, part)
-            result = await self._session.execute(statement.where(table.c.school_id == school_id))
+            statement = select_by_external_id(self._session, table, school_id, part)
+            result = await self._session.execute(statement)
             for row in result.mappings():
                 found[row["external_id"]] = dict(row)
         return found
@@ -163,14 +163,12 @@ class JournalRepository:
                 .group_by(target)
             )
             counts.update({id_: count for id_, count in result.all()})
-        excluded = sorted(set(apart_from))
-        for part in chunks(list(counts) if excluded else []):
-            for names in chunks(excluded):
-                statement = select_matching(
-                    self._session, table, table.c.external_id, names, target, func.count()
-                ).where(table.c.school_id == school_id, among(self._session, target, part))
-                result = await self._session.execute(statement.group_by(target))
-                counts.subtract({id_: count for id_, count in result.all()})
+        # Subtract the excluded items' own references: looked up by external id (index
+        # probes), and only those pointing at one of ``ids`` count.
+        for names in chunks(sorted(set(apart_from)) if counts else []):
+            statement = select_by_external_id(self._session, table, school_id, names, target)
+            result = await self._session.execute(statement)
+            counts.subtract(id_ for (id_,) in result.all() if id_ in counts)
         return {id_: count for id_, count in counts.items() if count > 0}
 
     async def delete_curriculum(self, ids: Sequence[int]) -> None:
