@@ -26,6 +26,7 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings
 from bot.digests.delivery import DeliveryWorker, RateLimits
+from bot.telegram_responses import hold_response_types
 from db.database import Database
 
 
@@ -98,6 +99,8 @@ class Services:
 
 def build_bot(settings: Settings) -> Bot:
     token = settings.require_bot_token()
+    # Else aiogram builds a response class again after each garbage collection.
+    hold_response_types()
     if settings.telegram_api_url is not None:
         api = TelegramAPIServer.from_base(
             str(settings.telegram_api_url).rstrip("/"), is_local=settings.telegram_api_local
