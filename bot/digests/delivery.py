@@ -251,22 +251,18 @@ class DeliveryWorker:
             return None
         try:
             send = self._prepare(run, await run.ledger.still_ours(message_ids))
-        except Exception:
-            run.pause.set()  # the database is away: send nothing that cannot be recorded
-            raise
-        if send is None:
-            return False
-        outcome = await self._attempt(run, chat_id, send)
-        if outcome is None:
-            return None
-        pushes = [run.pushes[i] for i in send.message_ids]
-        changes = outcome_changes(run.report, account_id, pushes, outcome, self.clock.now())
-        if outcome.telegram_message_id is not None:
-            run.sent.update(dict.fromkeys(send.message_ids, outcome.telegram_message_id))
-        try:
+            if send is None:
+                return False
+            outcome = await self._attempt(run, chat_id, send)
+            if outcome is None:
+                return None
+            pushes = [run.pushes[i] for i in send.message_ids]
+            changes = outcome_changes(run.report, account_id, pushes, outcome, self.clock.now())
+            if outcome.telegram_message_id is not None:
+                run.sent.update(dict.fromkeys(send.message_ids, outcome.telegram_message_id))
             await run.ledger.record(changes)
         except Exception:
-            run.pause.set()
+            run.pause.set()  # the database is away: start nothing that cannot be recorded
             raise
         return outcome
 
