@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/delivery_benchmark.py [--chats 1000] [--pushes-per-chat 3]
         [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres] [--run 285:300]
+        [--repeat 3]
 
-Two runs, each on a fresh database (SQLite in a temporary directory, or with ``--postgres``
-a database of its own on that server, dropped afterwards):
+Two runs, each repeated ``--repeat`` times (the median is printed) on a fresh database
+(SQLite in a temporary directory, or with ``--postgres`` a database of its own on that
+server, dropped afterwards):
 
 - ``DELIVERY_RATE=25`` against a fake that allows 30 messages a second per bot;
 - ``DELIVERY_RATE=300`` with ``ALLOW_PAID_BROADCAST=true`` against a fake that allows 300.
@@ -21,6 +23,9 @@ pushes due together for a chat would be merged into one message instead.
 The worker is a separate process (``ediary worker``'s code: the settings, the real aiogram
 Bot with its HTTP session, ``run_delivery``) so that its CPU time and peak memory are its own.
 Duplicates and losses are checked from the fake's log of accepted messages against the outbox.
+The worker process also counts the SQL statements it sends (an ``executemany`` counts as one)
+and its CPU time, both per push. The machine's load average is printed beside every run: the
+figures of a loaded machine are not those of an idle one.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ import argparse
 import asyncio
 import collections
 import json
+import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -41,7 +48,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from benchmarks.diary_benchmark import link_everyone
 from benchmarks.sync_benchmark import create_pg, district, drop_pg
@@ -145,7 +152,7 @@ async def seed(url: str, chats: int, per_chat: int) -> dict[str, int]:
         expected: dict[str, int] = {}
         async with database.unit_of_work() as uow:
             for user in users:
-                account = await uow.linking.account(user)
+                account = await uow.accounts.by_telegram_user(user)
                 assert account is not None
                 for number in range(per_chat):
                     text = f"Новая оценка №{number + 1} для {user}"
@@ -221,41 +228,74 @@ async def run_once(url: str, run: Run, chats: int, per_chat: int) -> dict[str, A
     }
 
 
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+async def run_fresh(args: argparse.Namespace, run: Run) -> dict[str, Any]:
+    """One run on a database of its own."""
+    workdir = tempfile.TemporaryDirectory()
+    if args.postgres:
+        url = await create_pg(args.postgres)
+    else:
+        url = f"sqlite+aiosqlite:///{workdir.name}/bench.sqlite3"
+    try:
+        return await run_once(url, run, args.chats, args.pushes_per_chat)
+    finally:
+        if args.postgres:
+            await drop_pg(args.postgres, url)
+        workdir.cleanup()
+
+
+def print_run(figures: dict[str, Any], pushes: int) -> None:
+    print(
+        f"    {figures['messages']} messages in {figures['seconds']:.1f} s: "
+        f"{figures['achieved']:.1f} msg/s = {figures['fraction']:.3f} of the rate; "
+        f"429s {figures['too_many']} ({figures['too_many_in_chat']} for a chat); "
+        f"duplicates {figures['duplicates']}, losses {figures['losses']}"
+    )
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(figures["by_kind"].items()))
+    print(
+        f"    worker: CPU {figures['cpu']:.1f} s in {figures['wall']:.1f} s "
+        f"({100 * figures['cpu'] / figures['wall']:.0f}% of a core) = "
+        f"{1000 * figures['cpu'] / pushes:.2f} ms a push; "
+        f"{figures['statements']} statements ({kinds}) = "
+        f"{figures['statements'] / pushes:.3f} a push; peak RSS {figures['peak_mb']:.0f} MB; "
+        f"outbox {figures['statuses']}"
+    )
+    print(f"    {load_average()}")
+
+
 async def benchmark(args: argparse.Namespace) -> None:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     pushes = args.chats * args.pushes_per_chat
     print(f"{backend}: {pushes} pushes (with a button each) to {args.chats} chats")
+    print(f"{load_average()} before the first run")
     for run in args.run or RUNS:
-        workdir = tempfile.TemporaryDirectory()
-        if args.postgres:
-            url = await create_pg(args.postgres)
-        else:
-            url = f"sqlite+aiosqlite:///{workdir.name}/bench.sqlite3"
-        try:
-            figures = await run_once(url, run, args.chats, args.pushes_per_chat)
-        finally:
-            if args.postgres:
-                await drop_pg(args.postgres, url)
-            workdir.cleanup()
         paid = ", paid broadcast" if run.paid else ""
         print(
             f"\n  DELIVERY_RATE={run.rate}{paid}; the fake allows {run.allowed}/s per bot, "
             "1/s per chat, 20-80 ms a request"
         )
+        runs = []
+        for number in range(args.repeat):
+            print(f"  run {number + 1} of {args.repeat}:")
+            runs.append(await run_fresh(args, run))
+            print_run(runs[-1], pushes)
+
+        def median(key: str, runs: list[dict[str, Any]] = runs) -> float:
+            return statistics.median(float(figures[key]) for figures in runs)
+
         print(
-            f"    {figures['messages']} messages in {figures['seconds']:.1f} s: "
-            f"{figures['achieved']:.1f} msg/s = {figures['fraction']:.3f} of the configured rate"
-        )
-        print(
-            f"    429s received: {figures['too_many']} "
-            f"({figures['too_many_in_chat']} for a chat)   "
-            f"duplicates: {figures['duplicates']}   "
-            f"losses: {figures['losses']}   outbox: {figures['statuses']}"
-        )
-        print(
-            f"    worker process: CPU {figures['cpu']:.1f} s in {figures['wall']:.1f} s "
-            f"({100 * figures['cpu'] / figures['wall']:.0f}% of a core), "
-            f"peak RSS {figures['peak_mb']:.0f} MB"
+            f"  median of {len(runs)}: {median('achieved'):.1f} msg/s = "
+            f"{median('fraction'):.3f} of the rate; 429s {median('too_many'):.0f}; "
+            f"duplicates {max(f['duplicates'] for f in runs)}, "
+            f"losses {max(f['losses'] for f in runs)} (the most of any run); "
+            f"CPU {1000 * median('cpu') / pushes:.2f} ms a push "
+            f"({100 * median('cpu') / median('wall'):.0f}% of a core); "
+            f"{median('statements') / pushes:.3f} statements a push; "
+            f"peak RSS {median('peak_mb'):.0f} MB"
         )
 
 
@@ -282,25 +322,40 @@ async def work(args: argparse.Namespace) -> None:
     services = build_services(settings)
     database = services.database
     stop = asyncio.Event()
+    by_kind: collections.Counter[str] = collections.Counter()
+    counting = False
+
+    def count(*args: Any) -> None:
+        # (conn, cursor, statement, parameters, context, executemany)
+        if counting:
+            by_kind[args[2].split(None, 1)[0].upper()] += 1
+
+    # The watcher has an engine of its own: its polls are not the worker's statements.
+    watching = Database(args.database_url)
 
     async def stop_when_empty() -> None:
         # The outbox is in the database: there is nothing to wait on but a poll.
-        while await remaining(database):  # noqa: ASYNC110
+        while await remaining(watching):  # noqa: ASYNC110
             await asyncio.sleep(0.25)
         stop.set()
 
     try:
         async with database.unit_of_work() as uow:  # connect before the clock starts
             await uow.session.execute(select(func.count()).select_from(TelegramAccount))
+        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+        counting = True
         began, cpu = time.perf_counter(), time.process_time()
         watcher = asyncio.create_task(stop_when_empty())
         await run_delivery(build_delivery_worker(services), stop)
         await watcher
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+        counting = False
     finally:
         await services.close()
+        await watching.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"cpu": cpu, "wall": wall, "peak_mb": peak_mb}))
+    figures = {"cpu": cpu, "wall": wall, "peak_mb": peak_mb}
+    print(json.dumps({**figures, "statements": sum(by_kind.values()), "by_kind": by_kind}))
 
 
 def main() -> None:
@@ -316,6 +371,7 @@ def main() -> None:
         help="DELIVERY_RATE against a fake allowing ALLOWED a second, instead of 25:30 and "
         "300:300 (repeatable)",
     )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (the median)")
     # The worker process's own arguments.
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

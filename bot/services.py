@@ -113,7 +113,11 @@ def build_bot(settings: Settings) -> Bot:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
 
+    from bot.telegram_responses import hold_response_types
+
     token = settings.require_bot_token()
+    # Else aiogram builds a response class again after each garbage collection.
+    hold_response_types()
     if settings.telegram_api_url is not None:
         api = TelegramAPIServer.from_base(
             str(settings.telegram_api_url).rstrip("/"), is_local=settings.telegram_api_local

@@ -7,16 +7,16 @@ Sends to different chats run concurrently: each chat is a lane that sends its me
 order, one a second, and every lane takes its turn from one pacer that spaces the starts of
 all sends at the bot's rate. A slow answer or a chat's one-second spacing therefore holds up
 only that chat, and enough sends are in flight to reach the rate over a real network. What
-the lanes ask of the database at the same moment (is this row still ours? this one was
-sent) goes in one transaction (a group commit), so the database's cost per message falls as
-the rate rises, and on SQLite only one of the worker's transactions writes at a time.
+the lanes ask of the database (are these rows still ours? these were sent) goes through the
+pass's ledger (``delivery_ledger``): one check for all unsent rows at most every two
+seconds, and the outcomes written together about every second, so a pass costs a few
+statements whatever the number of messages in it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import math
 import time
@@ -36,18 +36,17 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.digests.delivery_ledger import PassLedger
 from bot.digests.delivery_outcomes import (
     DeliveryReport,
     Outcome,
     SendResult,
-    record_outcome,
+    outcome_changes,
 )
-from bot.digests.group_commit import GroupCommit
 from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from bot.health.failure_log import FailureLog
 from db.database import Database
-from db.models import OutboxStatus
-from db.unit_of_work import UnitOfWork
+from db.repositories.outbox import ClaimedPush
 
 Sleep = Callable[[float], Awaitable[None]]
 # aiogram's HTTP session opens at most 100 connections; more sends in flight would only queue.
@@ -102,8 +101,13 @@ class _Pass:
     report: DeliveryReport
     in_flight: asyncio.Semaphore
     lease_ends: float  # monotonic: no send starts after this
-    reads: GroupCommit[_Send | None]
-    writes: GroupCommit[None]
+    ledger: PassLedger
+    pushes: dict[int, ClaimedPush]  # the claimed rows by id
+    # What edits replace: row id → (account, Telegram message id), read after the claim;
+    # and the rows this pass sent, row id → Telegram message id.
+    originals: dict[int, tuple[int, int | None]]
+    sent: dict[int, int] = field(default_factory=dict)
+    documents: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # id → (name, bytes)
     # Set when Telegram asks the bot to wait: no new sends in this pass, and lanes waiting
     # for their chat or their turn stop waiting.
     pause: asyncio.Event = field(default_factory=asyncio.Event)
@@ -139,6 +143,32 @@ class DeliveryWorker:
         if (pause := self.paused_for()) > 0:
             # Claiming now would only hold rows other workers could send after the pause.
             await self.sleep(pause)
+        run = await self._claim()
+        chat_of = {push.account_id: push.chat_id for push in run.pushes.values()}
+        groups = merge_for_chats(
+            [
+                (p.id, p.account_id, p.payload["text"], goes_alone(p.payload))
+                for p in run.pushes.values()
+            ]
+        )
+        lanes: dict[int, list[tuple[int, list[int]]]] = {}
+        for account_id, message_ids in groups:
+            lanes.setdefault(chat_of[account_id], []).append((account_id, message_ids))
+        self._forget_quiet_chats()
+        # return_exceptions: a lane that fails must not cancel the others mid-send, which
+        # would leave a delivered message unrecorded (and sent again after the lease).
+        outcomes = await asyncio.gather(
+            *(self._lane(run, chat_id, sends) for chat_id, sends in lanes.items()),
+            return_exceptions=True,
+        )
+        await run.ledger.finish(run.unsent)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return run.report
+
+    async def _claim(self) -> _Pass:
+        """Claim a batch, with what its edits replace and the documents it carries."""
         now = self.clock.now()
         claimed_at = self.monotonic()
         async with self.database.unit_of_work() as uow:
@@ -146,33 +176,26 @@ class DeliveryWorker:
                 worker=self.name, now=now, lease_until=now + self.lease, limit=self.batch_size
             )
             await uow.commit()
-        chat_of = {account.id: account.chat_id for _, account in claimed}
-        groups = merge_for_chats(
-            [(m.id, m.account_id, m.payload["text"], goes_alone(m.payload)) for m, _ in claimed]
-        )
-        lanes: dict[int, list[tuple[int, list[int]]]] = {}
-        for account_id, message_ids in groups:
-            lanes.setdefault(chat_of[account_id], []).append((account_id, message_ids))
-        self._forget_quiet_chats()
-        run = _Pass(
+            payloads = [push.payload for push in claimed]
+            originals = await uow.outbox.sent_as(
+                {int(p["edit_of"]) for p in payloads if p.get("edit_of")}
+            )
+            documents: dict[int, tuple[str, bytes]] = {}
+            for document_id in {int(p["document_id"]) for p in payloads if p.get("document_id")}:
+                stored = await uow.documents.get(document_id)
+                if stored is not None:  # else deleted with its school: nothing to send
+                    documents[document_id] = (stored.filename, stored.content)
+        return _Pass(
             report=DeliveryReport(),
             in_flight=asyncio.Semaphore(self.limits.max_in_flight()),
             lease_ends=claimed_at + (self.lease - LEASE_MARGIN).total_seconds(),
-            reads=GroupCommit(self.database),
-            writes=GroupCommit(self.database),
+            ledger=PassLedger(
+                self.database, self.name, [push.id for push in claimed], self.monotonic
+            ),
+            pushes={push.id: push for push in claimed},
+            originals=originals,
+            documents=documents,
         )
-        # return_exceptions: a lane that fails must not cancel the others mid-send, which
-        # would leave a delivered message unrecorded (and sent again after the lease).
-        outcomes = await asyncio.gather(
-            *(self._lane(run, chat_id, sends) for chat_id, sends in lanes.items()),
-            return_exceptions=True,
-        )
-        if run.unsent:
-            await self._release(run.unsent)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
-        return run.report
 
     async def _lane(self, run: _Pass, chat_id: int, sends: list[tuple[int, list[int]]]) -> None:
         """One chat's messages, in due order, one after the other."""
@@ -226,46 +249,48 @@ class DeliveryWorker:
         ending) and they were not sent."""
         if run.pause.is_set():
             return None
-        send = await run.reads.run(functools.partial(self._ours, message_ids))
-        if send is None:
-            return False
-        outcome = await self._attempt(run, chat_id, send)
-        if outcome is None:
-            return None
-        record = functools.partial(
-            record_outcome, run.report, account_id, send.message_ids, outcome, self.clock.now()
-        )
-        await run.writes.run(record)
+        try:
+            send = self._prepare(run, await run.ledger.still_ours(message_ids))
+            if send is None:
+                return False
+            outcome = await self._attempt(run, chat_id, send)
+            if outcome is None:
+                return None
+            pushes = [run.pushes[i] for i in send.message_ids]
+            changes = outcome_changes(run.report, account_id, pushes, outcome, self.clock.now())
+            if outcome.telegram_message_id is not None:
+                run.sent.update(dict.fromkeys(send.message_ids, outcome.telegram_message_id))
+            await run.ledger.record(changes)
+        except Exception:
+            run.pause.set()  # the database is away: start nothing that cannot be recorded
+            raise
         return outcome
 
-    async def _ours(self, message_ids: list[int], uow: UnitOfWork) -> _Send | None:
-        # The chat id comes from the claim, seconds old: an account is only ever deleted with
-        # its rows, and a migrated chat is followed by its lane.
-        messages = [m for m in [await uow.outbox.get(i) for i in message_ids] if m is not None]
-        # Cancelled meanwhile (consent withdrawn), or our lease ran out and another worker
-        # took the row: not ours to send.
-        ours = [
-            m for m in messages if m.status == OutboxStatus.CLAIMED and m.claimed_by == self.name
-        ]
+    def _prepare(self, run: _Pass, ours: list[int]) -> _Send | None:
+        """The message for the rows still ours (cancelled meanwhile, e.g. consent withdrawn:
+        not ours to send)."""
         if not ours:
             return None
-        first = ours[0].payload
+        pushes = [run.pushes[i] for i in ours]
+        first = pushes[0].payload
         edit_message_id = document = None
-        if len(ours) == 1 and first.get("edit_of"):
-            original = await uow.outbox.get(int(first["edit_of"]))
+        if len(pushes) == 1 and first.get("edit_of"):
+            original = int(first["edit_of"])
+            account_id, edit_message_id = run.originals.get(original, (None, None))
             # Only a message that reached this same account can be edited; otherwise (it
             # never arrived) the new text goes as a message of its own.
-            if original is not None and original.account_id == ours[0].account_id:
-                edit_message_id = original.telegram_message_id
-        if len(ours) == 1 and first.get("document_id"):
-            stored = await uow.documents.get(int(first["document_id"]))
-            if stored is None:
+            if account_id != pushes[0].account_id:
+                edit_message_id = None
+            elif original in run.sent:  # sent in this same pass
+                edit_message_id = run.sent[original]
+        if len(pushes) == 1 and first.get("document_id"):
+            document = run.documents.get(int(first["document_id"]))
+            if document is None:
                 return None  # deleted with its school: nothing to send
-            document = (stored.filename, stored.content)
         return _Send(
-            message_ids=[m.id for m in ours],
-            text=MERGE_SEPARATOR.join(m.payload["text"] for m in ours),
-            markup=_markup(first.get("reply_markup")) if len(ours) == 1 else None,
+            message_ids=ours,
+            text=MERGE_SEPARATOR.join(p.payload["text"] for p in pushes),
+            markup=_markup(first.get("reply_markup")) if len(pushes) == 1 else None,
             edit_message_id=edit_message_id,
             document=document,
         )
@@ -345,18 +370,6 @@ class DeliveryWorker:
             chat_id=chat_id, text=send.text, reply_markup=send.markup, allow_paid_broadcast=paid
         )
         return sent.message_id
-
-    async def _release(self, message_ids: list[int]) -> None:
-        async with self.database.unit_of_work() as uow:
-            for message_id in message_ids:
-                message = await uow.outbox.get(message_id)
-                if (
-                    message is not None
-                    and message.status == OutboxStatus.CLAIMED
-                    and message.claimed_by == self.name
-                ):
-                    message.status, message.lease_expires_at = OutboxStatus.PENDING, None
-            await uow.commit()
 
 
 def is_timeout(error: TelegramNetworkError) -> bool:

@@ -1,15 +1,17 @@
 """What a send's outcome does to its outbox rows (and the account): sent, paused by
-Telegram, blocked, refused for good, or failed for now with a backoff."""
+Telegram, blocked, refused for good, or failed for now with a backoff. Pure: the pass's
+ledger writes the changes, many outcomes in one statement."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.digests.retry import MAX_ATTEMPTS, backoff
-from db.models import OutboxMessage, OutboxStatus
-from db.unit_of_work import UnitOfWork
+from db.models import OutboxStatus
+from db.repositories.outbox import ClaimedPush
 
 # A read time-out leaves the outcome unknown; such a push is tried again once only.
 TIMED_OUT = "read time-out: outcome unknown"
@@ -43,75 +45,100 @@ class Outcome:
     timed_out: bool = False
 
 
-async def record_outcome(
+@dataclass
+class Changes:
+    """What outcomes write: columns per outbox row, and per account."""
+
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    accounts: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.accounts)
+
+    def take(self) -> Changes:
+        """Everything so far, leaving this empty."""
+        taken = Changes(self.rows, self.accounts)
+        self.rows, self.accounts = {}, {}
+        return taken
+
+    def add(self, other: Changes) -> None:
+        """``other``'s changes too; where both change a column, ``other``'s value wins."""
+        for target, source in ((self.rows, other.rows), (self.accounts, other.accounts)):
+            for row_id, values in source.items():
+                target[row_id] = {**target.get(row_id, {}), **values}
+
+
+def outcome_changes(
     report: DeliveryReport,
     account_id: int,
-    message_ids: list[int],
+    pushes: list[ClaimedPush],
     outcome: Outcome,
     now: datetime,
-    uow: UnitOfWork,
-) -> None:
-    """Write what happened to one message's rows (in a group commit)."""
-    messages = [m for m in [await uow.outbox.get(i) for i in message_ids] if m]
-    count = len(messages)
-    changes_account = outcome.migrated_to is not None or outcome.result is SendResult.BLOCKED
-    account = await uow.outbox.account(account_id) if changes_account else None
-    if account is not None and outcome.migrated_to is not None:
-        account.chat_id = outcome.migrated_to
+) -> Changes:
+    """What one message's outcome does to its rows and its account, counted in ``report``.
+    Computed from the rows as claimed: nobody else changes a claimed row's attempts."""
+    changes = Changes()
+    if outcome.migrated_to is not None:
+        changes.accounts[account_id] = {"chat_id": outcome.migrated_to}
+    count = len(pushes)
     if outcome.result is SendResult.RATE_LIMITED:
         # Telegram's pacing is not the push's failure: no attempt is counted.
-        for message in messages:
-            message.status = OutboxStatus.PENDING
-            message.due_at = now + timedelta(seconds=outcome.retry_after)
+        due_at = now + timedelta(seconds=outcome.retry_after)
+        changes.rows = {p.id: {"status": OutboxStatus.PENDING, "due_at": due_at} for p in pushes}
         report.retried += count
         report.rate_limited += 1
-        return
-    for message in messages:
-        message.attempts += 1
+        return changes
     match outcome.result:
         case SendResult.SENT:
-            for message in messages:
-                message.status, message.sent_at = OutboxStatus.SENT, now
-                message.telegram_message_id = outcome.telegram_message_id
-                message.lease_expires_at = None
+            sent = {
+                "status": OutboxStatus.SENT,
+                "sent_at": now,
+                "telegram_message_id": outcome.telegram_message_id,
+                "lease_expires_at": None,
+            }
+            changes.rows = {p.id: {**sent, "attempts": p.attempts + 1} for p in pushes}
             report.sent += count
         case SendResult.BLOCKED:
             # Blocked by the user: stop every push to them until they write again.
-            if account is not None:
-                account.is_active, account.blocked_at = False, now
-            _finish(messages, OutboxStatus.DEAD, outcome.error)
+            account = changes.accounts.setdefault(account_id, {})
+            account.update(is_active=False, blocked_at=now)
+            changes.rows = {p.id: _dead(p, outcome.error) for p in pushes}
             report.blocked += count
         case SendResult.REFUSED:
-            _finish(messages, OutboxStatus.DEAD, outcome.error)
+            changes.rows = {p.id: _dead(p, outcome.error) for p in pushes}
             report.dead += count
         case SendResult.FAILED:
-            _failed(messages, outcome, report, now)
+            changes.rows = {p.id: _failed(p, outcome, report, now) for p in pushes}
+    return changes
 
 
 def _failed(
-    messages: list[OutboxMessage],
-    outcome: Outcome,
-    report: DeliveryReport,
-    now: datetime,
-) -> None:
+    push: ClaimedPush, outcome: Outcome, report: DeliveryReport, now: datetime
+) -> dict[str, Any]:
     """5xx or network: back off and try again, up to a limit."""
-    report.timed_out += len(messages) if outcome.timed_out else 0
-    for message in messages:
-        if outcome.timed_out and message.last_error == TIMED_OUT:
-            # A second read time-out: it may well have arrived twice already; a third
-            # copy is worse than none.
-            _finish([message], OutboxStatus.DEAD, TIMED_OUT + ", twice")
-            report.dead += 1
-        elif message.attempts >= MAX_ATTEMPTS:
-            _finish([message], OutboxStatus.DEAD, f"gave up: {outcome.error}")
-            report.dead += 1
-        else:
-            message.status = OutboxStatus.PENDING
-            message.last_error = TIMED_OUT if outcome.timed_out else outcome.error
-            message.due_at = now + backoff(message.attempts)
-            report.retried += 1
+    attempts = push.attempts + 1
+    report.timed_out += 1 if outcome.timed_out else 0
+    if outcome.timed_out and push.last_error == TIMED_OUT:
+        # A second read time-out: it may well have arrived twice already; a third copy is
+        # worse than none.
+        report.dead += 1
+        return _dead(push, TIMED_OUT + ", twice")
+    if attempts >= MAX_ATTEMPTS:
+        report.dead += 1
+        return _dead(push, f"gave up: {outcome.error}")
+    report.retried += 1
+    return {
+        "attempts": attempts,
+        "status": OutboxStatus.PENDING,
+        "last_error": TIMED_OUT if outcome.timed_out else outcome.error,
+        "due_at": now + backoff(attempts),
+    }
 
 
-def _finish(messages: list[OutboxMessage], status: OutboxStatus, error: str) -> None:
-    for message in messages:
-        message.status, message.last_error, message.lease_expires_at = status, error, None
+def _dead(push: ClaimedPush, error: str) -> dict[str, Any]:
+    return {
+        "attempts": push.attempts + 1,
+        "status": OutboxStatus.DEAD,
+        "last_error": error,
+        "lease_expires_at": None,
+    }

@@ -1,16 +1,41 @@
-"""The outbox: queueing pushes idempotently and claiming them for delivery."""
+"""The outbox: queueing pushes idempotently, claiming them for delivery and writing what
+became of them.
+
+The delivery worker's statements (claim, :meth:`OutboxRepository.held`, :meth:`write`,
+:meth:`release`) are set-based Core statements over the tables, a few per batch of pushes
+whatever its size: no ORM objects on the worker's path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Table, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
-from db.dialect import insert_one_ignoring_conflict, skipping_locked
+from db.dialect import among, insert_one_ignoring_conflict, skipping_locked
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
+
+# Column → new value, per row id.
+RowChanges = Mapping[int, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class ClaimedPush:
+    """A claimed row, as the worker needs it: nobody else changes it while the claim holds,
+    except to cancel it (:meth:`OutboxRepository.held` tells)."""
+
+    id: int
+    account_id: int
+    chat_id: int
+    payload: dict[str, Any]
+    attempts: int
+    last_error: str | None
+    due_at: datetime
 
 
 class OutboxRepository:
@@ -57,55 +82,110 @@ class OutboxRepository:
 
     async def claim(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
-    ) -> list[tuple[OutboxMessage, TelegramAccount]]:
-        """Take up to ``limit`` due rows: pending ones, and claimed ones whose worker's lease
-        ran out (it crashed).
+    ) -> list[ClaimedPush]:
+        """Take up to ``limit`` due rows, oldest first: pending ones, and claimed ones whose
+        worker's lease ran out (it crashed).
 
-        One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`` statement, so that the
+        One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING …`` statement, so that the
         choice and the claim are atomic: on PostgreSQL the inner SELECT skips rows another
         worker has locked (``FOR UPDATE SKIP LOCKED``); on SQLite the statement runs under
-        the single write lock.
+        the single write lock. The account's chat comes back with each row.
         """
+        outbox, accounts = table_of(OutboxMessage), table_of(TelegramAccount)
         due = (
-            select(OutboxMessage.id)
+            select(outbox.c.id)
             .where(
-                OutboxMessage.due_at <= now,
+                outbox.c.due_at <= now,
                 or_(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    (OutboxMessage.status == OutboxStatus.CLAIMED)
-                    & (OutboxMessage.lease_expires_at < now),
+                    outbox.c.status == OutboxStatus.PENDING,
+                    (outbox.c.status == OutboxStatus.CLAIMED) & (outbox.c.lease_expires_at < now),
                 ),
             )
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .order_by(outbox.c.due_at, outbox.c.id)
             .limit(limit)
         )
         due = skipping_locked(self._session, due)
+        chat_id = (
+            select(accounts.c.chat_id)
+            .where(accounts.c.id == outbox.c.account_id)
+            .correlate(outbox)
+            .scalar_subquery()
+        )
         claimed = await self._session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            update(outbox)
+            .where(outbox.c.id.in_(due.scalar_subquery()))
             .values(
                 status=OutboxStatus.CLAIMED,
                 claimed_by=worker,
                 lease_expires_at=lease_until,
                 # Evaluated on the row as it was: claimed before means taken over now.
                 reclaimed_at=case(
-                    (OutboxMessage.status == OutboxStatus.CLAIMED, now),
-                    else_=OutboxMessage.reclaimed_at,
+                    (outbox.c.status == OutboxStatus.CLAIMED, now), else_=outbox.c.reclaimed_at
                 ),
             )
-            .returning(OutboxMessage.id)
+            .returning(
+                outbox.c.id,
+                outbox.c.account_id,
+                chat_id,
+                outbox.c.payload,
+                outbox.c.attempts,
+                outbox.c.last_error,
+                outbox.c.due_at,
+            )
         )
-        ids = list(claimed.scalars())
+        # RETURNING comes in no particular order.
+        pushes = [ClaimedPush(*row) for row in claimed.all()]
+        return sorted(pushes, key=lambda push: (push.due_at, push.id))
+
+    async def held(self, worker: str, ids: Collection[int]) -> set[int]:
+        """Which of these rows ``worker`` still holds (not cancelled, not deleted)."""
         if not ids:
-            return []
+            return set()
+        outbox = table_of(OutboxMessage)
         result = await self._session.execute(
-            select(OutboxMessage, TelegramAccount)
-            .join(TelegramAccount, TelegramAccount.id == OutboxMessage.account_id)
-            .where(OutboxMessage.id.in_(ids))
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
-            .execution_options(populate_existing=True)
+            select(outbox.c.id).where(
+                among(self._session, outbox.c.id, list(ids)),
+                outbox.c.status == OutboxStatus.CLAIMED,
+                outbox.c.claimed_by == worker,
+            )
         )
-        return [(message, account) for message, account in result.all()]
+        return set(result.scalars())
+
+    async def sent_as(self, ids: Collection[int]) -> dict[int, tuple[int, int | None]]:
+        """Row id → (account, Telegram message id) of these rows: what an edit replaces."""
+        if not ids:
+            return {}
+        outbox = table_of(OutboxMessage)
+        result = await self._session.execute(
+            select(outbox.c.id, outbox.c.account_id, outbox.c.telegram_message_id).where(
+                among(self._session, outbox.c.id, list(ids))
+            )
+        )
+        return {row_id: (account_id, message_id) for row_id, account_id, message_id in result}
+
+    async def write(self, changes: RowChanges) -> None:
+        """What became of claimed rows: one statement for all rows that change the same
+        columns (see :func:`_update_by_id`)."""
+        await _update_by_id(self._session, table_of(OutboxMessage), changes)
+
+    async def write_accounts(self, changes: RowChanges) -> None:
+        """Accounts a send changed: blocked by the user, or moved to a supergroup."""
+        await _update_by_id(self._session, table_of(TelegramAccount), changes)
+
+    async def release(self, worker: str, ids: Collection[int]) -> None:
+        """Give back claimed rows that were not sent (those ``worker`` still holds)."""
+        if not ids:
+            return
+        outbox = table_of(OutboxMessage)
+        await self._session.execute(
+            update(outbox)
+            .where(
+                among(self._session, outbox.c.id, list(ids)),
+                outbox.c.status == OutboxStatus.CLAIMED,
+                outbox.c.claimed_by == worker,
+            )
+            .values(status=OutboxStatus.PENDING, lease_expires_at=None)
+        )
 
     async def instant_since(self, account_id: int, since: datetime, kinds: list[str]) -> int:
         """Pushes of these kinds queued for the account since ``since`` to go out on their
@@ -205,3 +285,33 @@ class OutboxRepository:
             "last_hour": windows["hour"],
             "last_day": windows["day"],
         }
+
+
+async def _update_by_id(session: AsyncSession, table: Table, changes: RowChanges) -> None:
+    """Set each row's columns to its own values, one UPDATE per set of changed columns.
+
+    A column with the same value for every row is a plain ``SET``; one whose values differ
+    (a Telegram message id, a time) is ``CASE id WHEN … THEN … END``: the values are typed
+    as the column, so times are stored as the column stores them.
+    """
+    groups: dict[tuple[str, ...], dict[int, Mapping[str, Any]]] = {}
+    for row_id, values in changes.items():
+        groups.setdefault(tuple(sorted(values)), {})[row_id] = values
+    for columns, rows in groups.items():
+        assignments: dict[str, Any] = {}
+        for name in columns:
+            column = table.c[name]
+            first, *others = (values[name] for values in rows.values())
+            if all(value == first for value in others):
+                assignments[name] = first
+            else:
+                assignments[name] = case(
+                    *(
+                        (table.c.id == row_id, literal(values[name], column.type))
+                        for row_id, values in rows.items()
+                    ),
+                    else_=column,
+                )
+        await session.execute(
+            update(table).where(among(session, table.c.id, list(rows))).values(assignments)
+        )
