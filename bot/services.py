@@ -148,7 +148,8 @@ def worker_name() -> str:
 
 def build_delivery_worker(services: Services) -> DeliveryWorker:
     """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``)."""
-    from bot.digests.delivery import DeliveryWorker, RateLimits
+    from bot.digests.delivery import DeliveryWorker
+    from bot.digests.rate_limits import RateLimits
 
     settings = services.settings
     limits = RateLimits(

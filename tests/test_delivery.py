@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from bot.app import build_web_app
 from bot.digests.delivery import (
     DeliveryWorker,
-    RateLimits,
     run_delivery,
 )
 from bot.digests.merging import merge_for_chats
 from bot.digests.outbox import queue_push
+from bot.digests.rate_limits import RateLimits
 from bot.digests.retry import MAX_ATTEMPTS
 from bot.digests.status import delivery_status
 from bot.handlers.linking import ConsentChoice

@@ -15,8 +15,8 @@ from aiogram.methods import SendMessage, TelegramMethod
 from bot.config import load_settings
 from bot.digests.delivery import (
     LEASE_MARGIN,
-    RateLimits,
 )
+from bot.digests.rate_limits import RateLimits
 from bot.services import build_delivery_worker
 from db.database import Database
 from db.models import OutboxStatus, TelegramAccount

@@ -13,8 +13,8 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import event, select
 
-from bot.digests.delivery import RateLimits
 from bot.digests.delivery_ledger import RECHECK
+from bot.digests.rate_limits import RateLimits
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
 from tests.doubles.clock import FakeClock

@@ -44,13 +44,12 @@ from bot.digests.delivery_outcomes import (
     outcome_changes,
 )
 from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
+from bot.digests.rate_limits import RateLimits
 from bot.health.failure_log import FailureLog
 from db.database import Database
 from db.repositories.outbox import ClaimedPush
 
 Sleep = Callable[[float], Awaitable[None]]
-# aiogram's HTTP session opens at most 100 connections; more sends in flight would only queue.
-MAX_IN_FLIGHT = 100
 # A pass claims about this many seconds of sending: its tail (the last answers, a chat's
 # spacing) is then a small share of it, and it is far inside the lease.
 PASS_SECONDS = 4.0
@@ -61,24 +60,6 @@ PACER_SLACK = 2
 # send it again.
 LEASE_MARGIN = timedelta(seconds=60)
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RateLimits:
-    """Telegram allows about 30 messages a second per bot (up to 1000 with paid broadcasts,
-    charged in Stars) and one a second per chat."""
-
-    per_second: float = 25.0
-    per_chat_interval: float = 1.0
-    paid_broadcast: bool = False
-    # Sends awaiting Telegram's answer at once; by default enough for answers that take a
-    # quarter of a second at ``per_second``.
-    in_flight: int | None = None
-
-    def max_in_flight(self) -> int:
-        if self.in_flight is not None:
-            return self.in_flight
-        return max(4, min(MAX_IN_FLIGHT, math.ceil(self.per_second / 4)))
 
 
 @dataclass(frozen=True)
