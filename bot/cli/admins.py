@@ -8,16 +8,15 @@ import click
 
 from bot.cli.common import (
     EXIT_FAILED,
-    CommandFailed,
     cli_actor,
     fail,
     print_json,
     ready,
     run_async,
+    school_named,
     services_from,
 )
 from bot.linking.access import add_admin, remove_admin, school_admins
-from bot.schools.service import SchoolError, find_school
 
 
 @click.group("admin")
@@ -35,10 +34,7 @@ def admin_add(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
 
     async def run() -> bool:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            school = await school_named(uow, school_ref)
             return await add_admin(uow, services.clock, school, telegram_id, actor=cli_actor())
 
     added = run_async(run())
@@ -55,10 +51,7 @@ def admin_list(ctx: click.Context, school_ref: str, as_json: bool) -> None:
 
     async def run() -> list[dict[str, Any]]:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            school = await school_named(uow, school_ref)
             return [
                 {
                     "telegram_id": admin.telegram_user_id,
@@ -89,10 +82,7 @@ def admin_remove(ctx: click.Context, school_ref: str, telegram_id: int) -> None:
 
     async def run() -> bool:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            school = await school_named(uow, school_ref)
             return await remove_admin(uow, services.clock, school, telegram_id, actor=cli_actor())
 
     if not run_async(run()):

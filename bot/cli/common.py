@@ -11,7 +11,7 @@ import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -19,6 +19,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigurationError, Settings, load_settings
 from bot.database_startup import DatabaseUnavailable, migrate_database, prepare_sqlite_directory
 from bot.services import Services, build_services
+
+if TYPE_CHECKING:
+    from db.models import School
+    from db.unit_of_work import UnitOfWork
 
 EXIT_FAILED = 1
 EXIT_CONFIGURATION = 2
@@ -79,6 +83,16 @@ async def ready(services: Services) -> AsyncIterator[Services]:
         yield services
     finally:
         await services.close()
+
+
+async def school_named(uow: UnitOfWork, reference: str) -> School:
+    """The school by id or name; an unknown one is the command's one-line failure."""
+    from bot.schools.service import SchoolError, find_school
+
+    try:
+        return await find_school(uow, reference)
+    except SchoolError as error:
+        raise CommandFailed(str(error)) from error
 
 
 def clock_from(ctx: click.Context) -> Clock:

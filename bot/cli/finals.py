@@ -8,14 +8,13 @@ from typing import Any
 import click
 
 from bot.cli.common import (
-    CommandFailed,
     print_json,
     ready,
     run_async,
+    school_named,
     services_from,
 )
 from bot.finals.guarantee import undelivered_families
-from bot.schools.service import SchoolError, find_school
 
 
 @click.group("finals")
@@ -34,10 +33,7 @@ def undelivered(ctx: click.Context, school_ref: str, as_json: bool) -> None:
 
     async def run() -> list[dict[str, Any]]:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            school = await school_named(uow, school_ref)
             items = await undelivered_families(uow, school, services.clock.now())
             return [{**asdict(item), "reason": item.reason.value} for item in items]
 

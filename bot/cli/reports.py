@@ -17,6 +17,7 @@ from bot.cli.common import (
     print_json,
     ready,
     run_async,
+    school_named,
     services_from,
 )
 from bot.cli.exchange import progress_bar
@@ -27,7 +28,6 @@ from bot.reports.curriculum import curriculum_statistics
 from bot.reports.monitoring import monitoring_report
 from bot.reports.statements import class_statements
 from bot.reports.summary import summary_sheet
-from bot.schools.service import SchoolError, find_school
 from bot.services import Services
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
@@ -51,13 +51,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as error:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from error
-
-
-async def _school(uow: UnitOfWork, reference: str) -> School:
-    try:
-        return await find_school(uow, reference)
-    except SchoolError as error:
-        raise CommandFailed(str(error)) from error
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -97,7 +90,7 @@ def statements_command(
 
     async def run() -> dict[str, Any]:
         async with ready(services), services.database.unit_of_work() as uow:
-            school = await _school(uow, school_ref)
+            school = await school_named(uow, school_ref)
             try:
                 check_range(first, last)
                 school_class = await class_of_school(uow, school, class_name)
@@ -214,7 +207,7 @@ async def _write_sheets(
 ) -> list[dict[str, Any]]:
     many = request.class_name is None
     async with ready(services), services.database.unit_of_work() as uow:
-        school = await _school(uow, request.school_ref)
+        school = await school_named(uow, request.school_ref)
         classes = await _classes(uow, school, request.class_name)
         period = await _period(uow, school, request.period_ref)
         written = []

@@ -15,6 +15,7 @@ from bot.cli.common import (
     print_json,
     ready,
     run_async,
+    school_named,
     services_from,
 )
 from bot.schools.service import (
@@ -75,10 +76,7 @@ def school_token(ctx: click.Context, school: str, as_json: bool) -> None:
 
     async def rotate() -> tuple[int, str]:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                found = await find_school(uow, school)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            found = await school_named(uow, school)
             token = await rotate_token(
                 uow, services.clock, services.secret_key, found, actor=cli_actor()
             )
@@ -218,10 +216,7 @@ def periods_list(ctx: click.Context, school_ref: str, as_json: bool) -> None:
 
     async def run() -> list[dict[str, Any]]:
         async with ready(services), services.database.unit_of_work() as uow:
-            try:
-                school = await find_school(uow, school_ref)
-            except SchoolError as error:
-                raise CommandFailed(str(error)) from error
+            school = await school_named(uow, school_ref)
             return [
                 {
                     "id": period.external_id,
