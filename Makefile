@@ -12,12 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run the bot, HTTP server and scheduler on the embedded SQLite default (needs BOT_TOKEN).
-## On an empty database the demo school is loaded first, so there is something to show.
+## Run the bot, HTTP server and scheduler on the embedded SQLite default. On an empty
+## database the demo school is loaded first, so there is something to show. With no
+## BOT_TOKEN the bot talks to a built-in Telegram stand-in: chat with it at /try.
 run: $(STAMP)
-	$(BIN)/ediary run --check
-	$(BIN)/ediary demo --if-empty
-	$(BIN)/ediary run
+	$(BIN)/ediary run --demo
 
 ## Print the exchange benchmark's figures (PostgreSQL at 127.0.0.1:5432 and SQLite).
 benchmark: $(STAMP)

@@ -230,7 +230,8 @@ class Settings(BaseSettings):
         if self.bot_token is None:
             raise ConfigurationError(
                 "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot) and "
-                "put BOT_TOKEN=<the token it gives you> in the environment or in .env"
+                "put BOT_TOKEN=<the token it gives you> in the environment or in .env (or try "
+                "the bot without Telegram first: ediary run --try)"
             )
         return self.bot_token.get_secret_value()
 

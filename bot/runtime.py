@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -42,6 +42,19 @@ TELEGRAM_CHECK_TIMEOUT = 15
 
 class StartupFailed(Exception):
     """The process cannot start; ``str()`` is the one line to show (exit code 1)."""
+
+
+class RuntimeAddon(Protocol):
+    """What a mode adds to ``ediary run`` (the demo school, the try page), at three points."""
+
+    async def prepare(self, services: Services) -> None:
+        """After the database is migrated and Telegram answered; before anything serves."""
+
+    def extend(self, app: web.Application) -> None:
+        """Add routes to the web application before it starts."""
+
+    async def started(self) -> None:
+        """Everything runs: updates are being received."""
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:
@@ -72,14 +85,15 @@ def _in_background(
 
 @contextlib.asynccontextmanager
 async def _lifecycle(
-    services: Services,
+    services: Services, stop: asyncio.Event | None = None
 ) -> AsyncIterator[tuple[contextlib.AsyncExitStack, asyncio.Event]]:
-    """A process's frame: a bot token, the database migrated, a stop on SIGINT or SIGTERM,
-    and an exit stack that closes the services last."""
+    """A process's frame: a bot token, the database migrated, a stop on SIGINT or SIGTERM
+    (or the ``stop`` given: a test's), and an exit stack that closes the services last."""
     services.require_bot()
     prepare_sqlite_directory(services.settings)
-    stop = asyncio.Event()
-    _install_signal_handlers(stop)
+    if stop is None:
+        stop = asyncio.Event()
+        _install_signal_handlers(stop)
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(services.close)
         await migrate_database(services.database)
@@ -116,14 +130,21 @@ async def preflight(services: Services) -> str:
         return me.username or str(me.id)
 
 
-async def serve(services: Services) -> None:
-    """``ediary run``: until SIGINT or SIGTERM."""
-    async with _lifecycle(services) as (stack, stop):
-        await _run_services(stack, services, stop)
+async def serve(
+    services: Services, *, addon: RuntimeAddon | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """``ediary run``: until SIGINT or SIGTERM (or ``stop``)."""
+    async with _lifecycle(services, stop) as (stack, stopping):
+        if addon is not None:
+            await addon.prepare(services)
+        await _run_services(stack, services, stopping, addon)
 
 
 async def _run_services(
-    stack: contextlib.AsyncExitStack, services: Services, stop: asyncio.Event
+    stack: contextlib.AsyncExitStack,
+    services: Services,
+    stop: asyncio.Event,
+    addon: RuntimeAddon | None = None,
 ) -> None:
     settings, bot = services.settings, services.require_bot()
     storage = build_storage(settings)
@@ -132,13 +153,19 @@ async def _run_services(
     scheduler_lock = InstanceLock(services.database.engine, holder=worker_name())
     presence = SchedulerPresence(services.clock, scheduler_lock.holder)
 
-    runner = web.AppRunner(
-        build_web_app(services, dispatcher=dispatcher, scheduler_presence=presence),
-        access_log_class=SecretMaskingAccessLogger,
-    )
+    app = build_web_app(services, dispatcher=dispatcher, scheduler_presence=presence)
+    if addon is not None:
+        addon.extend(app)
+    runner = web.AppRunner(app, access_log_class=SecretMaskingAccessLogger)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
-    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    try:
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    except OSError as error:
+        raise StartupFailed(
+            f"cannot listen on {settings.http_host}:{settings.http_port} ({error.strerror}): "
+            "another program (or another ediary run) uses it; stop it or set HTTP_PORT"
+        ) from None
 
     scheduler = build_scheduler()
     add_housekeeping_jobs(scheduler, services)
@@ -163,6 +190,8 @@ async def _run_services(
         settings.http_port,
         services.database.dialect,
     )
+    if addon is not None:
+        await addon.started()
     if webhook is None:
         await _poll_until(stop, dispatcher, bot)
     else:

@@ -20,7 +20,7 @@ from aiogram.exceptions import (
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from tests.doubles.bot_api_wire import UploadedFile
+from bot.standin.wire import UploadedFile
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import BOT_ID, BOT_USERNAME, TEST_TOKEN
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from tests.conftest import SETTING_NAMES
-from tests.doubles.bot_api_wire import RecordedCall
+from bot.standin.wire import RecordedCall
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import BOT_USERNAME, TEST_TOKEN
 

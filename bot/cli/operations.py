@@ -9,6 +9,7 @@ import click
 from bot.cli.common import (
     EXIT_CONFIGURATION,
     EXIT_FAILED,
+    clock_from,
     fail,
     print_json,
     ready,
@@ -23,9 +24,24 @@ from bot.digests.status import DeliveryStatus, delivery_status
 
 @click.command()
 @click.option("--check", is_flag=True, help="Check the token, the database and Telegram; exit.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo school into an empty database; with no BOT_TOKEN, --try.",
+)
+@click.option(
+    "--try",
+    "try_it",
+    is_flag=True,
+    help="Chat with the bot in a browser page, through a built-in Telegram stand-in.",
+)
 @click.pass_context
-def run(ctx: click.Context, check: bool) -> None:
+def run(ctx: click.Context, check: bool, demo: bool, try_it: bool) -> None:
     """Migrate the database, then run the bot, the HTTP server and the scheduler."""
+    settings = settings_from(ctx)
+    if try_it or (demo and settings.bot_token is None and not check):
+        _run_try(ctx)
+        return
     _require_bot_token(ctx)
     # The dispatcher and every handler load only to run.
     from bot.runtime import StartupFailed, preflight, serve
@@ -35,8 +51,24 @@ def run(ctx: click.Context, check: bool) -> None:
             username = run_async(preflight(services_from(ctx)))
             click.echo(f"ready: the database is up to date and Telegram answers as @{username}")
             return
-        run_async(serve(services_from(ctx)))
+        if demo:
+            from bot.trying.mode import DemoWhenEmpty
+
+            run_async(serve(services_from(ctx), addon=DemoWhenEmpty()))
+        else:
+            run_async(serve(services_from(ctx)))
     except StartupFailed as error:
+        fail(str(error), EXIT_FAILED)
+
+
+def _run_try(ctx: click.Context) -> None:
+    from bot.runtime import StartupFailed
+    from bot.trying.mode import run_try
+    from bot.trying.personas import TryModeUnavailable
+
+    try:
+        run_async(run_try(settings_from(ctx), clock=clock_from(ctx), announce=click.echo))
+    except (StartupFailed, TryModeUnavailable) as error:
         fail(str(error), EXIT_FAILED)
 
 

@@ -118,9 +118,14 @@ class LinkingRepository:
         return next((c for c in result.scalars() if c.name.casefold() == wanted), None)
 
     async def guardian_pairs(
-        self, *, class_id: int | None = None, guardian_id: int | None = None
+        self,
+        *,
+        class_id: int | None = None,
+        guardian_id: int | None = None,
+        school_id: int | None = None,
     ) -> list[tuple[Guardian, Student, SchoolClass]]:
-        """(guardian, child, class) for a class's families or for one guardian's children."""
+        """(guardian, child, class) for a class's families, one guardian's children or a
+        whole school."""
         statement = (
             select(Guardian, Student, SchoolClass)
             .join(GuardianStudent, GuardianStudent.guardian_id == Guardian.id)
@@ -132,6 +137,8 @@ class LinkingRepository:
             statement = statement.where(Student.class_id == class_id)
         if guardian_id is not None:
             statement = statement.where(Guardian.id == guardian_id)
+        if school_id is not None:
+            statement = statement.where(SchoolClass.school_id == school_id)
         result = await self._session.execute(statement)
         return [(g, s, c) for g, s, c in result.all()]
 

@@ -8,14 +8,41 @@ validated into aiogram models. That way the same builders serve both doubles: th
 from __future__ import annotations
 
 import itertools
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
 from aiogram.types import Update
+
+from bot.standin import telegram_objects as objects
+from bot.standin.telegram_objects import (
+    BotIdentity,
+    TelegramUser,
+    chat_dict,
+    command_entities,
+    photo_sizes,
+    resolve_chat_id,
+    unix,
+)
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USERNAME",
+    "DEFAULT_USER_ID",
+    "FIXED_NOW",
+    "TEST_TOKEN",
+    "TelegramUser",
+    "callback_update",
+    "callback_update_data",
+    "chat_dict",
+    "command_entities",
+    "message_update",
+    "message_update_data",
+    "photo_sizes",
+    "resolve_chat_id",
+    "unix",
+]
 
 # The bot id is the numeric prefix of the token, so both must agree (aiogram's Bot.id parses it).
 BOT_ID = 42
@@ -41,98 +68,9 @@ def next_incoming_message_id() -> int:
     return next(_incoming_message_ids)
 
 
-@dataclass(frozen=True, slots=True)
-class TelegramUser:
-    """A human Telegram account, as it appears in `from` of updates."""
-
-    id: int
-    first_name: str = "Анна"
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = "ru"
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        # Telegram omits absent optional fields instead of sending null.
-        if self.last_name is not None:
-            data["last_name"] = self.last_name
-        if self.username is not None:
-            data["username"] = self.username
-        if self.language_code is not None:
-            data["language_code"] = self.language_code
-        return data
-
-
-# ---------------------------------------------------------------------------------------------
-# Wire-format (dict) builders shared by the doubles
-# ---------------------------------------------------------------------------------------------
-
-
-def unix(moment: datetime) -> int:
-    return round(moment.timestamp())
-
-
 def bot_user_dict(bot_id: int = BOT_ID, username: str = BOT_USERNAME) -> dict[str, Any]:
     """The `User` object getMe returns (and that appears in `from` of the bot's messages)."""
-    return {
-        "id": bot_id,
-        "is_bot": True,
-        "first_name": BOT_FIRST_NAME,
-        "username": username,
-        "can_join_groups": True,
-        "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
-    }
-
-
-def resolve_chat_id(chat_id: int | str) -> int | str:
-    """Turn numeric strings (as sent in form data) into ints; keep `@channel` usernames."""
-    if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
-        return int(chat_id)
-    return chat_id
-
-
-def chat_dict(chat_id: int | str, user: TelegramUser | None = None) -> dict[str, Any]:
-    """A `Chat` whose type follows Telegram's id conventions.
-
-    Positive ids are private chats, `-100…` ids are supergroups/channels, other negative ids
-    are basic groups and `@name` is a public channel.
-    """
-    chat_id = resolve_chat_id(chat_id)
-    if isinstance(chat_id, str):
-        name = chat_id.lstrip("@")
-        # A stable fake id so repeated sends to the same channel land in the same chat.
-        fake_id = -1_000_000_000_000 - zlib.crc32(name.encode())
-        return {"id": fake_id, "type": "channel", "title": name, "username": name}
-    if chat_id > 0:
-        data: dict[str, Any] = {"id": chat_id, "type": "private"}
-        if user is not None and user.id == chat_id:
-            data["first_name"] = user.first_name
-            if user.last_name is not None:
-                data["last_name"] = user.last_name
-            if user.username is not None:
-                data["username"] = user.username
-        return data
-    if str(chat_id).startswith("-100"):
-        return {"id": chat_id, "type": "supergroup", "title": f"Test supergroup {chat_id}"}
-    return {"id": chat_id, "type": "group", "title": f"Test group {chat_id}"}
-
-
-def command_entities(text: str) -> list[dict[str, Any]]:
-    """Telegram marks a leading `/command` with a bot_command entity; handlers may rely on it."""
-    if not text.startswith("/"):
-        return []
-    command = text.split(maxsplit=1)[0]
-    # Entity offsets/lengths are in UTF-16 code units, not Python characters.
-    return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
-
-
-def photo_sizes(file_id: str) -> list[dict[str, Any]]:
-    """The `photo` of a sent picture: several sizes, smallest first, the original last."""
-    return [
-        {"file_id": f"{file_id}-s", "file_unique_id": f"{file_id}-s-u", "width": 90, "height": 60},
-        {"file_id": file_id, "file_unique_id": f"{file_id}-u", "width": 1280, "height": 853},
-    ]
+    return BotIdentity(bot_id, username, BOT_FIRST_NAME).to_dict()
 
 
 def bot_message_dict(
@@ -166,20 +104,16 @@ def message_update_data(
     reply_to: dict[str, Any] | None = None,
     date: datetime | None = None,
 ) -> dict[str, Any]:
-    """The raw JSON of a `message` update (what getUpdates/webhooks deliver)."""
-    chat = chat_dict(user.id if chat_id is None else chat_id, user)
-    message: dict[str, Any] = {
-        "message_id": next_incoming_message_id() if message_id is None else message_id,
-        "from": user.to_dict(),
-        "chat": chat,
-        "date": unix(FIXED_NOW if date is None else date),
-        "text": text,
-    }
-    if entities := command_entities(text):
-        message["entities"] = entities
-    if reply_to is not None:
-        message["reply_to_message"] = reply_to
-    return {"update_id": next_update_id() if update_id is None else update_id, "message": message}
+    """The raw JSON of a `message` update, with the next ids when none are given."""
+    return objects.message_update_data(
+        text,
+        user=user,
+        chat_id=chat_id,
+        message_id=next_incoming_message_id() if message_id is None else message_id,
+        update_id=next_update_id() if update_id is None else update_id,
+        reply_to=reply_to,
+        date=FIXED_NOW if date is None else date,
+    )
 
 
 def callback_update_data(
@@ -190,18 +124,13 @@ def callback_update_data(
     update_id: int | None = None,
 ) -> dict[str, Any]:
     """The raw JSON of a `callback_query` update for a button under `message`."""
-    chat_id = message["chat"]["id"]
-    return {
-        "update_id": next_update_id() if update_id is None else update_id,
-        "callback_query": {
-            "id": f"{user.id}{next(_callback_ids):06d}",
-            "from": user.to_dict(),
-            "message": message,
-            # Telegram gives an opaque per-chat string; derive a stable one from the chat id.
-            "chat_instance": str(zlib.crc32(str(chat_id).encode())),
-            "data": data,
-        },
-    }
+    return objects.callback_update_data(
+        data,
+        user=user,
+        message=message,
+        update_id=next_update_id() if update_id is None else update_id,
+        query_number=next(_callback_ids),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The Bot API's wire format as the fake server needs it: requests decoded from a query,
-JSON, urlencoded or multipart body; error answers shaped like Telegram's; recorded calls."""
+"""The Bot API's wire format as the stand-in needs it: requests decoded from a query, JSON,
+urlencoded or multipart body; error answers shaped like Telegram's; recorded calls."""
 
 from __future__ import annotations
 
