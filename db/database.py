@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine, create_session_factory
-from db.migrate import upgrade
-from db.unit_of_work import UnitOfWork
+from db.schema_version import schema_is_newest
+
+if TYPE_CHECKING:
+    from db.unit_of_work import UnitOfWork
 
 
 class Database:
@@ -24,11 +27,19 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        # Imported here: a process that never opens one (``ediary migrate``) need not load
+        # the repositories.
+        from db.unit_of_work import UnitOfWork
+
         # Whatever the service did not commit is rolled back when the session closes.
         async with self._sessions() as session:
             yield UnitOfWork(session)
 
     async def migrate(self) -> None:
+        if await schema_is_newest(self.engine):
+            return  # the usual case, told without loading Alembic and every model
+        from db.migrate import upgrade
+
         await upgrade(self.engine)
 
     async def dispose(self) -> None:

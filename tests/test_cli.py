@@ -128,3 +128,27 @@ async def test_status_on_an_empty_queue(runner: CliRunner, database_url: URL) ->
     )
     assert expected in text.stdout
     assert "scheduler_holder" in status
+
+
+async def test_status_on_a_database_never_migrated_migrates_it_first(
+    runner: CliRunner, empty_database_url: URL
+) -> None:
+    url = empty_database_url.render_as_string(hide_password=False)
+    result = await asyncio.to_thread(runner.invoke, main, ["status"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("queue: 0 pending, 0 being sent")
+    database = Database(empty_database_url)
+    try:
+        assert await current_revisions(database.engine) == head_revisions()
+    finally:
+        await database.dispose()
+
+
+def test_status_against_an_unreachable_server_is_one_line(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["status"], env={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/ediary"}
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("ediary: DATABASE_URL: cannot reach or migrate the database")
+    assert result.stdout == ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, case, func, literal, or_, select, update
@@ -237,54 +237,6 @@ class OutboxRepository:
             .values(status=OutboxStatus.CANCELLED, last_error=reason)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def figures(self, now: datetime) -> dict[str, Any]:
-        """Queue depth and outcomes for ``ediary status`` and ``/metrics`` (one query each)."""
-        depth = await self._session.execute(
-            select(OutboxMessage.status, func.count(OutboxMessage.id))
-            .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]))
-            .group_by(OutboxMessage.status)
-        )
-        oldest = await self._session.execute(
-            select(func.min(OutboxMessage.due_at)).where(
-                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now
-            )
-        )
-        windows: dict[str, dict[str, int]] = {}
-        for name, since in (("hour", now - timedelta(hours=1)), ("day", now - timedelta(days=1))):
-            outcomes = await self._session.execute(
-                select(OutboxMessage.status, func.count(OutboxMessage.id))
-                .where(
-                    OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.DEAD]),
-                    func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) >= since,
-                )
-                .group_by(OutboxMessage.status)
-            )
-            counts = {str(status): int(count) for status, count in outcomes.all()}
-            retried = await self._session.execute(
-                select(func.count(OutboxMessage.id)).where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.attempts > 0,
-                    OutboxMessage.created_at >= since,
-                )
-            )
-            reclaimed = await self._session.execute(
-                select(func.count(OutboxMessage.id)).where(OutboxMessage.reclaimed_at >= since)
-            )
-            windows[name] = {
-                "sent": counts.get("sent", 0),
-                "dead": counts.get("dead", 0),
-                "failed_retrying": int(retried.scalar_one()),
-                "unknown_after_crash": int(reclaimed.scalar_one()),
-            }
-        by_status = {str(status): int(count) for status, count in depth.all()}
-        return {
-            "pending": by_status.get("pending", 0),
-            "claimed": by_status.get("claimed", 0),
-            "oldest_due": oldest.scalar_one(),
-            "last_hour": windows["hour"],
-            "last_day": windows["day"],
-        }
 
 
 async def _update_by_id(session: AsyncSession, table: Table, changes: RowChanges) -> None:
