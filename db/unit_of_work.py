@@ -9,6 +9,7 @@ from db.repositories.accounts import AccountRepository
 from db.repositories.alerts import AlertRepository
 from db.repositories.audit import AuditRepository
 from db.repositories.changes import ChangeRepository
+from db.repositories.contacts import ContactRepository
 from db.repositories.diary import DiaryRepository
 from db.repositories.documents import DocumentRepository
 from db.repositories.finals import FinalsRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(session)
         self.audit = AuditRepository(session)
         self.changes = ChangeRepository(session)
+        self.contacts = ContactRepository(session)
         self.diary = DiaryRepository(session)
         self.documents = DocumentRepository(session)
         self.finals = FinalsRepository(session)
