@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from db.repositories.alerts import AlertRepository
     from db.repositories.audit import AuditRepository
     from db.repositories.changes import ChangeRepository
+    from db.repositories.contacts import ContactRepository
     from db.repositories.diary import DiaryRepository
     from db.repositories.documents import DocumentRepository
     from db.repositories.finals import FinalsRepository
@@ -62,6 +63,12 @@ class UnitOfWork:
         from db.repositories.changes import ChangeRepository
 
         return ChangeRepository(self.session)
+
+    @cached_property
+    def contacts(self) -> ContactRepository:
+        from db.repositories.contacts import ContactRepository
+
+        return ContactRepository(self.session)
 
     @cached_property
     def diary(self) -> DiaryRepository:

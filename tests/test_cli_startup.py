@@ -55,6 +55,7 @@ def imported_by(args: list[str], cwd: Path) -> set[str]:
         ["status"],
         ["school", "list"],
         ["consent", "list", "--school", "1"],
+        ["contacts", "list", "--school", "1"],
         ["codes", "issue", "--school", "1", "--teacher", "t1"],
         ["admin", "list", "--school", "1"],
         ["periods", "list", "--school", "1"],

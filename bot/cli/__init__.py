@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("bot.cli.exchange:demo_command", "Load the demo school through the sync path."),
     "consent": ("bot.cli.linking:consent_group", "The consent register."),
     "codes": ("bot.cli.linking:codes_group", "One-time link codes and printable letters."),
+    "contacts": ("bot.cli.contacts:contacts_group", "Families' e-mail addresses and forms."),
     "admin": ("bot.cli.admins:admin_group", "School administrators in the bot."),
     "finals": ("bot.cli.finals:finals_group", "Final grades: undelivered families."),
     "reports": ("bot.cli.reports:reports_group", "Statements, summary sheets, statistics."),

@@ -52,6 +52,7 @@ from bot.presentation.linking import (
 )
 from bot.presentation.privacy import (
     ConsentLine,
+    ContactLine,
     PrivacyView,
     nothing_changed,
     render_nothing_stored,
@@ -275,6 +276,15 @@ async def show_privacy(message: Message, uow: UnitOfWork) -> None:
         consents=tuple(
             ConsentLine(record.state.value, record.form.value, record.recorded_at.date())
             for record in report.consents
+        ),
+        contacts=tuple(
+            ContactLine(
+                stored.address,
+                stored.recorded_at.date(),
+                stored.current,
+                stored.channel.value if stored.channel else None,
+            )
+            for stored in report.contacts
         ),
     )
     markup = withdraw_keyboard((withdraw_label(_), "ask")) if report.consents else None

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.contacts.erasure import erase_withdrawn_contacts
 from db.unit_of_work import UnitOfWork
 
 ERASE_AFTER = timedelta(days=30)
 
 
 async def erase_withdrawn_accounts(uow: UnitOfWork, clock: Clock) -> int:
-    """Run daily; idempotent. Returns how many accounts were erased."""
+    """Run daily; idempotent. Returns how many accounts were erased.
+
+    The e-mail addresses of the people who withdrew go in the same run (see
+    :mod:`bot.contacts.erasure` for why they follow the consent, not the account)."""
     now = clock.now()
     accounts = await uow.linking.accounts_to_erase(now - ERASE_AFTER)
     for account in accounts:
@@ -19,6 +23,11 @@ async def erase_withdrawn_accounts(uow: UnitOfWork, clock: Clock) -> int:
     if accounts:
         uow.audit.record(
             at=now, actor="system", action="accounts.erased", details={"count": len(accounts)}
+        )
+    addresses = await erase_withdrawn_contacts(uow, now, now - ERASE_AFTER)
+    if addresses:
+        uow.audit.record(
+            at=now, actor="system", action="contacts.erased", details={"entries": addresses}
         )
     await uow.commit()
     return len(accounts)

@@ -20,12 +20,23 @@ class ConsentLine:
 
 
 @dataclass(frozen=True)
+class ContactLine:
+    """An e-mail address the school keeps for the person (their contact history)."""
+
+    address: str
+    recorded_on: date
+    current: bool  # False: an earlier address the history still holds
+    channel: str | None  # the agreed form ("telegram", "email", "both", "paper") if chosen
+
+
+@dataclass(frozen=True)
 class PrivacyView:
     telegram_user_id: int
     since: date  # with the bot since
     language: str  # the interface language (the chosen one, or the update's)
     links: tuple[LinkView, ...]
     consents: tuple[ConsentLine, ...]
+    contacts: tuple[ContactLine, ...] = ()
 
 
 def render_nothing_stored(_: Translator) -> Rendered:
@@ -48,10 +59,12 @@ def render_privacy(view: PrivacyView, _: Translator) -> Rendered:
     if view.links:
         blocks.append(Bullets(tuple((describe_link(link, _),) for link in view.links)))
     blocks += [paragraph(_consent_line(line, _)) for line in view.consents]
+    blocks += [paragraph(text) for line in view.contacts for text in _contact_lines(line, _)]
     withdrawal = _(
         "You may withdraw your consent at any time. Deliveries stop at once; the data kept "
         "only for this channel (Telegram ids, the reading log) is erased within 30 days; the "
-        "consent history stays with the school, as the law requires."
+        "consent history stays with the school, as the law requires. E-mail addresses are "
+        "erased within the same 30 days."
     )
     return Rendered((*blocks, Gap(), paragraph(withdrawal)))
 
@@ -64,6 +77,29 @@ def _consent_line(line: ConsentLine, _: Translator) -> str:
         form=form,
         date=line.recorded_on.strftime("%d.%m.%Y"),
     )
+
+
+def _contact_lines(line: ContactLine, _: Translator) -> list[str]:
+    if not line.current:
+        return [_("Earlier e-mail kept in the contact history: {address}.").format(
+            address=line.address
+        )]  # fmt: skip
+    lines = [
+        _("E-mail for the school's messages: {address} (recorded {date}).").format(
+            address=line.address, date=line.recorded_on.strftime("%d.%m.%Y")
+        )
+    ]
+    if line.channel is not None:
+        forms = {
+            "telegram": _("Telegram"),
+            "email": _("e-mail"),
+            "both": _("Telegram and e-mail"),
+            "paper": _("paper statements"),
+        }
+        lines.append(
+            _("Agreed form of delivery: {form}.").format(form=forms.get(line.channel, line.channel))
+        )
+    return lines
 
 
 def withdraw_label(_: Translator) -> str:

@@ -3,12 +3,15 @@
 from db.models.access import AccountLink, ConsentRecord, LinkCode, TelegramAccount
 from db.models.alerts import CalendarFeed, RiskAlertState
 from db.models.audit import AuditEvent
+from db.models.contacts import ContactRecord
 from db.models.delivery import OutboxMessage
 from db.models.documents import StoredDocument
 from db.models.enums import (
     AccountRole,
     ConsentForm,
     ConsentState,
+    ContactForm,
+    DeliveryChannel,
     EducationLevel,
     FinalGradeStatus,
     GuardianRelation,
@@ -60,7 +63,10 @@ __all__ = [
     "ConsentForm",
     "ConsentRecord",
     "ConsentState",
+    "ContactForm",
+    "ContactRecord",
     "CurriculumRow",
+    "DeliveryChannel",
     "EducationLevel",
     "FinalGrade",
     "FinalGradeAck",

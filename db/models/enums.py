@@ -63,6 +63,24 @@ class ConsentForm(StrEnum):
     ELECTRONIC = "electronic"
 
 
+class ContactForm(StrEnum):
+    """How a family's contact data reached the school (the regulations: «письменно или с
+    применением электронных систем передачи документов»)."""
+
+    PAPER = "paper"  # a written statement kept in the school's files
+    ELECTRONIC = "electronic"  # through an electronic document system
+    BOT = "bot"  # entered by the family in the bot and confirmed through a link sent to it
+
+
+class DeliveryChannel(StrEnum):
+    """The form of delivery a family agreed to («в согласованной форме»)."""
+
+    TELEGRAM = "telegram"
+    EMAIL = "email"
+    BOTH = "both"
+    PAPER = "paper"
+
+
 class AccountRole(StrEnum):
     GUARDIAN = "guardian"
     STUDENT = "student"

@@ -80,6 +80,20 @@ class LinkingRepository:
             newest[record.guardian_id] = record
         return newest
 
+    async def current_student_consents(
+        self, student_ids: Sequence[int]
+    ) -> dict[int, ConsentRecord]:
+        """The newest record per student consenting for themself (adult students)."""
+        result = await self._session.execute(
+            select(ConsentRecord)
+            .where(
+                ConsentRecord.student_id.in_(list(student_ids)),
+                ConsentRecord.guardian_id.is_(None),
+            )
+            .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+        )
+        return {record.student_id: record for record in result.scalars() if record.student_id}
+
     def add_consent(self, record: ConsentRecord) -> None:
         self._session.add(record)
 

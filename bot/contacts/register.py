@@ -1,0 +1,222 @@
+"""Recording the contact data a family gave the school: an e-mail address from their written
+statement, its removal, and the form of delivery they agreed to. Append-only, like the
+consent register; the newest entry is the person's contact data."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.contacts.addresses import InvalidEmail, parse_email
+from bot.contacts.channels import needs_address
+from bot.linking.rules import may_receive_data
+from db.models import (
+    ConsentState,
+    ContactForm,
+    ContactRecord,
+    DeliveryChannel,
+    Guardian,
+    School,
+    Student,
+)
+from db.unit_of_work import UnitOfWork
+
+DOCUMENT_MAX = 200  # the column's length
+
+
+class ContactError(Exception):
+    """A request that cannot be done; ``str()`` says why in one line. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ContactSubject:
+    """Whose contact data it is: a guardian, or an adult student for themself."""
+
+    guardian: Guardian | None
+    student: Student | None
+
+    @property
+    def name(self) -> str:
+        person = self.guardian or self.student
+        assert person is not None
+        return person.full_name
+
+    @property
+    def kind(self) -> str:
+        return "guardian" if self.guardian is not None else "student"
+
+    @property
+    def id(self) -> int:
+        person = self.guardian or self.student
+        assert person is not None
+        return person.id
+
+
+@dataclass(frozen=True)
+class RecordedContact:
+    who: str
+    email: str | None
+    channel: DeliveryChannel | None
+    form: ContactForm
+    document_ref: str | None
+    recorded_at: datetime
+
+
+async def record_contact(
+    uow: UnitOfWork,
+    clock: Clock,
+    school: School,
+    *,
+    guardian_ref: str | None,
+    student_ref: str | None,
+    email: str | None,
+    channel: DeliveryChannel | None,
+    form: ContactForm,
+    document_ref: str | None,
+    actor: str,
+) -> RecordedContact:
+    """Record a new address, a chosen form of delivery, or both, from the family's statement.
+
+    Only under a granted consent: the address is personal data the consent covers."""
+    if email is None and channel is None:
+        raise ContactError("give the address (--email) or the form of delivery (--channel)")
+    document = _document(document_ref)
+    address = _address(email) if email is not None else None
+    subject = await contact_subject(uow, school, guardian_ref, student_ref)
+    consent = await _consent(uow, subject)
+    if not may_receive_data(consent):
+        state = consent.value if consent else "no consent on record"
+        raise ContactError(
+            f"{subject.name}: {state}; contact data is kept only under a granted consent "
+            "(record it first with ediary consent grant)"
+        )
+    current = await _current(uow, subject)
+    if address is None:
+        address = current.email if current else None
+    if channel is None:
+        channel = current.channel if current else None
+    if needs_address(channel) and address is None:
+        raise ContactError(f"{subject.name} has no e-mail address on record: give --email")
+    return await _append(uow, clock, school, subject, address, channel, form, document,
+                         actor=actor, action="contact.recorded")  # fmt: skip
+
+
+async def remove_contact(
+    uow: UnitOfWork,
+    clock: Clock,
+    school: School,
+    *,
+    guardian_ref: str | None,
+    student_ref: str | None,
+    document_ref: str | None,
+    actor: str,
+) -> RecordedContact:
+    """The family withdraws its address (the chosen form stays; the rule falls back)."""
+    document = _document(document_ref)
+    subject = await contact_subject(uow, school, guardian_ref, student_ref)
+    current = await _current(uow, subject)
+    if current is None or current.email is None:
+        raise ContactError(f"{subject.name} has no e-mail address on record")
+    return await _append(uow, clock, school, subject, None, current.channel, ContactForm.PAPER,
+                         document, actor=actor, action="contact.removed")  # fmt: skip
+
+
+async def contact_subject(
+    uow: UnitOfWork, school: School, guardian_ref: str | None, student_ref: str | None
+) -> ContactSubject:
+    """The guardian or the adult student named, never both."""
+    if guardian_ref and student_ref:
+        raise ContactError("name one person: --guardian EXT or --student EXT, not both")
+    if not guardian_ref and not student_ref:
+        raise ContactError("name the person: --guardian EXT or --student EXT")
+    if guardian_ref:
+        guardian = await uow.linking.guardian(school.id, guardian_ref)
+        if guardian is None:
+            raise ContactError(f"no guardian {guardian_ref!r} in this school")
+        return ContactSubject(guardian, None)
+    student = await uow.linking.student(school.id, student_ref or "")
+    if student is None:
+        raise ContactError(f"no student {student_ref!r} in this school")
+    return ContactSubject(None, student)
+
+
+async def _append(
+    uow: UnitOfWork,
+    clock: Clock,
+    school: School,
+    subject: ContactSubject,
+    email: str | None,
+    channel: DeliveryChannel | None,
+    form: ContactForm,
+    document_ref: str | None,
+    *,
+    actor: str,
+    action: str,
+) -> RecordedContact:
+    now = clock.now()
+    uow.contacts.add(
+        ContactRecord(
+            school_id=school.id,
+            guardian_id=subject.guardian.id if subject.guardian else None,
+            student_id=subject.student.id if subject.student else None,
+            email=email,
+            channel=channel,
+            form=form,
+            recorded_by=actor,
+            recorded_at=now,
+            document_ref=document_ref,
+        )
+    )
+    # The address itself stays out of the audit trail: the trail is kept for good, while
+    # the address must be erasable (see bot.contacts.erasure).
+    uow.audit.record(
+        at=now,
+        actor=actor,
+        action=action,
+        school_id=school.id,
+        subject_type=subject.kind,
+        subject_id=subject.id,
+        details={
+            "form": form.value,
+            "document": document_ref,
+            "channel": channel.value if channel else None,
+            "has_address": email is not None,
+        },
+    )
+    await uow.commit()
+    return RecordedContact(subject.name, email, channel, form, document_ref, now)
+
+
+async def _current(uow: UnitOfWork, subject: ContactSubject) -> ContactRecord | None:
+    if subject.guardian is not None:
+        return await uow.contacts.current(guardian_id=subject.guardian.id)
+    return await uow.contacts.current(student_id=subject.id)
+
+
+async def _consent(uow: UnitOfWork, subject: ContactSubject) -> ConsentState | None:
+    if subject.guardian is not None:
+        record = await uow.linking.current_consent(guardian_id=subject.guardian.id)
+    else:
+        record = await uow.linking.current_consent(student_id=subject.id)
+    return record.state if record else None
+
+
+def _address(email: str) -> str:
+    try:
+        return parse_email(email).address
+    except InvalidEmail as error:
+        raise ContactError(str(error)) from error
+
+
+def _document(document_ref: str | None) -> str | None:
+    """The statement's reference as given; refused when it cannot be stored as it is."""
+    if document_ref is None:
+        return None
+    if any(unicodedata.category(character).startswith("C") for character in document_ref):
+        raise ContactError("the document reference contains a control character")
+    document = document_ref.strip()
+    if len(document) > DOCUMENT_MAX:
+        raise ContactError(f"the document reference is longer than {DOCUMENT_MAX} characters")
+    return document or None

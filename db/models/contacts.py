@@ -1,0 +1,55 @@
+"""Contact data the families gave the school: e-mail addresses and the agreed form of delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, BigId
+from db.models.enums import ContactForm, DeliveryChannel, enum_column
+
+# RFC 5321: a forward path is at most 256 octets with its angle brackets, so an address is
+# at most 254; the stored form keeps a Unicode domain, which is never longer than its ASCII.
+EMAIL_MAX_LENGTH = 254
+
+
+class ContactRecord(Base):
+    """One entry of a family's contact history, like the consent register: an address
+    recorded, changed or removed, or the agreed form of delivery chosen.
+
+    Every entry holds the whole state after it (the address and the chosen form), so the
+    current contact data is the newest entry. Entries are never deleted and only ever
+    changed by erasure: once the person's consent has been refused or withdrawn for 30
+    days the address is blanked (``email`` NULL, ``erased_at`` set) and the rest of the
+    entry stays as the record of what the school did with the statement.
+    """
+
+    __tablename__ = "contact_record"
+    __table_args__ = (
+        CheckConstraint(
+            "(guardian_id IS NULL) <> (student_id IS NULL)", name="exactly_one_subject"
+        ),
+        Index(None, "guardian_id", "recorded_at"),
+        Index(None, "student_id", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    # A guardian (for the children they represent) or an adult student for themself.
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    # The address on record after this entry (a Unicode domain as the family wrote it);
+    # NULL: none (removed, never given, or erased).
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH))
+    # The form the family agreed to; NULL: none chosen, the default rule decides.
+    channel: Mapped[DeliveryChannel | None] = mapped_column(
+        enum_column(DeliveryChannel, "delivery_channel")
+    )
+    form: Mapped[ContactForm] = mapped_column(enum_column(ContactForm, "contact_form"))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    # "№ 14 от 02.09.2026": the family's statement in the school's files.
+    document_ref: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None]

@@ -1,0 +1,165 @@
+"""The families' contact history (e-mail addresses, the agreed form of delivery)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    AccountLink,
+    AccountRole,
+    ConsentRecord,
+    ConsentState,
+    ContactRecord,
+    SchoolClass,
+    Student,
+    TelegramAccount,
+)
+
+
+class ContactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, record: ContactRecord) -> None:
+        self._session.add(record)
+
+    async def current(
+        self, *, guardian_id: int | None = None, student_id: int | None = None
+    ) -> ContactRecord | None:
+        """The person's newest entry: their contact data now (None: never recorded)."""
+        result = await self._session.execute(
+            select(ContactRecord)
+            .where(_subject(guardian_id, student_id))
+            .order_by(ContactRecord.recorded_at.desc(), ContactRecord.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def history(
+        self, *, guardian_id: int | None = None, student_id: int | None = None
+    ) -> list[ContactRecord]:
+        """Every entry about the person, oldest first."""
+        result = await self._session.execute(
+            select(ContactRecord)
+            .where(_subject(guardian_id, student_id))
+            .order_by(ContactRecord.recorded_at, ContactRecord.id)
+        )
+        return list(result.scalars())
+
+    async def current_of_guardians(self, guardian_ids: Sequence[int]) -> dict[int, ContactRecord]:
+        """The newest entry per guardian (one query for a whole class)."""
+        result = await self._session.execute(
+            select(ContactRecord)
+            .where(ContactRecord.guardian_id.in_(list(guardian_ids)))
+            .order_by(ContactRecord.recorded_at, ContactRecord.id)
+        )
+        return {record.guardian_id: record for record in result.scalars() if record.guardian_id}
+
+    async def current_of_students(self, student_ids: Sequence[int]) -> dict[int, ContactRecord]:
+        """The newest entry per adult student recorded for themself."""
+        result = await self._session.execute(
+            select(ContactRecord)
+            .where(ContactRecord.student_id.in_(list(student_ids)))
+            .order_by(ContactRecord.recorded_at, ContactRecord.id)
+        )
+        return {record.student_id: record for record in result.scalars() if record.student_id}
+
+    async def students_with_contacts(
+        self, school_id: int, class_id: int | None
+    ) -> list[tuple[Student, SchoolClass]]:
+        """Students who have contact entries of their own (adult students), by name."""
+        recorded = select(ContactRecord.student_id).where(ContactRecord.student_id.is_not(None))
+        statement = (
+            select(Student, SchoolClass)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .where(Student.school_id == school_id, Student.id.in_(recorded))
+            .order_by(Student.full_name)
+        )
+        if class_id is not None:
+            statement = statement.where(Student.class_id == class_id)
+        return [(student, school_class) for student, school_class in
+                (await self._session.execute(statement)).all()]  # fmt: skip
+
+    async def reachable_in_telegram(
+        self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
+    ) -> tuple[set[int], set[int]]:
+        """Of these guardians and students, those with an active link of their own on an
+        account that has not blocked the bot: (guardian ids, student ids)."""
+        result = await self._session.execute(
+            select(AccountLink.role, AccountLink.guardian_id, AccountLink.student_id)
+            .join(TelegramAccount, TelegramAccount.id == AccountLink.account_id)
+            .where(
+                AccountLink.ended_at.is_(None),
+                TelegramAccount.is_active.is_(True),
+                or_(
+                    and_(AccountLink.role == AccountRole.GUARDIAN,
+                         AccountLink.guardian_id.in_(list(guardian_ids))),
+                    and_(AccountLink.role == AccountRole.STUDENT,
+                         AccountLink.student_id.in_(list(student_ids))),
+                ),
+            )
+        )  # fmt: skip
+        guardians: set[int] = set()
+        students: set[int] = set()
+        for role, guardian_id, student_id in result.all():
+            if role == AccountRole.GUARDIAN and guardian_id is not None:
+                guardians.add(guardian_id)
+            elif student_id is not None:
+                students.add(student_id)
+        return guardians, students
+
+    # Erasure ------------------------------------------------------------------------------
+
+    async def erasable(self, decided_before: datetime) -> list[ContactRecord]:
+        """Entries still holding an address whose person's newest consent record refuses or
+        withdraws consent and was made before the cutoff."""
+        newest_consent = (
+            select(ConsentRecord.id)
+            .where(
+                or_(
+                    and_(
+                        ContactRecord.guardian_id.is_not(None),
+                        ConsentRecord.guardian_id == ContactRecord.guardian_id,
+                    ),
+                    and_(
+                        ContactRecord.student_id.is_not(None),
+                        ConsentRecord.student_id == ContactRecord.student_id,
+                        ConsentRecord.guardian_id.is_(None),
+                    ),
+                )
+            )
+            .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+            .limit(1)
+            .correlate(ContactRecord)
+            .scalar_subquery()
+        )
+        result = await self._session.execute(
+            select(ContactRecord)
+            .join(ConsentRecord, ConsentRecord.id == newest_consent)
+            .where(
+                ContactRecord.email.is_not(None),
+                ConsentRecord.state.in_((ConsentState.REFUSED, ConsentState.WITHDRAWN)),
+                ConsentRecord.recorded_at < decided_before,
+            )
+            .order_by(ContactRecord.id)
+        )
+        return list(result.scalars())
+
+    async def erase_addresses(self, record_ids: Sequence[int], now: datetime) -> None:
+        """Blank the addresses of these entries; the rest of each entry stays."""
+        await self._session.execute(
+            update(ContactRecord)
+            .where(ContactRecord.id.in_(list(record_ids)))
+            .values(email=None, erased_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _subject(guardian_id: int | None, student_id: int | None) -> ColumnElement[bool]:
+    if guardian_id is not None:
+        return ContactRecord.guardian_id == guardian_id
+    return and_(ContactRecord.student_id == student_id, ContactRecord.guardian_id.is_(None))
