@@ -38,7 +38,7 @@ class FloodLimits:
     per_second: float = 30.0
     bot_burst: float = 30.0
     per_chat_per_second: float = 1.0
-    chat_burst: float = 3.0
+    chat_burst: float = 5.0
     # Paid broadcasts lift the bot's rate to 1000 a second (the per-chat rule stays).
     paid_per_second: float = 1000.0
 
