@@ -54,14 +54,14 @@ from benchmarks.diary_benchmark import link_everyone
 from benchmarks.sync_benchmark import create_pg, district, drop_pg
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.digests.delivery import run_delivery
+from bot.digests.delivery_loop import run_delivery
 from bot.digests.outbox import queue_push
 from bot.exchange.service import sync_document
 from bot.schools.service import create_school
 from bot.services import build_delivery_worker, build_services
+from bot.standin.wire import telegram_error
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus, TelegramAccount
-from tests.doubles.bot_api_wire import telegram_error
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import TEST_TOKEN
 

@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot.app import Webhook, build_dispatcher, build_storage, build_web_app, webhook_for
 from bot.database_startup import migrate_database, prepare_sqlite_directory
-from bot.digests.delivery import run_delivery
+from bot.digests.delivery_loop import close_worker, run_delivery
 from bot.handlers.commands import publish_commands
 from bot.health.scheduler_presence import SchedulerPresence
 from bot.scheduling import (
@@ -156,16 +156,7 @@ async def _run_services(
     app = build_web_app(services, dispatcher=dispatcher, scheduler_presence=presence)
     if addon is not None:
         addon.extend(app)
-    runner = web.AppRunner(app, access_log_class=SecretMaskingAccessLogger)
-    await runner.setup()
-    stack.push_async_callback(runner.cleanup)
-    try:
-        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-    except OSError as error:
-        raise StartupFailed(
-            f"cannot listen on {settings.http_host}:{settings.http_port} ({error.strerror}): "
-            "another program (or another ediary run) uses it; stop it or set HTTP_PORT"
-        ) from None
+    await _serve_http(stack, app, settings.http_host, settings.http_port)
 
     scheduler = build_scheduler()
     add_housekeeping_jobs(scheduler, services)
@@ -178,6 +169,7 @@ async def _run_services(
         ),
     )
     worker = build_delivery_worker(services)
+    stack.push_async_callback(close_worker, worker)
     _in_background(stack, "delivery", lambda stopping: run_delivery(worker, stopping))
 
     await _publish_commands_or_log(bot, services)
@@ -197,6 +189,21 @@ async def _run_services(
     else:
         await stop.wait()
     log.info("stopping")
+
+
+async def _serve_http(
+    stack: contextlib.AsyncExitStack, app: web.Application, host: str, port: int
+) -> None:
+    runner = web.AppRunner(app, access_log_class=SecretMaskingAccessLogger)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        raise StartupFailed(
+            f"cannot listen on {host}:{port} ({error.strerror}): another program (or another "
+            "ediary run) uses it; stop it or set HTTP_PORT"
+        ) from None
 
 
 async def _poll_until(stop: asyncio.Event, dispatcher: Dispatcher, bot: Bot) -> None:
@@ -243,8 +250,9 @@ async def _start_receiving(bot: Bot, dispatcher: Dispatcher, webhook: Webhook | 
 
 async def serve_worker(services: Services) -> None:
     """``ediary worker``: only the delivery worker (for extra machines)."""
-    async with _lifecycle(services) as (_stack, stop):
+    async with _lifecycle(services) as (stack, stop):
         worker = build_delivery_worker(services)
+        stack.push_async_callback(close_worker, worker)
         log.info(
             "delivery worker %s is running at %g messages a second%s",
             worker.name,

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
     from bot.digests.delivery import DeliveryWorker
+    from bot.digests.shared_pacing import SharedPacing
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def worker_name() -> str:
 
 
 def build_delivery_worker(services: Services) -> DeliveryWorker:
-    """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``)."""
+    """The delivery worker at the configured rate (``DELIVERY_RATE``, ``ALLOW_PAID_BROADCAST``);
+    with ``REDIS_URL`` that rate is the bot's, shared by every worker and instance."""
     from bot.digests.delivery import DeliveryWorker
     from bot.digests.rate_limits import RateLimits
 
@@ -155,10 +157,30 @@ def build_delivery_worker(services: Services) -> DeliveryWorker:
     limits = RateLimits(
         per_second=settings.delivery_rate, paid_broadcast=settings.allow_paid_broadcast
     )
+    bot = services.require_bot()
     return DeliveryWorker(
         database=services.database,
-        bot=services.require_bot(),
+        bot=bot,
         clock=services.clock,
         name=worker_name(),
         limits=limits,
+        shared=build_shared_pacing(settings.redis_url, bot.id, limits.per_second)
+        if settings.redis_url
+        else None,
     )
+
+
+def build_shared_pacing(redis_url: str, bot_id: int, per_second: float) -> SharedPacing:
+    """The bot's limiter in Redis. Short timeouts: a Redis that stalls must not stall
+    delivery (the worker paces itself on its share of the rate meanwhile)."""
+    from redis.asyncio import Redis
+
+    from bot.digests.shared_pacing import SharedPacing
+    from bot.digests.shared_rate import SharedRate, SharedRateLimiter
+
+    redis = Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+    # A burst of 2: a turn taken a little late may catch up by one, so the bot keeps to its
+    # rate over a second instead of falling behind by every late wake-up (the local pacer's
+    # PACER_SLACK, for all workers together).
+    rate = SharedRate(per_second, bot_burst=2)
+    return SharedPacing(SharedRateLimiter(redis, bot_id, rate), redis)

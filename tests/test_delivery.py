@@ -13,10 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import build_web_app
-from bot.digests.delivery import (
-    DeliveryWorker,
-    run_delivery,
-)
+from bot.digests.delivery import DeliveryWorker
+from bot.digests.delivery_loop import run_delivery
 from bot.digests.merging import merge_for_chats
 from bot.digests.outbox import queue_push
 from bot.digests.rate_limits import RateLimits

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import URL
 
-from tests.conftest import SETTING_NAMES
 from bot.standin.wire import RecordedCall
+from tests.conftest import SETTING_NAMES
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import BOT_USERNAME, TEST_TOKEN
 

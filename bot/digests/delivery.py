@@ -16,7 +16,6 @@ statements whatever the number of messages in it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -45,7 +44,7 @@ from bot.digests.delivery_outcomes import (
 )
 from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from bot.digests.rate_limits import RateLimits
-from bot.health.failure_log import FailureLog
+from bot.digests.shared_pacing import SharedPacing
 from db.database import Database
 from db.repositories.outbox import ClaimedPush
 
@@ -106,6 +105,8 @@ class DeliveryWorker:
     batch: int | None = None  # rows claimed per pass; by default PASS_SECONDS at the rate
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    # The bot's limiter shared with every worker and instance (REDIS_URL); else local pacing.
+    shared: SharedPacing | None = None
     _next_start: float = field(default=float("-inf"), init=False)
     _resume_at: float = field(default=float("-inf"), init=False)
     _chat_free_at: dict[int, float] = field(default_factory=dict, init=False)
@@ -121,7 +122,10 @@ class DeliveryWorker:
 
     async def deliver_due(self) -> DeliveryReport:
         """Claim one batch of due rows and deliver it, several for one chat as one message."""
-        if (pause := self.paused_for()) > 0:
+        pause = self.paused_for()
+        if self.shared is not None:  # a 429 another worker or instance was given
+            pause = max(pause, await self.shared.paused_for())
+        if pause > 0:
             # Claiming now would only hold rows other workers could send after the pause.
             await self.sleep(pause)
         run = await self._claim()
@@ -157,6 +161,8 @@ class DeliveryWorker:
                 worker=self.name, now=now, lease_until=now + self.lease, limit=self.batch_size
             )
             await uow.commit()
+            if self.shared is not None and self.shared.degraded:
+                self.shared.count_live_workers(await uow.outbox.other_claimants(self.name, now))
             payloads = [push.payload for push in claimed]
             originals = await uow.outbox.sent_as(
                 {int(p["edit_of"]) for p in payloads if p.get("edit_of")}
@@ -208,16 +214,25 @@ class DeliveryWorker:
             nap.cancel()
             paused.cancel()
 
-    async def _wait_for_turn(self, run: _Pass) -> None:
-        """The pacer: sends start 1/per_second apart.
+    async def _wait_for_turn(self, run: _Pass, chat_id: int) -> None:
+        """The pacer: sends start 1/per_second apart, from the shared limiter when there is
+        one (every worker's sends together), else here.
 
         Lanes take their turns one at a time, first come first served. A turn that comes a
         little late (the event loop was busy) keeps to the schedule, so the rate is kept; one
         that comes later than ``PACER_SLACK`` turns restarts the schedule, so the sends behind
         it do not burst to catch up.
         """
-        interval = 1 / self.limits.per_second
-        async with self._turns:
+        async with self._turns:  # one lane at a time asks, here or in Redis
+            if self.shared is not None:
+                while (wait := await self.shared.turn(chat_id)) is not None:
+                    if wait <= 0 or run.pause.is_set() or self.monotonic() >= run.lease_ends:
+                        return
+                    await self._nap(run, wait)
+                # Redis is away: this worker's share of the rate, paced here.
+            per_second = self.limits.per_second
+            rate = self.shared.share_of(per_second) if self.shared else per_second
+            interval = 1 / rate
             scheduled = max(self._next_start, self._resume_at)
             await self._nap(run, scheduled - self.monotonic())
             self._next_start = max(scheduled, self.monotonic() - PACER_SLACK * interval) + interval
@@ -284,7 +299,7 @@ class DeliveryWorker:
             await self._wait_for_chat(run, chat_id)
             async with run.in_flight:
                 if not run.pause.is_set():  # else the turn would come only after the pause
-                    await self._wait_for_turn(run)
+                    await self._wait_for_turn(run, chat_id)
                 if run.pause.is_set() or self.monotonic() >= run.lease_ends:
                     return None
                 target = chat_id
@@ -297,6 +312,8 @@ class DeliveryWorker:
                     # The whole bot must wait: stop starting sends, and start none before then.
                     run.pause.set()
                     self._resume_at = max(self._resume_at, self.monotonic() + error.retry_after)
+                    if self.shared is not None:  # and every other sender of the bot too
+                        await self.shared.pause(error.retry_after)
                     return Outcome(
                         SendResult.RATE_LIMITED, migrated_to, retry_after=error.retry_after
                     )
@@ -360,33 +377,3 @@ def is_timeout(error: TelegramNetworkError) -> bool:
 
 def _markup(raw: object) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.model_validate(raw) if raw else None
-
-
-async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: float = 1.0) -> None:
-    """Deliver until ``stop`` is set; a failing pass is logged and retried, never fatal.
-
-    While the database is away every pass fails: the first failure is logged in full, then
-    one line a minute, then one line when delivery works again.
-    """
-    failures = FailureLog(log, "delivery pass")
-    while not stop.is_set():
-        if (pause := worker.paused_for()) > 0:
-            # Telegram asked the bot to wait; a stop still ends the wait at once.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=pause)
-            continue
-        try:
-            report = await worker.deliver_due()
-        except Exception as error:
-            failures.failed(error)
-            report = DeliveryReport()
-        else:
-            failures.succeeded()
-        if report.timed_out:
-            log.warning("%d push(es) timed out; their outcome is unknown", report.timed_out)
-        if report.rate_limited:
-            log.warning("Telegram asked to slow down (%d times)", report.rate_limited)
-        if report.sent or report.retried or report.dead or report.blocked:
-            continue  # there may be more due right away
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=idle)

@@ -42,7 +42,7 @@ class SentMessages:
     """sendMessage, sendDocument, sendPhoto, the edits and deletions, over one store."""
 
     def __init__(self, bot: BotIdentity, now: Callable[[], datetime]) -> None:
-        self.bot = bot
+        self.identity = bot
         self.now = now
         self._message_ids: Iterator[int] = itertools.count(10_001)
         self._file_ids: Iterator[int] = itertools.count(1)
@@ -160,7 +160,7 @@ class SentMessages:
     def _new_message(self, chat_id: Any, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": self.next_message_id(),
-            "from": self.bot.to_dict(),
+            "from": self.identity.to_dict(),
             "chat": chat_dict(resolve_chat_id(chat_id)),
             "date": unix(self.now()),
             **{key: value for key, value in content.items() if value is not None},
@@ -198,7 +198,7 @@ class SentMessages:
             # Not sent through this server (e.g. before a test began): edit a made-up message.
             made_up = {
                 "message_id": int(message_id),
-                "from": self.bot.to_dict(),
+                "from": self.identity.to_dict(),
                 "chat": chat,
                 "date": unix(self.now()),
             }

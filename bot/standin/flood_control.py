@@ -70,14 +70,14 @@ class FloodControl:
         limits = self.limits
         rate = limits.paid_per_second if paid else limits.per_second
         capacity = max(limits.bot_burst, rate) if paid else limits.bot_burst
-        bot = self._bot = self._bot or _Bucket(capacity, now)
-        bot.refill(now, rate, capacity)
+        whole = self._bot = self._bot or _Bucket(capacity, now)
+        whole.refill(now, rate, capacity)
         chat = self._chats.setdefault(chat_id, _Bucket(limits.chat_burst, now))
         chat.refill(now, limits.per_chat_per_second, limits.chat_burst)
-        wait = max(bot.wait(rate), chat.wait(limits.per_chat_per_second))
+        wait = max(whole.wait(rate), chat.wait(limits.per_chat_per_second))
         if wait > 0:
             # Telegram's retry_after is whole seconds, never 0.
             return max(1, math.ceil(wait))
-        bot.tokens -= 1
+        whole.tokens -= 1
         chat.tokens -= 1
         return None

@@ -69,6 +69,9 @@ class TelegramStandIn:
         self.max_poll_wait = max_poll_wait
         self.now = now
         self.flood = flood
+        # What the flood limits refused: (method, chat) — a bot within its limits has none.
+        self.flood_refusals: list[tuple[str, object]] = []
+        self.failed_calls: list[RecordedCall] = []  # the calls a scripted failure answered
         self.record_calls = record_calls
         self.chats = SentMessages(self.identity, lambda: self.now())
         self._calls: list[RecordedCall] = []
@@ -246,8 +249,9 @@ class TelegramStandIn:
         name = request.match_info["method"]
         method = name.lower()
         params = await read_params(request)
+        call = RecordedCall(token, name, params, time.monotonic())
         if self.record_calls:
-            self._calls.append(RecordedCall(token, name, params, time.monotonic()))
+            self._calls.append(call)
             self._call_recorded.set()
             self._call_recorded = asyncio.Event()
         if self.latency is not None:
@@ -255,6 +259,7 @@ class TelegramStandIn:
         if token != self.token:
             return telegram_error(401, "Unauthorized")
         if failure := self._take_failure(method):
+            self.failed_calls.append(call)
             return telegram_error(
                 failure.error_code,
                 failure.description,
@@ -262,6 +267,7 @@ class TelegramStandIn:
                 migrate_to_chat_id=failure.migrate_to_chat_id,
             )
         if (wait := self._flood_wait(method, params)) is not None:
+            self.flood_refusals.append((method, params.get("chat_id")))
             return telegram_error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         handler = self._handlers.get(method)
         if handler is None:

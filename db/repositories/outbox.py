@@ -80,6 +80,16 @@ class OutboxRepository:
         }
         return await insert_one_ignoring_conflict(self._session, table_of(OutboxMessage), row)
 
+    async def other_claimants(self, worker: str, now: datetime) -> int:
+        """How many other workers hold live claims: the workers sending now, as the ones
+        that lost the shared limiter count them to share the bot's rate."""
+        statement = select(func.count(func.distinct(OutboxMessage.claimed_by))).where(
+            OutboxMessage.status == OutboxStatus.CLAIMED,
+            OutboxMessage.lease_expires_at > now,
+            OutboxMessage.claimed_by != worker,
+        )
+        return int((await self._session.execute(statement)).scalar_one())
+
     async def claim(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedPush]:
