@@ -6,6 +6,7 @@ family per batch, 4xx retried, 5xx marking the address invalid, and who is never
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select
@@ -59,7 +60,7 @@ async def mother_on_mail(database: Database, clock: FakeClock) -> tuple[School, 
 
 async def queue(
     database: Database, clock: FakeClock, school: School, person: int, key: str,
-    subject: str = "Оценки: Иванов Пётр", **extra: object,
+    subject: str = "Оценки: Иванов Пётр", **extra: Any,
 ) -> None:  # fmt: skip
     rendered = Rendered((
         paragraph("Математика: ", Bold("5"), " <b>не разметка</b>"),

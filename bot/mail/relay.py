@@ -70,7 +70,7 @@ def parse_sender(text: str) -> Address:
     if any(character in text for character in "\r\n\0"):
         raise ValueError("the sender contains a line break")
     parsed = policy.default.header_factory("From", text.strip())
-    addresses = getattr(parsed, "addresses", ())
+    addresses: tuple[Address, ...] = getattr(parsed, "addresses", ())
     if len(addresses) != 1 or parsed.defects:
         raise ValueError("not one address, e.g. Школа № 30 <diary@school.ru>")
     name, address = addresses[0].display_name, addresses[0].addr_spec

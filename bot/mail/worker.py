@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 Sleep = Callable[[float], Awaitable[None]]
 PASS_SECONDS = 4.0
+# How a letter row refused for its address begins its last_error (the 24-hour report's cause).
+ADDRESS_REFUSED = "address refused"
 log = logging.getLogger(__name__)
 
 
