@@ -26,6 +26,20 @@ def final_grades_subject(_: Translator, child: str, period: str) -> str:
     return _("Final grades: {child}, {period}").format(child=child, period=period)
 
 
+def push_subject(_: Translator, kind: str) -> str:
+    """A letter part's subject by the kind of news it carries."""
+    subjects = {
+        "grades": _("New marks"),
+        "lesson": _("Changes in the timetable"),
+        "homework": _("Homework"),
+        "recommendation": _("A teacher's recommendation"),
+        "forecast_digest": _("Forecast of the period's grades"),
+        "risk": _("A subject needs attention"),
+        "evening_brief": _("Tomorrow at school"),
+    }
+    return subjects.get(str(kind), _("News from the electronic diary"))
+
+
 def render_letter_footer(_: Translator, school: str, unsubscribe_url: str | None) -> Rendered:
     why = _(
         "{school} sends you the electronic diary by e-mail, as you agreed with the school."
