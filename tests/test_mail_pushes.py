@@ -9,10 +9,13 @@ from datetime import timedelta
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
 
+from bot.teachers.audience import Audience
+from bot.teachers.broadcasts import recent_broadcasts, send_broadcast, sender_of
 from db.database import Database
 from db.models import ConsentState, DeliveryChannel, OutboxStatus
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
+from tests.finals_fixtures import TEACHER, school_with_teacher
 from tests.mail_fixtures import (
     RunningSink,
     address,
@@ -89,3 +92,32 @@ async def test_a_withdrawal_stops_the_letters_queued_and_to_come(
     assert await run_job(database, clock, i18n) == 1  # the father's Telegram push only
     assert smtp_sink.sink.received == []
     assert [row.status for row in await letter_rows(database)] == [OutboxStatus.CANCELLED]
+
+
+async def test_a_class_teachers_announcement_reaches_the_family_on_e_mail(
+    dispatcher: Dispatcher, bot: RecordingBot, database: Database, clock: FakeClock,
+    i18n: I18n, smtp_sink: RunningSink,
+) -> None:  # fmt: skip
+    school, _father, _teacher = await school_with_teacher(dispatcher, bot, database, clock)
+    await grant(database, clock, school, "g1")
+    await address(database, clock, school, "g1", MOTHER)
+    async with database.unit_of_work() as uow:
+        sender = await sender_of(uow, TEACHER.id)
+        assert sender is not None
+        broadcast = await send_broadcast(
+            uow, clock, i18n, sender, class_id=sender.classes[0].id,
+            audience=Audience.GUARDIANS, text="Собрание в четверг в 18:00 <b>каб. 204</b>",
+        )  # fmt: skip
+    assert broadcast.recipients == 2  # the father in Telegram, the mother by letter
+    assert (await send_all(mail_worker(database, clock, i18n, smtp_sink))).sent == 1
+    [letter] = smtp_sink.sink.received
+    assert letter.recipients == [MOTHER]
+    assert letter.header("Subject") == "Объявление: Смирнова Ольга Петровна"
+    html = letter.message.get_body(("html",))
+    assert html is not None
+    assert "Собрание в четверг в 18:00 &lt;b&gt;каб. 204&lt;/b&gt;" in html.get_content()
+    async with database.unit_of_work() as uow:
+        sender = await sender_of(uow, TEACHER.id)
+        assert sender is not None
+        [figures] = await recent_broadcasts(uow, sender)
+    assert (figures.recipients, figures.delivered, figures.waiting) == (2, 1, 1)

@@ -40,6 +40,10 @@ def push_subject(_: Translator, kind: str) -> str:
     return subjects.get(str(kind), _("News from the electronic diary"))
 
 
+def announcement_subject(_: Translator, sender: str) -> str:
+    return _("Announcement: {sender}").format(sender=sender)
+
+
 def render_letter_footer(_: Translator, school: str, unsubscribe_url: str | None) -> Rendered:
     why = _(
         "{school} sends you the electronic diary by e-mail, as you agreed with the school."
