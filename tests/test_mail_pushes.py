@@ -4,15 +4,19 @@ linked family chose e-mail, both when both were chosen, and nothing after a with
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
+from pypdf import PdfReader
+from sqlalchemy import select
 
+from bot.reports.delivery import scheduled_statements
 from bot.teachers.audience import Audience
 from bot.teachers.broadcasts import recent_broadcasts, send_broadcast, sender_of
 from db.database import Database
-from db.models import ConsentState, DeliveryChannel, OutboxStatus
+from db.models import ConsentState, DeliveryChannel, OutboxMessage, OutboxStatus
 from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.finals_fixtures import TEACHER, school_with_teacher
@@ -25,6 +29,7 @@ from tests.mail_fixtures import (
     send_all,
     smtp_sink,
 )
+from tests.reports_fixtures import FRIDAY, report_school
 from tests.test_change_pushes import deliver, family, grade, run_job, sync
 
 __all__ = ["smtp_sink"]
@@ -121,3 +126,37 @@ async def test_a_class_teachers_announcement_reaches_the_family_on_e_mail(
         assert sender is not None
         [figures] = await recent_broadcasts(uow, sender)
     assert (figures.recipients, figures.delivered, figures.waiting) == (2, 1, 1)
+
+
+async def test_a_family_on_e_mail_gets_its_statement_as_a_pdf_instead_of_paper(
+    database: Database, clock: FakeClock, i18n: I18n, smtp_sink: RunningSink
+) -> None:
+    setup = await report_school(database, clock)  # s5's parent consented, never linked
+    await address(database, clock, setup.school, "g5", MOTHER)
+    clock.set(FRIDAY)
+    async with database.unit_of_work() as uow:
+        assert await scheduled_statements(uow, clock, i18n, setup.school) == 3
+        captions = (
+            (
+                await uow.session.execute(
+                    select(OutboxMessage.payload).where(OutboxMessage.kind == "statements")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    printed = " ".join(str(c.get("text", "")) for c in captions)
+    assert "учеников без электронного дневника — 3" in printed  # 4 before: s5 is mailed
+    assert (await send_all(mail_worker(database, clock, i18n, smtp_sink))).sent == 1
+    [letter] = smtp_sink.sink.received
+    assert letter.recipients == [MOTHER]
+    assert letter.header("Subject").startswith("Выписка об успеваемости: ")
+    [pdf] = list(letter.message.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    pages = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Ученик: Дмитриев Денис, класс 5А" in " ".join(pages.split())
+    assert "Алексеев Антон" not in pages
+    # The hourly re-run neither repeats nor regenerates it.
+    clock.advance(timedelta(hours=1))
+    async with database.unit_of_work() as uow:
+        assert await scheduled_statements(uow, clock, i18n, setup.school) == 0

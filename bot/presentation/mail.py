@@ -5,6 +5,7 @@ refused or a family unsubscribed; the texts of the acknowledgement page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.presentation.rendered import Bold, Button, Gap, Link, Rendered, paragraph
 from bot.presentation.translation import Translator
@@ -42,6 +43,20 @@ def push_subject(_: Translator, kind: str) -> str:
 
 def announcement_subject(_: Translator, sender: str) -> str:
     return _("Announcement: {sender}").format(sender=sender)
+
+
+def statement_subject(_: Translator, child: str, first: date, last: date) -> str:
+    return _("Statement of grades: {child}, {first} – {last}").format(
+        child=child, first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}"
+    )
+
+
+def render_statement_letter(_: Translator, child: str, first: date, last: date) -> Rendered:
+    text = _(
+        "The statement of current grades of {child} for {first} – {last} is attached (PDF), "
+        "instead of the paper one handed out at school."
+    ).format(child=child, first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")
+    return Rendered((paragraph(text),))
 
 
 def render_letter_footer(_: Translator, school: str, unsubscribe_url: str | None) -> Rendered:
