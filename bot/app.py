@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.web.calendar import add_calendar_routes
 from bot.web.health import add_health_routes
 from bot.web.keys import SERVICES_KEY
+from bot.web.mail import add_mail_routes
 from bot.web.metrics import add_metrics_routes
 from bot.web.webhook import TelegramWebhook
 
@@ -81,6 +82,7 @@ def build_web_app(
     add_metrics_routes(app)
     add_exchange_routes(app)
     add_calendar_routes(app)
+    add_mail_routes(app)
     webhook = webhook_for(settings, services.secret_key)
     if webhook is not None:
         if dispatcher is None:

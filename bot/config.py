@@ -56,6 +56,12 @@ HINTS: dict[str, str] = {
     "sync_read_timeout": "use seconds, e.g. SYNC_READ_TIMEOUT=60",
     "allow_paid_broadcast": "use true or false",
     "public_url": "use the address families reach this server at, e.g. https://diary.example.org",
+    "smtp_url": (
+        "use smtp://user:password@mail.school.ru:587 (STARTTLS) or "
+        "smtps://user:password@mail.school.ru:465 (TLS from the start), or leave it unset"
+    ),
+    "mail_from": 'use the sender of the letters, e.g. MAIL_FROM="Школа № 30 <diary@school.ru>"',
+    "mail_rate": "use letters per second above 0, e.g. MAIL_RATE=5 (ask the relay's limit)",
     "delivery_rate": (
         f"use messages per second from 1 to {FREE_RATE_LIMIT}, e.g. DELIVERY_RATE=25, or up "
         f"to {PAID_RATE_LIMIT} with ALLOW_PAID_BROADCAST=true (Telegram charges Stars for "
@@ -119,6 +125,13 @@ class Settings(BaseSettings):
     # Where families reach this service from the internet (the calendar feed's links);
     # defaults to the webhook's origin.
     public_url: HttpUrl | None = None
+    # The school's mail relay for e-mail delivery (issue 17); unset: no e-mail is sent. A
+    # secret: it carries the relay's password.
+    smtp_url: SecretStr | None = None
+    # The letters' sender, "Name <address>" or an address.
+    mail_from: str | None = None
+    # Letters sent per second (relays limit senders; 5/s is a cautious default).
+    mail_rate: float = Field(default=5.0, gt=0, le=1000)
 
     @field_validator(
         "bot_token",
@@ -129,6 +142,8 @@ class Settings(BaseSettings):
         "telegram_api_url",
         "webhook_url",
         "public_url",
+        "smtp_url",
+        "mail_from",
         mode="before",
     )
     @classmethod
@@ -189,6 +204,24 @@ class Settings(BaseSettings):
     def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("too short")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from bot.mail.relay import parse_smtp_url  # the rule lives with the sender
+
+            parse_smtp_url(value.get_secret_value())  # raises ValueError with the reason
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _check_mail_from(cls, value: str | None) -> str | None:
+        if value is not None:
+            from bot.mail.relay import parse_sender
+
+            parse_sender(value)
         return value
 
     @field_validator("log_level")

@@ -25,13 +25,14 @@ from bot.database_startup import migrate_database, prepare_sqlite_directory
 from bot.digests.delivery_loop import close_worker, run_delivery
 from bot.handlers.commands import publish_commands
 from bot.health.scheduler_presence import SchedulerPresence
+from bot.mail.worker import run_mail_delivery
 from bot.scheduling import (
     add_housekeeping_jobs,
     add_push_jobs,
     build_scheduler,
     run_scheduler_when_holding,
 )
-from bot.services import Services, build_delivery_worker, worker_name
+from bot.services import Services, build_delivery_worker, build_mail_worker, worker_name
 from bot.web.access_log import SecretMaskingAccessLogger
 from db.locks import InstanceLock
 
@@ -171,6 +172,7 @@ async def _run_services(
     worker = build_delivery_worker(services)
     stack.push_async_callback(close_worker, worker)
     _in_background(stack, "delivery", lambda stopping: run_delivery(worker, stopping))
+    _start_mail(stack, services)
 
     await _publish_commands_or_log(bot, services)
     webhook = webhook_for(settings, services.secret_key)
@@ -246,6 +248,14 @@ async def _start_receiving(bot: Bot, dispatcher: Dispatcher, webhook: Webhook | 
             await bot.delete_webhook(drop_pending_updates=False)
     except Exception:
         log.exception("could not configure update delivery with Telegram; continuing")
+
+
+def _start_mail(stack: contextlib.AsyncExitStack, services: Services) -> None:
+    """The mail worker beside the Telegram one, when ``SMTP_URL`` is set."""
+    mail = build_mail_worker(services)
+    if mail is not None:
+        _in_background(stack, "mail", lambda stopping: run_mail_delivery(mail, stopping))
+        log.info("mail delivery at %g letters a second", mail.rate)
 
 
 async def serve_worker(services: Services) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from bot.digests.delivery import DeliveryWorker
     from bot.digests.shared_pacing import SharedPacing
+    from bot.mail.worker import MailWorker
 
 
 @dataclass(frozen=True)
@@ -184,3 +185,29 @@ def build_shared_pacing(redis_url: str, bot_id: int, per_second: float) -> Share
     # PACER_SLACK, for all workers together).
     rate = SharedRate(per_second, bot_burst=2)
     return SharedPacing(SharedRateLimiter(redis, bot_id, rate), redis)
+
+
+def build_mail_worker(services: Services) -> MailWorker | None:
+    """The mail worker when ``SMTP_URL`` is set (None otherwise: no e-mail is sent)."""
+    settings = services.settings
+    if settings.smtp_url is None:
+        return None
+    if settings.mail_from is None:
+        raise ConfigurationError(
+            "MAIL_FROM is not set: SMTP_URL needs a sender, e.g. "
+            'MAIL_FROM="Школа № 30 <diary@school.ru>"'
+        )
+    from bot.mail.relay import MailRelay, parse_sender, parse_smtp_url
+    from bot.mail.worker import MailWorker
+
+    return MailWorker(
+        database=services.database,
+        relay=MailRelay(parse_smtp_url(settings.smtp_url.get_secret_value())),
+        clock=services.clock,
+        i18n=services.i18n,
+        secret_key=services.secret_key,
+        sender=parse_sender(settings.mail_from),
+        public_url=services.public_url,
+        name=f"mail:{worker_name()}"[:100],
+        rate=settings.mail_rate,
+    )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from db.repositories.finals import FinalsRepository
     from db.repositories.journal import JournalRepository
     from db.repositories.linking import LinkingRepository
+    from db.repositories.mail import MailRepository
     from db.repositories.outbox import OutboxRepository
     from db.repositories.outbox_figures import OutboxFiguresRepository
     from db.repositories.reports import ReportRepository
@@ -69,6 +70,12 @@ class UnitOfWork:
         from db.repositories.contacts import ContactRepository
 
         return ContactRepository(self.session)
+
+    @cached_property
+    def mail(self) -> MailRepository:
+        from db.repositories.mail import MailRepository
+
+        return MailRepository(self.session)
 
     @cached_property
     def diary(self) -> DiaryRepository:

@@ -63,6 +63,9 @@ SETTING_NAMES = (
     "DELIVERY_RATE",
     "ALLOW_PAID_BROADCAST",
     "PUBLIC_URL",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "MAIL_RATE",
 )
 # The key the test dispatcher hashes codes with; services under test must use the same.
 SECRET_KEY = "test-secret-key-" + "k" * 32

@@ -17,12 +17,14 @@ from bot.linking.consent_text import (
     MSGIDS,
     STUDENT_TEXT,
     TITLE,
+    VERSIONS,
     ConsentKind,
     consent_catalog,
     consent_document,
     consent_labels,
     consent_summary,
     consent_template,
+    covers_email,
     locales_dir,
 )
 
@@ -36,6 +38,14 @@ PINNED_TEMPLATE_HASHES: dict[str, dict[str, str]] = {
         "en/title": "5d412a4d80551ec33c441dd531e34a275099d1a9b1b3a0a83c44c4d6d461a3e0",
         "en/guardian": "797d3257af10fc83b34149eb2a534fc6fc7b0778ef42daf50aa0b01a1e40a6c3",
         "en/student": "4e8fb09a1b3811a61d5ebe9f7fb6b371eef2aeda3c123ccf45aa080718e8d584",
+    },
+    "2026-12": {
+        "ru/title": "1ee1e18f30f07ca89080a2d9b5c7e468e1f99c5123caf8852b9766ddf5081ec5",
+        "ru/guardian": "21a273547028b7371ee761827221d2fc0ce61aa4ff3b7425a753a64711cf0d69",
+        "ru/student": "e5068ba49ed0a212800a7bbcbfd977dad8cf1a3a7985a97ae162443532adf8e6",
+        "en/title": "5d412a4d80551ec33c441dd531e34a275099d1a9b1b3a0a83c44c4d6d461a3e0",
+        "en/guardian": "8d0d80d0b8a5194b6838fdb4ffcb99192a960729bb0152d900b25fcee3108597",
+        "en/student": "d6f0476a13ca863f53d532c3235f9333172914251284d301376b25e1c292c0dc",
     },
 }
 KINDS: tuple[ConsentKind, ...] = ("guardian", "student")
@@ -64,14 +74,14 @@ def document(kind: ConsentKind, locale: str = "ru", school: str = SCHOOL) -> str
     return consent_document(kind, locale, school=school, **names(kind)).text
 
 
-def template_hashes() -> dict[str, str]:
+def template_hashes(version: str = CONSENT_TEXT_VERSION) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for locale in LOCALES:
         title = consent_catalog(locale)[TITLE].string
         assert isinstance(title, str)
         hashes[f"{locale}/title"] = hashlib.sha256(title.encode()).hexdigest()
         for kind in KINDS:
-            template = consent_template(kind, locale)
+            template = consent_template(kind, locale, version)
             hashes[f"{locale}/{kind}"] = hashlib.sha256(template.encode()).hexdigest()
     return hashes
 
@@ -320,3 +330,30 @@ def test_consent_text_changes_bump_the_version() -> None:
     assert pinned == template_hashes(), (
         "consent text changed: bump CONSENT_TEXT_VERSION and update the pinned hash"
     )
+
+
+def test_every_version_ever_shown_is_still_the_same_text() -> None:
+    # A record keeps its version: its hash must stay checkable against the text it names.
+    assert set(VERSIONS) == set(PINNED_TEMPLATE_HASHES)
+    for version, pinned in PINNED_TEMPLATE_HASHES.items():
+        assert template_hashes(version) == pinned, version
+
+
+def test_only_the_new_version_names_the_address_and_e_mail_distribution() -> None:
+    current = document("guardian")
+    assert "адрес электронной почты" in current
+    assert "рассылка по электронной почте" in current
+    assert "почтовому серверу оператора" in current
+    assert "адрес электронной почты" in consent_template("student", "ru")
+    old = consent_document("guardian", "ru", school=SCHOOL, version="2026-11", **names("guardian"))
+    assert old.version == "2026-11"
+    assert "электронной почт" not in old.text
+    assert covers_email(CONSENT_TEXT_VERSION)
+    assert not covers_email("2026-11")
+    assert not covers_email(None)
+    assert not covers_email("2099-01")
+
+
+def test_an_unknown_version_is_refused() -> None:
+    with pytest.raises(ValueError, match="version"):
+        consent_document("student", "ru", school=SCHOOL, version="1999-01", **names("student"))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.contacts.channels import Reach, effective_channel
 from bot.linking.rules import may_receive_data
+from bot.mail.recipients import mail_allowed
 from db.models import (
     ConsentRecord,
     ConsentState,
@@ -91,7 +92,9 @@ def _row(
     state = consent.state if consent else None
     email = record.email if record else None
     chosen = record.channel if record else None
-    reach = Reach(consent_granted=may_receive_data(state), telegram=telegram, email=bool(email))
+    # E-mail counts only under a consent whose text covers it, to an address not refused.
+    reach = Reach(consent_granted=may_receive_data(state), telegram=telegram,
+                  email=mail_allowed(consent, record))  # fmt: skip
     return FamilyContact(
         role=role,
         external_id=external_id,

@@ -1,4 +1,10 @@
-"""Who may hear about a student now, with each reader's language and push preferences."""
+"""Who may hear about a student now, with each reader's language and push preferences.
+
+A reader is a Telegram account, or (issue 17) a family whose agreed form includes e-mail
+(:attr:`Reader.mail_to`): the jobs that push news treat both alike and
+:func:`bot.digests.outbox.queue_for_reader` sends each its own way. A family whose agreed
+form excludes Telegram (e-mail or paper chosen) gets no Telegram pushes, though it may
+still use the bot."""
 
 from __future__ import annotations
 
@@ -7,10 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.accounts.settings import AccountSettings
+from bot.contacts.channels import Reach, effective_channel
 from bot.digests.preferences import PushPreferences
 from bot.linking.rules import may_receive_data
-from db.models import AccountRole
+from bot.mail.recipients import MailRecipient, mail_allowed, mail_readers
+from db.models import AccountRole, ConsentRecord, ContactRecord, DeliveryChannel
 from db.unit_of_work import UnitOfWork
+
+# What a letter says when the family has chosen no language: the school's.
+MAIL_LANGUAGE = "ru"
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,8 @@ class Reader:
     guardian_id: int | None = field(default=None, compare=False)
     # When the link was made: what the journal changed before is the baseline, not news.
     linked_at: datetime | None = field(default=None, compare=False)
+    # A family reached by letter (account_id is then 0: there is no account).
+    mail_to: MailRecipient | None = None
 
 
 async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
@@ -29,10 +42,13 @@ async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Read
     found = await uow.changes.readers_of(sorted(student_ids))
     guardians = [link.guardian_id for _, link, _ in found if link.guardian_id is not None]
     consents = await uow.linking.current_consents(guardians)
+    contacts = await uow.contacts.current_of_guardians(guardians)
     by_student: dict[int, list[Reader]] = defaultdict(list)
     for student_id, link, account in found:
         if link.role == AccountRole.GUARDIAN and link.guardian_id is not None:
             record = consents.get(link.guardian_id)
+            if not _telegram_agreed(record, contacts.get(link.guardian_id)):
+                continue
         else:
             record = await uow.linking.current_consent(student_id=student_id)
         if may_receive_data(record.state if record else None):
@@ -45,4 +61,25 @@ async def readers(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Read
             )
             if reader not in by_student[student_id]:
                 by_student[student_id].append(reader)
+    return by_student
+
+
+def _telegram_agreed(consent: ConsentRecord | None, contact: ContactRecord | None) -> bool:
+    """Whether the family's effective form includes Telegram (it is linked: this reader)."""
+    if contact is None or contact.channel is None:
+        return True  # no choice: linked families get Telegram
+    reach = Reach(consent_granted=True, telegram=True, email=mail_allowed(consent, contact))
+    return effective_channel(contact.channel, reach) in (
+        DeliveryChannel.TELEGRAM,
+        DeliveryChannel.BOTH,
+    )
+
+
+async def readers_with_mail(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
+    """:func:`readers`, and the families that get the student's news by e-mail."""
+    by_student = await readers(uow, student_ids)
+    for student_id, recipients in (await mail_readers(uow, student_ids)).items():
+        by_student.setdefault(student_id, []).extend(
+            Reader(0, MAIL_LANGUAGE, guardian_id=r.key[1], mail_to=r) for r in recipients
+        )
     return by_student

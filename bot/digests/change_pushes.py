@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.digests.audience import Reader, readers
+from bot.digests.audience import Reader, readers_with_mail
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.presentation.change_pushes import (
@@ -114,7 +114,7 @@ async def push_changes(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int:
                 timezone=batch.schools[push.record.school_id].timezone, kind=push.kind,
                 key=f"{push.key}:{index}" if index else push.key, text=text, now=now,
                 urgent=push.urgent, cap=batch.settings[push.record.school_id].daily_push_cap,
-                student_id=push.student_id,
+                student_id=push.student_id, rendered=None if index else rendered,
             )  # fmt: skip
     consumed = [r.id for records in ready.values() for r in records] + [r.id for r in others]
     await uow.changes.mark_consumed(consumed, now)
@@ -142,7 +142,7 @@ async def _load(
         i18n=i18n,
         schools=schools,
         settings={school_id: SchoolSettings.of(school) for school_id, school in schools.items()},
-        audience=await readers(uow, students),
+        audience=await readers_with_mail(uow, students),
         names=await _names(uow, records, students),
         class_students=class_students,
     )

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.diary.service import context_for_student, homework_due_on, schedule_between
-from bot.digests.audience import Reader, readers
+from bot.digests.audience import Reader, readers_with_mail
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind, PushMode
 from bot.presentation.evening_brief import ChildBrief, TestLine, render_brief
@@ -55,12 +55,15 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
     if on_holiday(today, holidays) or on_holiday(tomorrow, holidays):
         return 0
     students = await uow.changes.linked_students(school.id)
-    audience = await readers(uow, set(students))
-    by_account: dict[int, tuple[Reader, list[int]]] = {}
+    students = sorted(set(students) | set(await uow.mail.students_with_addresses(school.id)))
+    audience = await readers_with_mail(uow, set(students))
+    # Per account, or per family on e-mail (their readers have no account).
+    by_account: dict[tuple[int, object], tuple[Reader, list[int]]] = {}
     for student_id in sorted(students):
         for reader in audience.get(student_id, []):
             if brief_wanted(reader, local):
-                by_account.setdefault(reader.account_id, (reader, []))[1].append(student_id)
+                who = (reader.account_id, reader.mail_to)
+                by_account.setdefault(who, (reader, []))[1].append(student_id)
     briefs: dict[int, ChildBrief | None] = {}
     queued = 0
     for reader, children in by_account.values():
@@ -83,6 +86,7 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
                 text=chunk,
                 now=now,
                 urgent=True,  # at the hour the parent chose, whatever the quiet hours
+                rendered=None if index else rendered,
             )
     await uow.commit()
     return queued

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.diary.forecast_view import forecast_for
 from bot.diary.service import context_for_student
-from bot.digests.audience import readers
+from bot.digests.audience import readers_with_mail
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.presentation.forecast_digest import render_forecast_digest
@@ -47,7 +47,8 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
     now = clock.now()
     local = now.astimezone(ZoneInfo(school.timezone))
     students = await uow.changes.linked_students(school.id)
-    audience = await readers(uow, set(students))
+    students = sorted(set(students) | set(await uow.mail.students_with_addresses(school.id)))
+    audience = await readers_with_mail(uow, set(students))
     queued = 0
     for student_id in students:
         context = await context_for_student(uow, clock, student_id)
@@ -74,6 +75,7 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
                     text=text,
                     now=now,
                     student_id=student_id,
+                    rendered=None if index else rendered,
                 )
     await uow.commit()
     return queued

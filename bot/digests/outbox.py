@@ -10,7 +10,10 @@ from bot.clock import Clock
 from bot.digests.audience import Reader
 from bot.digests.preferences import PushKind, PushMode, delivery_time
 from bot.linking.access import linked_roles
+from bot.mail.letter_parts import queue_part
 from bot.presentation.change_pushes import render_summary_header
+from bot.presentation.mail import push_subject
+from bot.presentation.rendered import Rendered
 from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from db.unit_of_work import UnitOfWork
@@ -106,6 +109,7 @@ async def queue_for_reader(
     urgent: bool = False,
     cap: int | None = None,
     student_id: int | None = None,
+    rendered: Rendered | None = None,
 ) -> bool:
     """Queue a push of a tunable kind as the reader wants it: at once (after their quiet
     hours unless urgent), in their daily summary, or not at all. True when a row was queued
@@ -115,7 +119,23 @@ async def queue_for_reader(
     Summary items are due together at the summary hour, so the delivery worker sends them
     as one message; a header row keyed per account and day goes first. With a ``cap``,
     the account's non-urgent pushes beyond that many today fold into the summary too.
+
+    A reader on e-mail gets ``rendered`` as a part of their next letter instead (a letter
+    wakes nobody: no quiet hours, no cap; the mail worker puts the parts due together into
+    one letter). Without ``rendered`` (the later parts of a message split for Telegram)
+    nothing is queued for them.
     """
+    if reader.mail_to is not None:
+        if rendered is None:
+            return False
+        _ = translator(i18n, reader.language)
+        role, person_id = reader.mail_to.key
+        return await queue_part(
+            uow, reader.mail_to.key, school_id=school_id, kind=kind.value,
+            key=f"mail:{role}{person_id}:{key}"[:200], subject=push_subject(_, kind),
+            rendered=rendered, locale=reader.language, due_at=now, now=now,
+            student_id=student_id,
+        )  # fmt: skip
     over_cap = (
         cap is not None
         and not urgent

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.finals.undelivered import Reason, Undelivered
 from bot.linking.rules import may_receive_data
+from bot.mail.worker import ADDRESS_REFUSED
 from bot.presentation.finals_undelivered import render_undelivered_report
 from bot.presentation.telegram import telegram_html
 from bot.presentation.text import split_message
@@ -46,17 +47,18 @@ async def undelivered_families(uow: UnitOfWork, school: School, now: datetime) -
         guardian_ids = sorted({g.id for g, _ in families})
         consents = await uow.linking.current_consents(guardian_ids)
         accounts = await uow.finals.guardian_accounts(guardian_ids)
-        told = {
-            (notice.account_id, notice.student_id): message
-            for notice, message in await uow.finals.class_notices(class_id, period_id)
-        }
+        notices = await uow.finals.class_notices(class_id, period_id)
+        told = {(n.account_id, n.student_id): m for n, m in notices if n.account_id is not None}
+        # Letters (issue 17): the notice told by e-mail, per guardian and child.
+        mailed = {(n.guardian_id, n.student_id): m for n, m in notices if n.account_id is None}
         for guardian, student in families:
             consent = consents.get(guardian.id)
             linked = [
                 a for link, a in accounts.get(guardian.id, []) if link.student_id == student.id
             ]
             messages = [told.get((a.id, student.id)) for a in linked]
-            why = why_undelivered(consent.state if consent else None, linked, messages)
+            letter = mailed.get((guardian.id, student.id))
+            why = why_undelivered(consent.state if consent else None, linked, messages, letter)
             if why is None:
                 continue
             reason, error = why
@@ -137,13 +139,20 @@ def why_undelivered(
     consent: ConsentState | None,
     linked: Sequence[TelegramAccount],
     messages: Sequence[OutboxMessage | None],
+    letter: OutboxMessage | None = None,
 ) -> tuple[Reason, str | None] | None:
-    """Why a family has not got its final grades (None: one of its accounts got them); the
-    first cause the school can act on comes first."""
-    if any(m is not None and m.status == OutboxStatus.SENT for m in messages):
+    """Why a family has not got its final grades (None: one of its accounts, or a letter,
+    got them); the first cause the school can act on comes first."""
+    if any(m is not None and m.status == OutboxStatus.SENT for m in (*messages, letter)):
         return None
     if not may_receive_data(consent):
         return Reason.NO_CONSENT, None
+    if letter is not None and letter.status in (OutboxStatus.DEAD, OutboxStatus.CANCELLED):
+        refused = (letter.last_error or "").startswith(ADDRESS_REFUSED)
+        if refused or not linked:
+            return (Reason.ADDRESS_INVALID if refused else Reason.FAILED), letter.last_error
+    elif letter is not None and not linked:
+        return Reason.PENDING, None
     if not linked:
         return Reason.NOT_LINKED, None
     if all(not a.is_active for a in linked):

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.digests.audience import Reader, readers
 from bot.digests.preferences import after_quiet_hours
+from bot.finals.by_mail import tell_by_mail
 from bot.finals.content import Content, compare, content_of, lines_of
+from bot.mail.recipients import mail_readers
 from bot.presentation.final_grades import (
     acknowledgement_keyboard,
     period_title,
@@ -60,6 +62,9 @@ async def publish_final_grades(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int
     notices = await uow.finals.notices_for(ordered)
     periods = await uow.finals.periods(sorted({p for _, p in ordered}))
     audience = await readers(uow, {s for s, _ in ordered})
+    # Families whose agreed form includes e-mail get a letter too (issue 17).
+    by_mail = await mail_readers(uow, {s for s, _ in ordered})
+    mail_notices = await uow.mail.email_notices_for(ordered)
     students, _subjects, _teachers = await uow.changes.names(
         students=sorted({s for s, _ in ordered}), subjects=[], teachers=[]
     )
@@ -80,6 +85,13 @@ async def publish_final_grades(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int
         for reader in audience.get(student_id, []):
             notice = notices.get((reader.account_id, student_id, period_id))
             queued += await _tell(uow, i18n, clock, reader, publication, period_id, notice)
+        for recipient in by_mail.get(student_id, []):
+            queued += await tell_by_mail(
+                uow, i18n, now, recipient, school_id=school_id, timezone=publication.timezone,
+                student_id=student_id, child=publication.child, period=publication.period,
+                period_id=period_id, period_ends_on=period.ends_on, content=publication.content,
+                notice=mail_notices.get((recipient.key[1], student_id, period_id)),
+            )  # fmt: skip
     await uow.changes.mark_consumed([r.id for r in records], now)
     await uow.commit()
     return queued

@@ -12,6 +12,8 @@ class Reason(StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     PENDING = "pending"
+    # The letter's address was refused for good by the mail server (a 5xx).
+    ADDRESS_INVALID = "address_invalid"
 
 
 @dataclass(frozen=True)

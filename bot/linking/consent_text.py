@@ -9,8 +9,14 @@ constants on purpose: wrapping them in ``_()``/``N_()`` would pull them into the
 domain on extraction.
 
 What the consent register stores as proof (art. 9 part 3) is :data:`CONSENT_TEXT_VERSION` and
-:attr:`ConsentDocument.sha256`. Changing any consent text requires bumping the version; a test
-pins the texts of the current version.
+:attr:`ConsentDocument.sha256`. Changing any consent text requires a new version; a test pins
+the texts of every version. Older versions stay in the catalogs (:data:`VERSIONS`), so the
+text a record's hash was computed over can always be produced again and checked.
+
+Version ``2026-11`` covers delivery through Telegram only. Version ``2026-12`` adds the e-mail
+address and e-mail distribution; e-mail goes only to people whose granted consent is of a
+version in :data:`EMAIL_VERSIONS` (:func:`covers_email`): an address recorded under an older
+consent is kept, but nothing is mailed to it until a new consent is given.
 
 Filled texts are plain text: :mod:`bot.presentation.consent` turns them into a message (and
 escapes them there, as any text), so nothing here knows about markup. The hash is over the
@@ -28,7 +34,7 @@ from typing import Literal
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-CONSENT_TEXT_VERSION = "2026-11"
+CONSENT_TEXT_VERSION = "2026-12"
 DOMAIN = "consent"
 DEFAULT_LOCALE = "ru"
 LOCALES = ("ru", "en")
@@ -37,7 +43,7 @@ ConsentKind = Literal["guardian", "student"]
 
 # The msgids, English source texts. Placeholders are str.format style.
 TITLE = "Consent to the processing of personal data"
-GUARDIAN_TEXT = (
+GUARDIAN_TEXT_2026_11 = (
     "I, {guardian}, being a parent (legal representative) of the student: {child}, class "
     "(study group): {class_name}, in accordance with Article 9 of Federal Law No. 152-FZ of "
     '27.07.2006 "On Personal Data", freely, of my own will and in my own interest and in the '
@@ -74,7 +80,7 @@ GUARDIAN_TEXT = (
     "operator regularly, at least once every two weeks, hands out paper statements of current "
     "grades."
 )
-STUDENT_TEXT = (
+STUDENT_TEXT_2026_11 = (
     "I, {student}, a student, class (study group): {class_name}, aged 18 or over, in accordance "
     'with Article 9 of Federal Law No. 152-FZ of 27.07.2006 "On Personal Data", freely, of my '
     "own will and in my own interest, give my consent to the operator, {school} (hereinafter the "
@@ -106,6 +112,82 @@ STUDENT_TEXT = (
     "7. Refusing or withdrawing this consent has no consequences for my education: the operator "
     "regularly, at least once every two weeks, hands out paper statements of current grades."
 )
+# Version 2026-12: the same terms, and e-mail: the address among the data, e-mail
+# distribution in the purpose, the school's mail server among those the data goes to.
+GUARDIAN_TEXT = (
+    "I, {guardian}, being a parent (legal representative) of the student: {child}, class "
+    "(study group): {class_name}, in accordance with Article 9 of Federal Law No. 152-FZ of "
+    '27.07.2006 "On Personal Data", freely, of my own will and in my own interest and in the '
+    "interest of the minor I represent, give my consent to the operator, {school} "
+    "(hereinafter the operator), to process my personal data and the personal data of the "
+    "child on the following terms.\n"
+    "\n"
+    "1. Purpose: informing me and the student about the course and results of education "
+    "through the electronic diary channel in the Telegram messenger and by e-mail (e-mail "
+    "distribution to the address I have given), in the form agreed with the operator, in "
+    "accordance with the operator's regulation on the electronic diary service.\n"
+    "\n"
+    "2. Personal data: the surname, first name and patronymic (mine and the child's); class "
+    "(study group); Telegram user id and chat id; e-mail address; the chosen interface "
+    "language; current and final grades, the schedule, homework, tests and teachers' "
+    "recommendations concerning the child; the log of my reading of current grades; my "
+    "messages to the class teacher and my acknowledgements of final grades.\n"
+    "\n"
+    "3. Actions: collection, recording, systematisation, accumulation, storage, clarification"
+    " (updating, changing), use, transfer (provision) to the Telegram messenger and to the "
+    "operator's mail server for the delivery of messages, deletion, destruction.\n"
+    "\n"
+    "4. Means: automated processing with computers.\n"
+    "\n"
+    "5. Term: until the child leaves the educational organisation or until this consent is "
+    "withdrawn.\n"
+    "\n"
+    "6. Withdrawal: I may withdraw this consent at any time, in the bot with the /privacy "
+    "command (the “Withdraw consent” button) or by a written statement to the operator. After"
+    " withdrawal, delivery stops at once, and the data kept only for this channel (Telegram "
+    "ids, the e-mail address, the reading log) is destroyed within 30 days. The history of "
+    "consents is kept by the operator as proof that consent was obtained.\n"
+    "\n"
+    "7. Refusing or withdrawing this consent has no consequences for the child's education: "
+    "the operator regularly, at least once every two weeks, hands out paper statements of "
+    "current grades."
+)
+STUDENT_TEXT = (
+    "I, {student}, a student, class (study group): {class_name}, aged 18 or over, in "
+    'accordance with Article 9 of Federal Law No. 152-FZ of 27.07.2006 "On Personal Data", '
+    "freely, of my own will and in my own interest, give my consent to the operator, {school}"
+    " (hereinafter the operator), to process my personal data on the following terms.\n"
+    "\n"
+    "1. Purpose: informing me about the course and results of my education through the "
+    "electronic diary channel in the Telegram messenger and by e-mail (e-mail distribution to"
+    " the address I have given), in the form agreed with the operator, in accordance with the"
+    " operator's regulation on the electronic diary service.\n"
+    "\n"
+    "2. Personal data: my surname, first name and patronymic; class (study group); Telegram "
+    "user id and chat id; e-mail address; the chosen interface language; my current and final"
+    " grades, schedule, homework, tests and teachers' recommendations; the log of my reading "
+    "of current grades; my messages to the class teacher and my acknowledgements of final "
+    "grades.\n"
+    "\n"
+    "3. Actions: collection, recording, systematisation, accumulation, storage, clarification"
+    " (updating, changing), use, transfer (provision) to the Telegram messenger and to the "
+    "operator's mail server for the delivery of messages, deletion, destruction.\n"
+    "\n"
+    "4. Means: automated processing with computers.\n"
+    "\n"
+    "5. Term: until I leave the educational organisation or until this consent is "
+    "withdrawn.\n"
+    "\n"
+    "6. Withdrawal: I may withdraw this consent at any time, in the bot with the /privacy "
+    "command (the “Withdraw consent” button) or by a written statement to the operator. After"
+    " withdrawal, delivery stops at once, and the data kept only for this channel (Telegram "
+    "ids, the e-mail address, the reading log) is destroyed within 30 days. The history of "
+    "consents is kept by the operator as proof that consent was obtained.\n"
+    "\n"
+    "7. Refusing or withdrawing this consent has no consequences for my education: the "
+    "operator regularly, at least once every two weeks, hands out paper statements of current"
+    " grades."
+)
 SUMMARY = (
     "{school} asks for your consent to the processing of personal data in order to send you the "
     "electronic diary in Telegram: grades, the schedule, homework, tests and final grades. The "
@@ -122,9 +204,26 @@ REFUSED = (
     "You have refused consent. No data will be sent to you in Telegram; the school will hand out "
     "paper statements of grades."
 )
-MSGIDS = (TITLE, GUARDIAN_TEXT, STUDENT_TEXT, SUMMARY, AGREE, REFUSE, AGREED, REFUSED)
+MSGIDS = (
+    TITLE,
+    GUARDIAN_TEXT_2026_11,
+    STUDENT_TEXT_2026_11,
+    GUARDIAN_TEXT,
+    STUDENT_TEXT,
+    SUMMARY,
+    AGREE,
+    REFUSE,
+    AGREED,
+    REFUSED,
+)
 
-_TEXTS: dict[str, str] = {"guardian": GUARDIAN_TEXT, "student": STUDENT_TEXT}
+# Every version ever shown, by kind: a record's text can be rebuilt from its version.
+VERSIONS: dict[str, dict[str, str]] = {
+    "2026-11": {"guardian": GUARDIAN_TEXT_2026_11, "student": STUDENT_TEXT_2026_11},
+    CONSENT_TEXT_VERSION: {"guardian": GUARDIAN_TEXT, "student": STUDENT_TEXT},
+}
+# The versions whose text names the e-mail address and e-mail distribution.
+EMAIL_VERSIONS = frozenset({"2026-12"})
 # The names each text needs; the others must not be given.
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "guardian": ("school", "guardian", "child", "class_name"),
@@ -192,11 +291,23 @@ def _translate(locale: str, msgid: str) -> str:
     return message.string
 
 
-def consent_template(kind: ConsentKind, locale: str) -> str:
+def covers_email(version: str | None) -> bool:
+    """Whether a consent of this text version covers the e-mail address and e-mail delivery."""
+    return version in EMAIL_VERSIONS
+
+
+def _texts(version: str) -> dict[str, str]:
+    if version not in VERSIONS:
+        raise ValueError(f"unknown consent text version {version!r}")
+    return VERSIONS[version]
+
+
+def consent_template(kind: ConsentKind, locale: str, version: str = CONSENT_TEXT_VERSION) -> str:
     """The unfilled text of a kind of consent in a locale (falls back to Russian)."""
-    if kind not in _TEXTS:
+    texts = _texts(version)
+    if kind not in texts:
         raise ValueError(f"unknown kind of consent: {kind!r}")
-    return _translate(consent_locale(locale), _TEXTS[kind])
+    return _translate(consent_locale(locale), texts[kind])
 
 
 def _clean(name: str, value: str | None) -> str:
@@ -216,8 +327,10 @@ def consent_document(
     child: str | None = None,
     class_name: str | None = None,
     student: str | None = None,
+    version: str = CONSENT_TEXT_VERSION,
 ) -> ConsentDocument:
     """The consent text of ``kind`` with the names filled in, ready to show and to register.
+    ``version``: the current one, or an older one to check a record's hash against.
 
     ``guardian``: a parent (legal representative) consenting for themself and a minor; needs
     ``guardian``, ``child`` and ``class_name``. ``student``: an adult student consenting for
@@ -241,11 +354,9 @@ def consent_document(
     resolved = consent_locale(locale)
     title = _translate(resolved, TITLE)
     # Formatted once, so braces inside the names are kept as they are.
-    text = _translate(resolved, _TEXTS[kind]).format_map(values)
+    text = _translate(resolved, _texts(version)[kind]).format_map(values)
     digest = hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
-    return ConsentDocument(
-        version=CONSENT_TEXT_VERSION, locale=resolved, title=title, text=text, sha256=digest
-    )
+    return ConsentDocument(version=version, locale=resolved, title=title, text=text, sha256=digest)
 
 
 def consent_summary(locale: str, *, school: str) -> str:

@@ -17,6 +17,7 @@ def reason_text(item: Undelivered, _: Translator) -> str:
         Reason.BLOCKED: _("has blocked the bot"),
         Reason.FAILED: _("delivery failed"),
         Reason.PENDING: _("still not delivered"),
+        Reason.ADDRESS_INVALID: _("the e-mail address was refused"),
     }
     text = texts[item.reason]
     return f"{text}: {item.error}" if item.error else text

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.mail.recipients import mail_readers
 from bot.presentation.reports import StatementsCaption, render_statements_caption
 from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import Translator, translator
+from bot.reports.by_mail import mail_statements
 from bot.reports.common import language_of
 from bot.reports.rules import statement_range, statement_schedule
 from bot.reports.statements import PaperStudent, Statements, class_statements, paper_students
@@ -51,8 +53,18 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     selected: dict[int, list[PaperStudent]] = defaultdict(list)
     for item in await paper_students(uow, [c.id for c in classes]):
         selected[item.student.class_id].append(item)
+    # Families on e-mail get the statement attached to a letter, not on paper (issue 17).
+    mailed = await mail_readers(uow, {i.student.id for items in selected.values() for i in items})
     queued = 0
     for school_class in classes:
+        on_mail = [(i, mailed[i.student.id]) for i in selected[school_class.id]
+                   if mailed.get(i.student.id)]  # fmt: skip
+        queued += await mail_statements(
+            uow, i18n, now, school, school_class, (first, last), on_mail
+        )
+        selected[school_class.id] = [
+            i for i in selected[school_class.id] if not mailed.get(i.student.id)
+        ]
         if not selected[school_class.id]:
             continue  # nobody in the class needs paper: no empty document to print
         waiting = await _waiting_recipients(uow, school_class, first, last)

@@ -9,9 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.digests.audience import Reader, readers
+from bot.digests.audience import Reader, readers_with_mail
 from bot.digests.preferences import after_quiet_hours
+from bot.mail.letter_parts import queue_part
+from bot.mail.recipients import MailRecipient
 from bot.presentation.broadcasts import AnnouncementView, BroadcastFigures, render_announcement
+from bot.presentation.mail import announcement_subject
 from bot.presentation.telegram import telegram_html, telegram_keyboard
 from bot.presentation.text import telegram_length
 from bot.presentation.translation import N_, translator
@@ -87,6 +90,7 @@ async def recipients(
         raise BroadcastRefused(N_("You cannot address this class."))
     if class_id == WHOLE_SCHOOL:
         students = set(await uow.changes.linked_students(sender.school.id))
+        students |= set(await uow.mail.students_with_addresses(sender.school.id))
     else:
         by_class = await uow.changes.students_of_classes([class_id])
         students = set(by_class.get(class_id, []))
@@ -95,11 +99,12 @@ async def recipients(
         Audience.STUDENTS: (False,),
         Audience.BOTH: (True, False),
     }[audience]
-    found: dict[int, Reader] = {}
-    for group in (await readers(uow, students)).values():
+    # Once per account, and once per family on e-mail (issue 17).
+    found: dict[tuple[int, MailRecipient | None], Reader] = {}
+    for group in (await readers_with_mail(uow, students)).values():
         for reader in group:
             if (reader.guardian_id is not None) in wanted:
-                found.setdefault(reader.account_id, reader)
+                found.setdefault((reader.account_id, reader.mail_to), reader)
     return list(found.values())
 
 
@@ -124,7 +129,17 @@ async def _queue_announcement(
     reader: Reader,
     view: AnnouncementView,
 ) -> None:
-    announcement = render_announcement(view, translator(i18n, reader.language))
+    _ = translator(i18n, reader.language)
+    announcement = render_announcement(view, _)
+    if reader.mail_to is not None:
+        role, person_id = reader.mail_to.key
+        await queue_part(
+            uow, reader.mail_to.key, school_id=sender.school.id, kind="broadcast",
+            key=f"broadcast:{broadcast.id}:mail:{role}{person_id}",
+            subject=announcement_subject(_, view.teacher or view.school), rendered=announcement,
+            locale=reader.language, due_at=now, now=now, broadcast_id=broadcast.id,
+        )  # fmt: skip
+        return
     await uow.outbox.queue(
         account_id=reader.account_id,
         school_id=sender.school.id,

@@ -8,12 +8,14 @@ import re
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
-# Paths whose last segment is a bearer secret.
-SECRET_PATHS = re.compile(r"^(/calendar/)[^/?#]+?(\.ics)?(?=$|[?#])")
+# Paths whose last segment is a bearer secret: calendar feeds, and the signed links in
+# letters (acknowledging final grades, unsubscribing).
+SECRET_PATHS = re.compile(r"^(/calendar/|/mail/ack/|/mail/unsubscribe/)[^/?#]+?(\.ics)?(?=$|[?#])")
 
 
 def mask_secrets(path: str) -> str:
-    """``/calendar/SECRET.ics`` → ``/calendar/***.ics``; other paths unchanged."""
+    """``/calendar/SECRET.ics`` → ``/calendar/***.ics``, ``/mail/ack/SECRET`` →
+    ``/mail/ack/***``; other paths unchanged."""
     return SECRET_PATHS.sub(lambda m: f"{m.group(1)}***{m.group(2) or ''}", path)
 
 

@@ -17,6 +17,7 @@ from db.models.enums import (
     GuardianRelation,
     LessonKind,
     LessonStatus,
+    OutboxChannel,
     OutboxStatus,
     PeriodKind,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "LessonKind",
     "LessonStatus",
     "LinkCode",
+    "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "Period",

@@ -53,3 +53,7 @@ class ContactRecord(Base):
     # "№ 14 от 02.09.2026": the family's statement in the school's files.
     document_ref: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None]
+    # Set on an entry the mail worker added when the relay refused the address for good
+    # (a 5xx): the address stays on record, but nothing is mailed to it until a new one is
+    # recorded. The relay's answer, for the class teacher.
+    invalid_reason: Mapped[str | None] = mapped_column(String(500))

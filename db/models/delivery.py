@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
-from db.models.enums import OutboxStatus, enum_column
+from db.models.enums import OutboxChannel, OutboxStatus, enum_column
 
 
 class OutboxMessage(Base):
@@ -20,13 +20,40 @@ class OutboxMessage(Base):
         Index(None, "account_id", "status"),
         Index(None, "student_id"),
         Index(None, "reclaimed_at"),
+        # The mail worker's claim: due pending letters, oldest first.
+        Index(None, "channel", "status", "due_at"),
+        Index(None, "recipient_guardian_id"),
+        Index(None, "recipient_student_id"),
+        # A Telegram row goes to an account; a letter to a guardian or an adult student,
+        # whose address is looked up when it is sent (never copied here: it is erasable).
+        CheckConstraint(
+            "(channel = 'telegram' AND account_id IS NOT NULL) OR "
+            "(channel = 'email' AND account_id IS NULL AND "
+            "(recipient_guardian_id IS NULL) <> (recipient_student_id IS NULL))",
+            name="channel_recipient",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("school.id", ondelete="CASCADE"), index=True
     )
-    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel, "outbox_channel"),
+        default=OutboxChannel.TELEGRAM,
+        server_default=OutboxChannel.TELEGRAM.value,
+    )
+    # The Telegram account (channel telegram); NULL for a letter.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_account.id", ondelete="CASCADE")
+    )
+    # A letter's recipient (channel email): a guardian, or an adult student for themself.
+    recipient_guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guardian.id", ondelete="CASCADE")
+    )
+    recipient_student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE")
+    )
     # The child the push is about (None: several, or none): unlinking a child cancels its
     # pending pushes and no others.
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))

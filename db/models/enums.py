@@ -81,6 +81,13 @@ class DeliveryChannel(StrEnum):
     PAPER = "paper"
 
 
+class OutboxChannel(StrEnum):
+    """What an outbox row goes through: a Telegram chat, or a letter to an address."""
+
+    TELEGRAM = "telegram"
+    EMAIL = "email"
+
+
 class AccountRole(StrEnum):
     GUARDIAN = "guardian"
     STUDENT = "student"

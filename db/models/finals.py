@@ -6,10 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
+from db.models.enums import OutboxChannel, enum_column
 
 
 class FinalGradeNotice(Base):
@@ -25,11 +35,34 @@ class FinalGradeNotice(Base):
         UniqueConstraint("account_id", "student_id", "period_id"),
         Index(None, "school_id", "period_id"),
         Index(None, "student_id", "period_id"),
+        # One letter's notice per guardian, child and period.
+        Index(
+            "uq_final_grade_notice_email_guardian_student_period",
+            "guardian_id",
+            "student_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("channel = 'email'"),
+            postgresql_where=text("channel = 'email'"),
+        ),
+        CheckConstraint(
+            "(channel = 'telegram' AND account_id IS NOT NULL) OR "
+            "(channel = 'email' AND account_id IS NULL AND guardian_id IS NOT NULL)",
+            name="channel_reader",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_account.id", ondelete="CASCADE"))
+    # Telegram: the account told; e-mail: NULL, the guardian was told by letter.
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel, "notice_channel"),
+        default=OutboxChannel.TELEGRAM,
+        server_default=OutboxChannel.TELEGRAM.value,
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_account.id", ondelete="CASCADE")
+    )
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
     # NULL for a student's own account: only a legal representative acknowledges.
@@ -59,7 +92,7 @@ class FinalGradeAck(Base):
     )
     version: Mapped[int]
     acknowledged_at: Mapped[datetime]
-    via: Mapped[str] = mapped_column(String(10))  # "button" or "text"
+    via: Mapped[str] = mapped_column(String(10))  # "button", "text", or "email" (the link)
     text: Mapped[str | None] = mapped_column(Text)
 
 

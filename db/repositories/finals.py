@@ -16,6 +16,7 @@ from db.models import (
     FinalGradeNotice,
     Guardian,
     GuardianStudent,
+    OutboxChannel,
     OutboxMessage,
     Period,
     SchoolClass,
@@ -59,10 +60,15 @@ class FinalsRepository:
             return {}
         result = await self._session.execute(
             select(FinalGradeNotice).where(
-                tuple_(FinalGradeNotice.student_id, FinalGradeNotice.period_id).in_(list(pairs))
+                FinalGradeNotice.channel == OutboxChannel.TELEGRAM,
+                tuple_(FinalGradeNotice.student_id, FinalGradeNotice.period_id).in_(list(pairs)),
             )
         )
-        return {(n.account_id, n.student_id, n.period_id): n for n in result.scalars()}
+        return {
+            (n.account_id, n.student_id, n.period_id): n
+            for n in result.scalars()
+            if n.account_id is not None
+        }
 
     async def notice(self, notice_id: int) -> FinalGradeNotice | None:
         return await self._session.get(FinalGradeNotice, notice_id)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
 from db.dialect import among, insert_one_ignoring_conflict, skipping_locked
-from db.models import OutboxMessage, OutboxStatus, TelegramAccount
+from db.models import OutboxChannel, OutboxMessage, OutboxStatus, TelegramAccount
 
 # Column → new value, per row id.
 RowChanges = Mapping[int, Mapping[str, Any]]
@@ -105,6 +105,7 @@ class OutboxRepository:
         due = (
             select(outbox.c.id)
             .where(
+                outbox.c.channel == OutboxChannel.TELEGRAM,
                 outbox.c.due_at <= now,
                 or_(
                     outbox.c.status == OutboxStatus.PENDING,

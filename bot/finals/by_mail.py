@@ -1,0 +1,93 @@
+"""Final grades told by letter (issue 17): a notice per guardian, child and period with
+channel ``email``, and a letter part carrying the grades and a signed link to acknowledge
+them. A letter cannot be edited once sent: later grades of the same period go as a new
+part (or rewrite the part while it still waits), and the notice points at the newest, so
+the 24-hour check and the class teacher's summary see what the family has.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.finals.content import Content, compare, lines_of
+from bot.mail.letter_parts import part_payload, queue_part
+from bot.mail.recipients import MailRecipient
+from bot.presentation.final_grades import render_final_grades
+from bot.presentation.mail import final_grades_subject
+from bot.presentation.translation import translator
+from db.models import FinalGradeNotice, OutboxChannel, OutboxStatus
+from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
+
+# The acknowledgement link lasts this long after the period ends: long enough for grades
+# published late and a family that reads its mail rarely, short enough that an old letter
+# does not keep a live credential.
+ACK_LINK_AFTER_PERIOD = timedelta(days=60)
+LOCALE = "ru"  # a family known only by its address has chosen no language
+
+
+def ack_link_expiry(period_ends_on: date, timezone: str) -> datetime:
+    """Midnight (school time) ``ACK_LINK_AFTER_PERIOD`` after the period's last day."""
+    last = period_ends_on + ACK_LINK_AFTER_PERIOD
+    return datetime.combine(last, time(0), tzinfo=ZoneInfo(timezone)) + timedelta(days=1)
+
+
+async def tell_by_mail(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: datetime,
+    recipient: MailRecipient,
+    *,
+    school_id: int,
+    timezone: str,
+    student_id: int,
+    child: str,
+    period: str,
+    period_id: int,
+    period_ends_on: date,
+    content: Content,
+    notice: FinalGradeNotice | None,
+) -> int:
+    """Queue the letter part for one guardian; how many parts were queued."""
+    if notice is None:
+        if not content:
+            return 0
+        notice = FinalGradeNotice(
+            school_id=school_id, channel=OutboxChannel.EMAIL, account_id=None,
+            student_id=student_id, period_id=period_id, guardian_id=recipient.key[1],
+            content=content, version=1, created_at=now, updated_at=now,
+        )  # fmt: skip
+        uow.finals.add_notice(notice)
+        await uow.finals.flush()
+    else:
+        change = compare(notice.content, content)
+        if not (change.changed or change.removed):
+            return 0
+        notice.version += 1
+        notice.content, notice.updated_at = content, now
+    _ = translator(i18n, LOCALE)
+    rendered = render_final_grades(
+        _, child=child, period=period, lines=lines_of(content), asks_acknowledgement=False
+    )
+    subject = final_grades_subject(_, child, period)
+    extra = {
+        "notice_id": notice.id,
+        "ack_notice": notice.id,
+        "ack_until": ack_link_expiry(period_ends_on, timezone).isoformat(),
+    }
+    waiting = await uow.outbox.get(notice.message_outbox_id or 0)
+    if waiting is not None and waiting.status == OutboxStatus.PENDING:
+        waiting.payload = part_payload(subject, rendered, LOCALE, **extra)
+        return 0
+    key = f"final-mail:{notice.id}:{notice.version}"
+    await queue_part(
+        uow, recipient.key, school_id=school_id, kind="final_grades", key=key, subject=subject,
+        rendered=rendered, locale=LOCALE, due_at=now, now=now, student_id=student_id, **extra,
+    )  # fmt: skip
+    row = await uow.outbox.by_key(key)
+    notice.message_outbox_id = row.id if row else None
+    return 1

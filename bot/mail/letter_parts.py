@@ -1,0 +1,132 @@
+"""Letter parts in the outbox, and the letter a family's parts make.
+
+A part is queued already rendered (subject, plain text, HTML fragment) in the reader's
+language, as a Telegram row carries its HTML. What depends on the moment of sending is
+added then: the signed acknowledgement link (the secret key is the sender's, not the
+publication job's) and the footer with the one-click unsubscribe link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+
+from bot.mail.letters import Attachment, Letter, build_letter
+from bot.mail.recipients import MailRecipient, Recipient
+from bot.mail.signed_links import ACKNOWLEDGE, UNSUBSCRIBE, sign
+from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
+from bot.presentation.mail import letter_subject, render_acknowledge_link, render_letter_footer
+from bot.presentation.rendered import Rendered
+from bot.presentation.translation import translator
+from db.repositories.mail import ClaimedLetter
+from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
+
+# An unsubscribe link works for a long time: a letter may be read a year later.
+UNSUBSCRIBE_VALID = timedelta(days=400)
+
+
+def part_payload(subject: str, rendered: Rendered, locale: str, **extra: Any) -> dict[str, Any]:
+    """What an outbox row of a letter part carries."""
+    return {
+        "subject": subject,
+        "text": email_text(rendered),
+        "html": email_html(rendered),
+        "locale": locale,
+        **extra,
+    }
+
+
+async def queue_part(
+    uow: UnitOfWork,
+    recipient: Recipient,
+    *,
+    school_id: int,
+    kind: str,
+    key: str,
+    subject: str,
+    rendered: Rendered,
+    locale: str,
+    due_at: datetime,
+    now: datetime,
+    student_id: int | None = None,
+    **extra: Any,
+) -> bool:
+    """Queue one part of a family's next letter; the caller commits."""
+    return await uow.mail.queue(
+        recipient=recipient,
+        school_id=school_id,
+        kind=kind,
+        key=key,
+        payload=part_payload(subject, rendered, locale, **extra),
+        due_at=due_at,
+        now=now,
+        student_id=student_id,
+    )
+
+
+def acknowledgement_url(public_url: str, secret_key: str, notice_id: int, until: datetime) -> str:
+    token = sign(secret_key, ACKNOWLEDGE, f"g{notice_id}", until)
+    return f"{public_url}/mail/ack/{token}"
+
+
+def unsubscribe_url(public_url: str, secret_key: str, recipient: Recipient, now: datetime) -> str:
+    role, person_id = recipient
+    token = sign(secret_key, UNSUBSCRIBE, f"{role}{person_id}", now + UNSUBSCRIBE_VALID)
+    return f"{public_url}/mail/unsubscribe/{token}"
+
+
+def compose_letter(
+    i18n: I18n,
+    secret_key: str,
+    public_url: str | None,
+    sender: Address,
+    *,
+    recipient: MailRecipient,
+    rows: Sequence[ClaimedLetter],
+    school: str,
+    documents: dict[int, tuple[str, bytes]],
+    now: datetime,
+) -> EmailMessage:
+    locale = str(rows[0].payload.get("locale") or "ru")
+    _ = translator(i18n, locale)
+    texts, fragments, attachments = [], [], []
+    for row in rows:
+        payload = row.payload
+        text, html = str(payload["text"]), str(payload["html"])
+        if payload.get("ack_notice") and payload.get("ack_until") and public_url:
+            until = datetime.fromisoformat(str(payload["ack_until"]))
+            link = render_acknowledge_link(
+                _, acknowledgement_url(public_url, secret_key, int(payload["ack_notice"]), until)
+            )
+            text, html = f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
+        texts.append(text)
+        fragments.append(html)
+        document = documents.get(int(payload.get("document_id") or 0))
+        if document is not None:
+            attachments.append(Attachment(document[0], document[1]))
+    unsubscribe = (
+        unsubscribe_url(public_url, secret_key, recipient.key, now) if public_url else None
+    )
+    footer = render_letter_footer(_, school, unsubscribe)
+    subject = letter_subject(_, school, [str(row.payload["subject"]) for row in rows])
+    letter = Letter(
+        subject=subject,
+        text=SEPARATOR_TEXT.join(texts) + "\n\n-- \n" + email_text(footer) + "\n",
+        html=email_document(subject, fragments, footer, locale),
+        attachments=tuple(attachments),
+    )
+    return build_letter(
+        letter,
+        sender=sender,
+        recipient_name=recipient.name,
+        recipient=recipient.address,
+        row_ids=[row.id for row in rows],
+        sent_at=now,
+        unsubscribe_url=unsubscribe,
+    )

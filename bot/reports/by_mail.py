@@ -1,0 +1,62 @@
+"""Paper statements by e-mail (issue 17): a family on e-mail gets its child's statement as a
+PDF attached to a letter instead of a sheet handed over at school; the class teacher's
+printout leaves the child out. One PDF per child, stored once, and a letter part per
+guardian on e-mail, keyed so that an hourly re-run neither repeats nor regenerates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.mail.letter_parts import queue_part
+from bot.mail.recipients import MailRecipient
+from bot.presentation.mail import render_statement_letter, statement_subject
+from bot.presentation.translation import translator
+from bot.reports.statements import PaperStudent, class_statements
+from db.models import School, SchoolClass
+from db.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
+
+LOCALE = "ru"
+
+
+async def mail_statements(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: datetime,
+    school: School,
+    school_class: SchoolClass,
+    dates: tuple[dt.date, dt.date],
+    on_mail: list[tuple[PaperStudent, list[MailRecipient]]],
+) -> int:
+    """Queue the statements of these children to their families; how many parts."""
+    first, last = dates
+    _ = translator(i18n, LOCALE)
+    queued = 0
+    for item, recipients in on_mail:
+        keys = {
+            r.key: f"statements-mail:{item.student.id}:{first}:{last}:{r.key[0]}{r.key[1]}"
+            for r in recipients
+        }
+        waiting = [r for r in recipients if await uow.outbox.by_key(keys[r.key]) is None]
+        if not waiting:
+            continue
+        statements = await class_statements(
+            uow, i18n, LOCALE, school, school_class, first, last, [item]
+        )
+        document = await uow.documents.add(
+            school_id=school.id, kind="statement", filename=statements.filename,
+            content_type="application/pdf", content=statements.pdf, now=now,
+        )  # fmt: skip
+        child = item.student.full_name
+        for recipient in waiting:
+            queued += await queue_part(
+                uow, recipient.key, school_id=school.id, kind="statements",
+                key=keys[recipient.key], subject=statement_subject(_, child, first, last),
+                rendered=render_statement_letter(_, child, first, last), locale=LOCALE,
+                due_at=now, now=now, student_id=item.student.id, document_id=document.id,
+            )  # fmt: skip
+    return queued

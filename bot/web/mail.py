@@ -1,0 +1,134 @@
+"""The pages a letter's links open: acknowledging final grades (``/mail/ack/{token}``) and
+one-click unsubscribing (``/mail/unsubscribe/{token}``, RFC 8058). Thin: parse, ask the
+service, answer with the presentation's words.
+
+A GET only shows; only a POST acts. Mail scanners, antivirus gateways and link previews
+fetch every link of a letter, and must neither acknowledge grades nor unsubscribe anyone.
+The pages load nothing from elsewhere and run no script (a strict Content-Security-Policy),
+and tell robots and referrers nothing: the link is a credential.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.finals.mail_acknowledgement import NoticeView, acknowledge_by_mail, notice_view
+from bot.mail.contact_entries import unsubscribe
+from bot.presentation.mail import (
+    PageTexts,
+    acknowledgement_page,
+    channel_name,
+    link_refused_page,
+    unsubscribed_page,
+)
+from bot.presentation.translation import Translator, translator
+from bot.web.keys import SERVICES_KEY
+
+MAIL_TEMPLATES_KEY = web.AppKey("mail_templates", jinja2.Environment)
+LOCALE = "ru"
+STATIC = "/mail/static"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_HERE = Path(__file__).parent
+
+
+def add_mail_routes(app: web.Application) -> None:
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(_HERE / "mail_templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        app_key=MAIL_TEMPLATES_KEY,
+    )
+    app.router.add_static(STATIC, _HERE / "mail_static", name="mail_static")
+    app.router.add_get("/mail/ack/{token}", show_acknowledgement)
+    app.router.add_post("/mail/ack/{token}", record_acknowledgement)
+    app.router.add_get("/mail/unsubscribe/{token}", show_unsubscribe)
+    app.router.add_post("/mail/unsubscribe/{token}", one_click_unsubscribe)
+
+
+def _translator(request: web.Request) -> Translator:
+    return translator(request.app[SERVICES_KEY].i18n, LOCALE)
+
+
+def _page(
+    request: web.Request, texts: PageTexts, *, status: int = 200, **context: Any
+) -> web.Response:
+    response = aiohttp_jinja2.render_template(
+        "page.html",
+        request,
+        {"locale": LOCALE, "texts": texts, "stylesheet": f"{STATIC}/mail.css",
+         "action": request.path, "lines": [], **context},
+        app_key=MAIL_TEMPLATES_KEY,
+        status=status,
+    )  # fmt: skip
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refused(request: web.Request) -> web.Response:
+    # The same answer for forged, expired and withdrawn: nothing to learn from it.
+    return _page(request, link_refused_page(_translator(request)), status=404)
+
+
+def _ack_page(request: web.Request, view: NoticeView) -> web.Response:
+    _ = _translator(request)
+    moment = None
+    if view.acknowledged_at is not None:
+        local: datetime = view.acknowledged_at.astimezone(ZoneInfo(view.timezone))
+        moment = f"{local:%d.%m.%Y %H:%M}"
+    texts = acknowledgement_page(_, child=view.child, period=view.period, acknowledged=moment)
+    lines = [{"subject": line.subject, "value": line.value or "—"} for line in view.lines]
+    return _page(request, texts, lines=lines)
+
+
+async def show_acknowledgement(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        view = await notice_view(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+    return _refused(request) if view is None else _ack_page(request, view)
+
+
+async def record_acknowledgement(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        view = await acknowledge_by_mail(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+    return _refused(request) if view is None else _ack_page(request, view)
+
+
+async def show_unsubscribe(request: web.Request) -> web.Response:
+    _ = _translator(request)
+    texts = PageTexts(
+        _("Unsubscribe"),
+        _("Unsubscribe from the diary's letters?"),
+        _("Your deliveries will go in Telegram if you use the bot, else on paper."),
+        _("Unsubscribe"),
+    )
+    return _page(request, texts)
+
+
+async def one_click_unsubscribe(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        channel = await unsubscribe(
+            uow, services.clock, services.i18n, services.secret_key, request.match_info["token"]
+        )
+    if channel is None:
+        return _refused(request)
+    _ = _translator(request)
+    return _page(request, unsubscribed_page(_, channel_name(_, channel.value)))
