@@ -38,6 +38,7 @@ from db.models.journal import (
     Lesson,
     Recommendation,
 )
+from db.models.office import OfficeSession, OfficeSignInLink
 from db.models.reading import ReadingLogEntry
 from db.models.school import (
     CurriculumRow,
@@ -82,6 +83,8 @@ __all__ = [
     "LessonKind",
     "LessonStatus",
     "LinkCode",
+    "OfficeSession",
+    "OfficeSignInLink",
     "OutboxMessage",
     "OutboxStatus",
     "Period",
