@@ -136,3 +136,17 @@ async def csrf_for(client: Client, path: str = "/office/") -> str:
     response = await client.get(path)
     assert response.status == 200, await response.text()
     return csrf_of(await response.text())
+
+
+async def class_id(services: Services, school: School, name: str) -> int:
+    async with services.database.unit_of_work() as uow:
+        found = await uow.linking.class_by_name(school.id, name)
+    assert found is not None
+    return found.id
+
+
+async def guardian_id(services: Services, school: School, external_id: str) -> int:
+    async with services.database.unit_of_work() as uow:
+        found = await uow.linking.guardian(school.id, external_id)
+    assert found is not None
+    return found.id

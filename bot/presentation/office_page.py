@@ -33,6 +33,8 @@ def common_texts(_: Translate) -> dict[str, str]:
         "admin": _("School administrator"),
         "class_teacher": _("Class teacher"),
         "class": _("Class"),
+        "child": _("Child"),
+        "guardian": _("Parent"),
         "choose": _("Show"),
         "nothing": _("Nothing here yet."),
         "back": _("Back"),
@@ -91,8 +93,6 @@ def overview_texts(_: Translate) -> dict[str, str]:
         "finals_title": _("Final grades not delivered within 24 hours"),
         "finals_none": _("Every family received its final grades within 24 hours."),
         "finals_hint": _("Please hand these families their final grades on paper."),
-        "child": _("Child"),
-        "guardian": _("Parent"),
         "period": _("Period"),
         "reason": _("Reason"),
     }
