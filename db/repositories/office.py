@@ -16,6 +16,7 @@ from db.models import (
     AccountRole,
     AuditEvent,
     ConsentRecord,
+    LinkCode,
     OfficeSession,
     OfficeSignInLink,
     SchoolClass,
@@ -152,6 +153,22 @@ class OfficeRepository:
             if guardian is not None and student is not None:  # the role guarantees both
                 pairs.add((guardian, student))
         return pairs
+
+    async def guardians_with_open_codes(
+        self, guardian_ids: Sequence[int], now: datetime
+    ) -> set[int]:
+        """Guardians holding a code that still works: re-issuing would revoke it."""
+        if not guardian_ids:
+            return set()
+        result = await self._session.execute(
+            select(LinkCode.guardian_id).where(
+                LinkCode.guardian_id.in_(list(guardian_ids)),
+                LinkCode.used_at.is_(None),
+                LinkCode.revoked_at.is_(None),
+                LinkCode.expires_at > now,
+            )
+        )
+        return {guardian for guardian in result.scalars() if guardian is not None}
 
     # The audit trail -----------------------------------------------------------------------
 
