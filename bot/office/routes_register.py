@@ -109,7 +109,11 @@ async def _register(
             "families": [_family_row(family, page) for family in families],
             "chosen": set(iterate_form_ids(page.fields("guardian"))) if page.form else set(),
             "errors": {key: page._(msgid) for key, msgid in (errors or {}).items()},
-            "entered": {**entered, "form": entered["form"] or "paper"},
+            "entered": {
+                **entered,
+                "form": entered["form"] or "paper",
+                "date": entered["date"] or today.isoformat(),  # most forms arrive the day signed
+            },
             "today": today.isoformat(),
         },
         status=status,
