@@ -248,3 +248,11 @@ def test_login_link_command(
     printed = json.loads(result.stdout)
     assert printed["url"].startswith("https://diary.example.org/office/sign-in/")
     assert printed["expires_at"].startswith("2026-09-01T06:10")
+
+
+def test_the_access_log_masks_sign_in_links() -> None:
+    from bot.web.access_log import mask_secrets
+
+    token = "YMxF4S_8woOZCOvYUqF_0XEnLdTs3GeLh8Pp--K3oqE"
+    assert mask_secrets(f"/office/sign-in/{token}") == "/office/sign-in/***"
+    assert mask_secrets("/office/register?class=3") == "/office/register?class=3"

@@ -1,5 +1,6 @@
 """The HTTP access log, with the secret parts of paths masked: a calendar feed's token is its
-only credential, and logs travel further than the server (to log stores, to support)."""
+only credential, an office sign-in link's token signs someone in, and logs travel further
+than the server (to log stores, to support)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import re
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
-# Paths whose last segment is a bearer secret.
-SECRET_PATHS = re.compile(r"^(/calendar/)[^/?#]+?(\.ics)?(?=$|[?#])")
+# Paths whose last segment is a bearer secret: a calendar feed, an office sign-in link.
+SECRET_PATHS = re.compile(r"^(/calendar/|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])")
 
 
 def mask_secrets(path: str) -> str:
