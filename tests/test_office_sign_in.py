@@ -21,6 +21,7 @@ from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser
 from tests.office_fixtures import (
     ADMIN_ID,
+    STRANGER_ID,
     TEACHER_ID,
     Client,
     OfficeSchool,
@@ -256,3 +257,48 @@ def test_the_access_log_masks_sign_in_links() -> None:
     token = "YMxF4S_8woOZCOvYUqF_0XEnLdTs3GeLh8Pp--K3oqE"
     assert mask_secrets(f"/office/sign-in/{token}") == "/office/sign-in/***"
     assert mask_secrets("/office/register?class=3") == "/office/register?class=3"
+
+
+async def test_ending_one_session_and_not_anyone_elses(
+    services: Services, place: OfficeSchool, browsers: Browsers
+) -> None:
+    phone, desk, stranger = await browsers(), await browsers(), await browsers()
+    await signed_in(phone, services, ADMIN_ID, place.school)
+    await signed_in(desk, services, ADMIN_ID, place.school)
+    await signed_in(stranger, services, STRANGER_ID, place.other)
+    async with services.database.unit_of_work() as uow:
+        sessions = list((await uow.session.execute(select(OfficeSession))).scalars())
+    phone_id, _desk_id, stranger_id = (s.id for s in sorted(sessions, key=lambda s: s.id))
+    csrf = await csrf_for(desk)
+    assert (
+        await desk.post(f"/office/sessions/{stranger_id}/end", data={"csrf": csrf})
+    ).status == 404
+    assert (await stranger.get("/office/")).status == 200
+    ended = await desk.post(f"/office/sessions/{phone_id}/end", data={"csrf": csrf})
+    assert ended.status == 200
+    assert "Ваши открытые сеансы" in await ended.text()
+    assert (await phone.get("/office/")).status == 401
+    assert (await desk.get("/office/")).status == 200
+
+
+async def test_the_language_switch_stays_in_the_console(
+    services: Services, place: OfficeSchool, browsers: Browsers
+) -> None:
+    client = await browsers()
+    await signed_in(client, services, ADMIN_ID, place.school)
+    switched = await client.get(
+        "/office/language?lang=en&next=/office/register", allow_redirects=False
+    )
+    assert switched.status == 303
+    assert switched.headers["Location"] == "/office/register"
+    page = await (await client.get("/office/register")).text()
+    assert "Consent register" in page
+    assert '<html lang="en">' in page
+    for elsewhere in ("//evil.example/office", "https://evil.example/", "/office\\..\\x"):
+        response = await client.get(
+            "/office/language", params={"lang": "en", "next": elsewhere}, allow_redirects=False
+        )
+        assert response.headers["Location"] == "/office/"
+    unknown = await client.get("/office/language?lang=xx", allow_redirects=False)
+    assert unknown.status == 303
+    assert "Sessions" in await (await client.get("/office/")).text()  # still English
