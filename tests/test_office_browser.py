@@ -15,11 +15,16 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp.test_utils import TestServer
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
+
+if TYPE_CHECKING:
+    from selenium.webdriver.chrome.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
 
 from bot.app import build_web_app
 from bot.cli import main as cli
@@ -101,111 +106,146 @@ def _work_in_the_office(chromium: str, driver_path: str, link: str, downloads: P
         browser.quit()
 
 
-def _steps(browser: object, link: str, downloads: Path) -> None:
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-    from selenium.webdriver.chrome.webdriver import WebDriver
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.wait import WebDriverWait
+class Office:
+    """The browser on the console: reads the page, waits for what a form's answer shows,
+    saves a screenshot."""
 
-    assert isinstance(browser, WebDriver)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    base = link.split("/office/")[0]
+    def __init__(self, browser: WebDriver, link: str) -> None:
+        self.browser = browser
+        self.base = link.split("/office/")[0]
 
-    def shot(name: str) -> None:
-        browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    def text(self) -> str:
+        from selenium.webdriver.common.by import By
 
-    def text() -> str:
-        return browser.find_element(By.TAG_NAME, "body").text
+        return self.browser.find_element(By.TAG_NAME, "body").text
 
-    def shows(wanted: str) -> bool:
+    def shows(self, wanted: str) -> bool:
         """Waits for the page (a form's answer may still be loading) to show ``wanted``."""
+        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+        from selenium.webdriver.support.wait import WebDriverWait
 
         def present(_driver: object) -> bool:
             try:
-                return wanted in text()
+                return wanted in self.text()
             except StaleElementReferenceException:
                 return False  # the next page replaced this one mid-read
 
         try:
-            WebDriverWait(browser, WAIT).until(present)
+            WebDriverWait(self.browser, WAIT).until(present)
         except TimeoutException:
             return False
         return True
 
-    # Sign in by the link: a page with a button, then the overview.
-    browser.get(link)
-    assert shows("Вход в кабинет школы"), text()
-    shot("01-sign-in")
-    browser.find_element(By.ID, "sign-in").click()
-    assert shows("Семьи по классам"), text()
-    assert shows("5А"), text()
-    shot("02-overview")
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
-    # Record a paper consent for the first family of 5А.
-    browser.find_element(By.LINK_TEXT, "Реестр согласий").click()
-    browser.find_element(By.ID, "family-1").click()
-    browser.find_element(By.CSS_SELECTOR, 'input[name="state"][value="granted"]').click()
-    browser.find_element(By.NAME, "number").send_keys("12")
-    browser.find_element(By.ID, "record").click()
-    assert shows("Записано для 1 семьи."), text()
-    assert shows("№ 12 от 01.09.2026"), text()
-    shot("03-register")
-    browser.find_elements(By.LINK_TEXT, "История")[0].click()
-    assert shows("История согласия"), text()
-    assert shows(f"office:{ADMIN_ID}"), text()
-    shot("04-family-history")
+    def find(self, how: str, what: str) -> WebElement:
+        return self.browser.find_element(how, what)
 
-    # Issue the class's codes and download the letters.
-    browser.find_element(By.LINK_TEXT, "Коды и письма").click()
-    shot("05-codes")
-    browser.find_element(By.ID, "issue-class").click()
+
+def _steps(browser: object, link: str, downloads: Path) -> None:
+    from selenium.webdriver.chrome.webdriver import WebDriver
+
+    assert isinstance(browser, WebDriver)
+    office = Office(browser, link)
+    _sign_in(office, link)
+    _record_a_consent(office)
+    _download_the_letters(office, downloads)
+    _change_a_setting(office)
+    _read_the_audit_trail(office)
+    _sign_out_everywhere(office)
+
+
+def _sign_in(office: Office, link: str) -> None:
+    """The link opens a page with a button; the button opens the overview."""
+    from selenium.webdriver.common.by import By
+
+    office.browser.get(link)
+    assert office.shows("Вход в кабинет школы"), office.text()
+    office.shot("01-sign-in")
+    office.find(By.ID, "sign-in").click()
+    assert office.shows("Семьи по классам"), office.text()
+    assert office.shows("5А"), office.text()
+    office.shot("02-overview")
+
+
+def _record_a_consent(office: Office) -> None:
+    from selenium.webdriver.common.by import By
+
+    office.find(By.LINK_TEXT, "Реестр согласий").click()
+    office.find(By.ID, "family-1").click()
+    office.find(By.CSS_SELECTOR, 'input[name="state"][value="granted"]').click()
+    office.find(By.NAME, "number").send_keys("12")
+    office.find(By.ID, "record").click()
+    assert office.shows("Записано для 1 семьи."), office.text()
+    assert office.shows("№ 12 от 01.09.2026"), office.text()
+    office.shot("03-register")
+    office.browser.find_elements(By.LINK_TEXT, "История")[0].click()
+    assert office.shows("История согласия"), office.text()
+    assert office.shows(f"office:{ADMIN_ID}"), office.text()
+    office.shot("04-family-history")
+
+
+def _download_the_letters(office: Office, downloads: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    office.find(By.LINK_TEXT, "Коды и письма").click()
+    office.shot("05-codes")
+    office.find(By.ID, "issue-class").click()
     letters = _downloaded(downloads, ".pdf")
     assert letters.read_bytes().startswith(b"%PDF")
-    browser.get(base + "/office/codes")
-    assert shows("код действует"), text()
-    assert shows("Выдать заново"), text()
+    office.browser.get(office.base + "/office/codes")
+    assert office.shows("код действует"), office.text()
+    assert office.shows("Выдать заново"), office.text()
+    office.find(By.LINK_TEXT, "Отчёты").click()
+    assert office.shows("Сводная ведомость итоговых оценок"), office.text()
+    office.shot("06-reports")
 
-    # Reports: the form, and a download.
-    browser.find_element(By.LINK_TEXT, "Отчёты").click()
-    shot("06-reports")
 
-    # Change a setting.
-    browser.find_element(By.LINK_TEXT, "Настройки").click()
-    hour = browser.find_element(By.NAME, "digest_hour")
-    hour.clear()
-    hour.send_keys("25")
-    browser.find_element(By.ID, "save-settings").click()
-    assert shows("Нужно: целое число от 0 до 23."), text()
-    shot("07-settings-error")
-    hour = browser.find_element(By.NAME, "digest_hour")
-    hour.clear()
-    hour.send_keys("20")
-    browser.find_element(By.ID, "save-settings").click()
-    assert shows("Настройки сохранены."), text()
-    shot("08-settings")
+def _change_a_setting(office: Office) -> None:
+    """A bad value first (refused next to its field), then a good one."""
+    from selenium.webdriver.common.by import By
 
-    # The audit trail shows what was done.
-    browser.find_element(By.LINK_TEXT, "Журнал действий").click()
-    assert shows("consent.granted"), text()
-    assert shows("codes.issued"), text()
-    assert shows("school.settings_changed"), text()
-    shot("09-audit")
+    office.find(By.LINK_TEXT, "Настройки").click()
+    for value in ("25", "20"):
+        hour = office.find(By.NAME, "digest_hour")
+        hour.clear()
+        hour.send_keys(value)
+        office.find(By.ID, "save-settings").click()
+        if value == "25":
+            assert office.shows("Нужно: целое число от 0 до 23."), office.text()
+            office.shot("07-settings-error")
+    assert office.shows("Настройки сохранены."), office.text()
+    office.shot("08-settings")
 
+
+def _read_the_audit_trail(office: Office) -> None:
+    from selenium.webdriver.common.by import By
+
+    office.find(By.LINK_TEXT, "Журнал действий").click()
+    for action in ("consent.granted", "codes.issued", "school.settings_changed"):
+        assert office.shows(action), office.text()
+    office.shot("09-audit")
     # On a phone the pages still read.
-    browser.set_window_size(390, 844)
-    browser.get(base + "/office/register")
-    shot("10-register-phone")
-    browser.set_window_size(1280, 900)
+    office.browser.set_window_size(390, 844)
+    office.browser.get(office.base + "/office/register")
+    assert office.shows("Реестр согласий"), office.text()
+    office.shot("10-register-phone")
+    office.browser.set_window_size(1280, 900)
 
-    # Sessions, and signing out everywhere.
-    browser.find_element(By.LINK_TEXT, "Сеансы").click()
-    assert shows("это устройство"), text()
-    shot("11-sessions")
-    browser.find_element(By.ID, "sign-out-everywhere").click()
-    assert shows("Вы вышли из кабинета"), text()
-    shot("12-signed-out")
-    browser.get(base + "/office/")
-    assert shows("Вы вышли из кабинета"), text()
+
+def _sign_out_everywhere(office: Office) -> None:
+    from selenium.webdriver.common.by import By
+
+    office.find(By.LINK_TEXT, "Сеансы").click()
+    assert office.shows("это устройство"), office.text()
+    office.shot("11-sessions")
+    office.find(By.ID, "sign-out-everywhere").click()
+    assert office.shows("Вы вышли из кабинета"), office.text()
+    office.shot("12-signed-out")
+    office.browser.get(office.base + "/office/")
+    assert office.shows("Вы вышли из кабинета"), office.text()
 
 
 def _downloaded(directory: Path, suffix: str) -> Path:

@@ -100,14 +100,7 @@ async def issue_letters(
 ) -> IssuedLetters:
     """Codes for the class (or the one family) and their letters; the target is checked to
     be the staff member's first (NotFound/Forbidden)."""
-    if guardian_id is not None:
-        guardian = await guardian_of_staff(uow, staff, guardian_id)
-        target, reference, label = "guardian", guardian.external_id, guardian.external_id
-    elif class_id is not None:
-        school_class = await class_of_staff(uow, staff, class_id)
-        target, reference, label = "class", school_class.name, school_class.name
-    else:
-        raise CodesRefused(N_("Choose a class or a family."))
+    target, reference = await _target(uow, staff, class_id, guardian_id)
     username = await bot_username(services)
     if username is None:
         raise CodesRefused(NO_USERNAME)
@@ -140,4 +133,17 @@ async def issue_letters(
     except LinkingError as error:
         # A refused or withdrawn consent, or a class without families: nothing issued.
         raise CodesRefused(NOTHING_ISSUED) from error
-    return IssuedLetters(result, rendered[0] if rendered else None, f"letters-{label}.pdf")
+    return IssuedLetters(result, rendered[0] if rendered else None, f"letters-{reference}.pdf")
+
+
+async def _target(
+    uow: UnitOfWork, staff: Staff, class_id: int | None, guardian_id: int | None
+) -> tuple[str, str]:
+    """What ``issue_codes`` is asked for: one family by its external id, or a class by name."""
+    if guardian_id is not None:
+        guardian = await guardian_of_staff(uow, staff, guardian_id)
+        return "guardian", guardian.external_id
+    if class_id is not None:
+        school_class = await class_of_staff(uow, staff, class_id)
+        return "class", school_class.name
+    raise CodesRefused(N_("Choose a class or a family."))
