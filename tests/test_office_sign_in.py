@@ -257,6 +257,8 @@ def test_the_access_log_masks_sign_in_links() -> None:
     token = "YMxF4S_8woOZCOvYUqF_0XEnLdTs3GeLh8Pp--K3oqE"
     assert mask_secrets(f"/office/sign-in/{token}") == "/office/sign-in/***"
     assert mask_secrets("/office/register?class=3") == "/office/register?class=3"
+    switch = f"/office/language?lang=en&next=%2Foffice%2Fsign-in%2F{token}"
+    assert mask_secrets(switch) == "/office/language?lang=en&next=%2Foffice%2Fsign-in%2F***"
 
 
 async def test_ending_one_session_and_not_anyone_elses(

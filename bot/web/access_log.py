@@ -13,9 +13,14 @@ from aiohttp.web import BaseRequest, StreamResponse
 SECRET_PATHS = re.compile(r"^(/calendar/|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])")
 
 
+# A sign-in link named in a query too (the console's language switch returns to the page).
+SIGN_IN_IN_QUERY = re.compile(r"(sign-in(?:/|%2F|%2f))[A-Za-z0-9_-]+")
+
+
 def mask_secrets(path: str) -> str:
     """``/calendar/SECRET.ics`` → ``/calendar/***.ics``; other paths unchanged."""
-    return SECRET_PATHS.sub(lambda m: f"{m.group(1)}***{m.group(2) or ''}", path)
+    path = SECRET_PATHS.sub(lambda m: f"{m.group(1)}***{m.group(2) or ''}", path)
+    return SIGN_IN_IN_QUERY.sub(lambda m: f"{m.group(1)}***", path)
 
 
 class SecretMaskingAccessLogger(AbstractAccessLogger):
