@@ -18,6 +18,7 @@ from bot.handlers import build_router
 from bot.health.scheduler_presence import SchedulerPresence
 from bot.middlewares.database_session import DatabaseSessionMiddleware
 from bot.middlewares.locale import AccountLocaleMiddleware
+from bot.office.routes import add_office_routes
 from bot.secret_key import derive_secret
 from bot.services import Services
 from bot.web.calendar import add_calendar_routes
@@ -72,8 +73,8 @@ def build_web_app(
     dispatcher: Dispatcher | None = None,
     scheduler_presence: SchedulerPresence | None = None,
 ) -> web.Application:
-    """Health and metrics always; the exchange API and the calendar feed; Telegram's webhook
-    when ``WEBHOOK_URL`` is set (then the dispatcher is needed)."""
+    """Health and metrics always; the exchange API, the calendar feed and the office
+    console; Telegram's webhook when ``WEBHOOK_URL`` is set (then the dispatcher is needed)."""
     settings = services.settings
     # Large sync documents are read by the exchange route itself, against its own limit.
     app = web.Application(client_max_size=settings.sync_max_bytes + 1)
@@ -83,6 +84,7 @@ def build_web_app(
     add_exchange_routes(app)
     add_calendar_routes(app)
     add_mail_routes(app)
+    add_office_routes(app)
     webhook = webhook_for(settings, services.secret_key)
     if webhook is not None:
         if dispatcher is None:

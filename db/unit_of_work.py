@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from db.repositories.journal import JournalRepository
     from db.repositories.linking import LinkingRepository
     from db.repositories.mail import MailRepository
+    from db.repositories.office import OfficeRepository
     from db.repositories.outbox import OutboxRepository
     from db.repositories.outbox_figures import OutboxFiguresRepository
     from db.repositories.reports import ReportRepository
@@ -106,6 +107,12 @@ class UnitOfWork:
         from db.repositories.linking import LinkingRepository
 
         return LinkingRepository(self.session)
+
+    @cached_property
+    def office(self) -> OfficeRepository:
+        from db.repositories.office import OfficeRepository
+
+        return OfficeRepository(self.session)
 
     @cached_property
     def outbox(self) -> OutboxRepository:

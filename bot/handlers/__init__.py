@@ -12,6 +12,7 @@ from bot.handlers import (
     language,
     linking,
     menu,
+    office,
     relay,
     reports,
     settings,
@@ -36,6 +37,7 @@ def build_router() -> Router:
     root.include_router(menu.build_router())
     root.include_router(teacher_menu.build_router())
     root.include_router(reports.build_router())
+    root.include_router(office.build_router())
     # Before the fallback: a text reply to final grades is an acknowledgement.
     root.include_router(finals.build_router())
     # Must stay last: it answers any private message nobody else took.

@@ -43,6 +43,7 @@ STAFF_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("broadcasts", N_("Recent announcements: delivered, failed, read")),
     CommandSpec("acks", N_("Who has acknowledged the final grades")),
     CommandSpec("reports", N_("Reports: paper statements, summary sheet, monitoring")),
+    CommandSpec("office", N_("Sign-in link to the school office in the browser")),
     CommandSpec("cancel", N_("Cancel what you are writing")),
 )
 

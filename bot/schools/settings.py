@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.grading.forecast import Thresholds
+from bot.presentation.translation import N_
 from bot.stored_settings import describe, parse_stored, shown, with_changes
 
 if TYPE_CHECKING:
@@ -28,13 +29,14 @@ Days = (
     | Annotated[float, Field(strict=True, ge=0, le=30, allow_inf_nan=False)]
 )
 
-WEEKDAY = "an integer from 0 (Monday) to 6 (Sunday)"
-HOUR = "an integer from 0 to 23"
+WEEKDAY = N_("an integer from 0 (Monday) to 6 (Sunday)")
+HOUR = N_("an integer from 0 to 23")
 
 
 def setting(default: Any, allowed: str, meaning: str) -> Any:
     """A key's default, its allowed values as the error message and README say them, and
-    its meaning for a school administrator."""
+    its meaning for a school administrator (both msgids: the office console translates
+    them; the command line and the README show them as written)."""
     return Field(default, description=meaning, json_schema_extra={"allowed": allowed})
 
 
@@ -43,58 +45,71 @@ class SchoolSettings(BaseModel):
 
     forecast_thresholds: tuple[Average, Average, Average] = setting(
         (4.5, 3.5, 2.5),
-        "three numbers from 1 to 5, each lower than the one before",
-        "The lowest weighted averages that forecast a final 5, 4 and 3.",
+        N_("three numbers from 1 to 5, each lower than the one before"),
+        N_("The lowest weighted averages that forecast a final 5, 4 and 3."),
     )
     forecast_minimum_marks: Annotated[int, Field(strict=True, ge=1, le=20)] = setting(
         3,
-        "an integer from 1 to 20",
-        "How many marks a subject needs in the period before its final mark is forecast.",
+        N_("an integer from 1 to 20"),
+        N_("How many marks a subject needs in the period before its final mark is forecast."),
     )
     digest_weekday: Weekday = setting(
-        4, WEEKDAY, "The day of the week the forecast digest goes to families."
+        4, WEEKDAY, N_("The day of the week the forecast digest goes to families.")
     )
-    digest_hour: Hour = setting(18, HOUR, "The hour from which the forecast digest goes out.")
+    digest_hour: Hour = setting(18, HOUR, N_("The hour from which the forecast digest goes out."))
     digest_weekly: Annotated[bool, Field(strict=True)] = setting(
         True,
-        "true or false",
-        "Send the forecast digest every week; false: only once, in the last two weeks of "
-        "each period.",
+        N_("true or false"),
+        N_(
+            "Send the forecast digest every week; false: only once, in the last two weeks of "
+            "each period."
+        ),
     )
     backfill_days: Annotated[int, Field(strict=True, ge=0, le=365)] = setting(
         7,
-        "an integer from 0 to 365",
-        "Marks dated more than this many days back are the journal catching up, and are not "
-        "pushed to families.",
+        N_("an integer from 0 to 365"),
+        N_(
+            "Marks dated more than this many days back are the journal catching up, and are not "
+            "pushed to families."
+        ),
     )
     daily_push_cap: Annotated[int, Field(strict=True, ge=1, le=1000)] = setting(
         10,
-        "an integer from 1 to 1000",
-        "Non-urgent pushes an account gets in a day before the rest wait for its daily summary.",
+        N_("an integer from 1 to 1000"),
+        N_(
+            "Non-urgent pushes an account gets in a day before the rest wait for its daily summary."
+        ),
     )
     final_ack_reminder_days: Days = setting(
         3,
-        "a number from 0 to 30",
-        "Days after the final grades before a family that has not acknowledged them gets "
-        "one reminder.",
+        N_("a number from 0 to 30"),
+        N_(
+            "Days after the final grades before a family that has not acknowledged them gets "
+            "one reminder."
+        ),
     )
     # Weekly by default: that is what the stricter regulation demands.
     statements_every_weeks: Annotated[int, Field(strict=True, ge=1, le=2)] = setting(
         1,
-        "1 (weekly) or 2 (fortnightly)",
-        "How often the paper statements go to the class teacher: 1 every week, 2 every other week.",
+        N_("1 (weekly) or 2 (fortnightly)"),
+        N_(
+            "How often the paper statements go to the class teacher: 1 every week, 2 every "
+            "other week."
+        ),
     )
     # Friday: the paper goes home for the weekend.
     statements_weekday: Weekday = setting(
-        4, WEEKDAY, "The day of the week the paper statements go out."
+        4, WEEKDAY, N_("The day of the week the paper statements go out.")
     )
-    statements_hour: Hour = setting(14, HOUR, "The hour from which the paper statements go out.")
+    statements_hour: Hour = setting(
+        14, HOUR, N_("The hour from which the paper statements go out.")
+    )
     # Monday morning: the past week is complete.
     monitoring_weekday: Weekday = setting(
-        0, WEEKDAY, "The day the class teacher gets last week's summary of parents' reading."
+        0, WEEKDAY, N_("The day the class teacher gets last week's summary of parents' reading.")
     )
     monitoring_hour: Hour = setting(
-        8, HOUR, "The hour from which the weekly summary of parents' reading goes out."
+        8, HOUR, N_("The hour from which the weekly summary of parents' reading goes out.")
     )
 
     @field_validator("forecast_thresholds")

@@ -39,6 +39,7 @@ from db.models.journal import (
     Lesson,
     Recommendation,
 )
+from db.models.office import OfficeSession, OfficeSignInLink
 from db.models.reading import ReadingLogEntry
 from db.models.school import (
     CurriculumRow,
@@ -83,6 +84,8 @@ __all__ = [
     "LessonKind",
     "LessonStatus",
     "LinkCode",
+    "OfficeSession",
+    "OfficeSignInLink",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
