@@ -151,6 +151,7 @@ async def _run_services(
     storage = build_storage(settings)
     stack.push_async_callback(storage.close)
     dispatcher = build_dispatcher(services, storage=storage)
+    _share_reply_limits(stack, services)
     scheduler_lock = InstanceLock(services.database.engine, holder=worker_name())
     presence = SchedulerPresence(services.clock, scheduler_lock.holder)
 
@@ -191,6 +192,17 @@ async def _run_services(
     else:
         await stop.wait()
     log.info("stopping")
+
+
+def _share_reply_limits(stack: contextlib.AsyncExitStack, services: Services) -> None:
+    """With Redis, replies and edits keep to the limiter every worker shares."""
+    settings = services.settings
+    if not settings.redis_url:
+        return
+    from bot.middlewares.shared_rate_limit import share_reply_limits
+
+    replies = share_reply_limits(services.require_bot(), settings.redis_url, settings.delivery_rate)
+    stack.push_async_callback(replies.close)
 
 
 async def _serve_http(

@@ -177,14 +177,10 @@ def build_shared_pacing(redis_url: str, bot_id: int, per_second: float) -> Share
     from redis.asyncio import Redis
 
     from bot.digests.shared_pacing import SharedPacing
-    from bot.digests.shared_rate import SharedRate, SharedRateLimiter
+    from bot.digests.shared_rate import SharedRateLimiter, bot_rate
 
     redis = Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
-    # A burst of 2: a turn taken a little late may catch up by one, so the bot keeps to its
-    # rate over a second instead of falling behind by every late wake-up (the local pacer's
-    # PACER_SLACK, for all workers together).
-    rate = SharedRate(per_second, bot_burst=2)
-    return SharedPacing(SharedRateLimiter(redis, bot_id, rate), redis)
+    return SharedPacing(SharedRateLimiter(redis, bot_id, bot_rate(per_second)), redis)
 
 
 def build_mail_worker(services: Services) -> MailWorker | None:

@@ -45,6 +45,7 @@ from bot.digests.delivery_outcomes import (
 from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from bot.digests.rate_limits import RateLimits
 from bot.digests.shared_pacing import SharedPacing
+from bot.digests.shared_rate import PACED_BY_WORKER
 from db.database import Database
 from db.repositories.outbox import ClaimedPush
 
@@ -186,6 +187,7 @@ class DeliveryWorker:
 
     async def _lane(self, run: _Pass, chat_id: int, sends: list[tuple[int, list[int]]]) -> None:
         """One chat's messages, in due order, one after the other."""
+        PACED_BY_WORKER.set(True)  # this lane's task only: its sends have their slots
         for index, (account_id, message_ids) in enumerate(sends):
             outcome = await self._deliver(run, chat_id, account_id, message_ids)
             if outcome is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
+from bot.digests import limiter_metrics
 from bot.digests.shared_rate import SharedRateLimiter
 
 if TYPE_CHECKING:
@@ -52,10 +53,12 @@ class SharedPacing:
         if self.degraded:
             return None
         try:
-            return await self.limiter.try_acquire(chat_id)
+            wait = await self.limiter.try_acquire(chat_id)
         except _UNREACHABLE as error:
             self._degrade(error)
             return None
+        limiter_metrics.waited("delivery", wait)
+        return wait
 
     async def pause(self, seconds: float) -> None:
         """A 429 seen here pauses every sender (when Redis is there to tell them)."""
@@ -65,6 +68,8 @@ class SharedPacing:
             await self.limiter.pause(seconds)
         except _UNREACHABLE as error:
             self._degrade(error)
+            return
+        limiter_metrics.PAUSES.labels("delivery").inc()
 
     async def paused_for(self) -> float:
         """A pause another worker or instance was asked for; 0 without Redis."""
@@ -88,6 +93,7 @@ class SharedPacing:
         self._retry_at = self._monotonic() + RETRY_REDIS_EVERY
         if not self.degraded:
             self.degraded = True
+            limiter_metrics.DEGRADED.set(1)
             log.warning(
                 "Redis is unreachable (%s): this worker keeps to its share of the bot's rate "
                 "(the rate divided by the workers sending now) until Redis is back",
@@ -103,4 +109,5 @@ class SharedPacing:
             self._retry_at = self._monotonic() + RETRY_REDIS_EVERY
             return
         self.degraded = False
+        limiter_metrics.DEGRADED.set(0)
         log.warning("Redis is back: the workers share the bot's rate through it again")

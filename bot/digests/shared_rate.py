@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,9 @@ return tostring(math.max(0, resume - now))
 """
 
 Sleep = Callable[[float], Awaitable[None]]
+# Set by the delivery worker around its own sends: it has taken its slots already, so the
+# replies' middleware lets them through.
+PACED_BY_WORKER: ContextVar[bool] = ContextVar("paced_by_worker", default=False)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,13 @@ class SharedRate:
     per_chat_interval: float = 1.0
     # Sends the bot may make at once after a quiet spell (its bucket's depth).
     bot_burst: int = 1
+
+
+def bot_rate(per_second: float) -> SharedRate:
+    """The bot's limits as every sender keeps them (the same for all, or they would not
+    share one bucket). A burst of 2: a turn taken a little late may catch up by one, so the
+    bot keeps to its rate over a second instead of falling behind by every late wake-up."""
+    return SharedRate(per_second, bot_burst=2)
 
 
 class SharedRateLimiter:
