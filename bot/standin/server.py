@@ -69,8 +69,8 @@ class TelegramStandIn:
         self.max_poll_wait = max_poll_wait
         self.now = now
         self.flood = flood
-        # What the flood limits refused: (method, chat) — a bot within its limits has none.
-        self.flood_refusals: list[tuple[str, object]] = []
+        # The calls the flood limits refused: a bot within its limits has none.
+        self.flood_refusals: list[RecordedCall] = []
         self.failed_calls: list[RecordedCall] = []  # the calls a scripted failure answered
         self.record_calls = record_calls
         self.chats = SentMessages(self.identity, lambda: self.now())
@@ -267,7 +267,7 @@ class TelegramStandIn:
                 migrate_to_chat_id=failure.migrate_to_chat_id,
             )
         if (wait := self._flood_wait(method, params)) is not None:
-            self.flood_refusals.append((method, params.get("chat_id")))
+            self.flood_refusals.append(call)
             return telegram_error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         handler = self._handlers.get(method)
         if handler is None:
