@@ -95,6 +95,31 @@ async def _queue_summary_header(
     )
 
 
+async def _queue_letter_part(
+    uow: UnitOfWork,
+    i18n: I18n,
+    reader: Reader,
+    school_id: int,
+    kind: PushKind,
+    key: str,
+    now: datetime,
+    student_id: int | None,
+    rendered: Rendered | None,
+) -> bool:
+    """``rendered`` as a part of the reader's next letter (a letter wakes nobody: no quiet
+    hours, no cap; the mail worker puts the parts due together into one letter). Without
+    ``rendered`` (the later parts of a message split for Telegram) nothing is queued."""
+    if rendered is None or reader.mail_to is None:
+        return False
+    _ = translator(i18n, reader.language)
+    role, person_id = reader.mail_to.key
+    return await queue_part(
+        uow, reader.mail_to.key, school_id=school_id, kind=kind.value,
+        key=f"mail:{role}{person_id}:{key}"[:200], subject=push_subject(_, kind),
+        rendered=rendered, locale=reader.language, due_at=now, now=now, student_id=student_id,
+    )  # fmt: skip
+
+
 async def queue_for_reader(
     uow: UnitOfWork,
     i18n: I18n,
@@ -119,23 +144,11 @@ async def queue_for_reader(
     Summary items are due together at the summary hour, so the delivery worker sends them
     as one message; a header row keyed per account and day goes first. With a ``cap``,
     the account's non-urgent pushes beyond that many today fold into the summary too.
-
-    A reader on e-mail gets ``rendered`` as a part of their next letter instead (a letter
-    wakes nobody: no quiet hours, no cap; the mail worker puts the parts due together into
-    one letter). Without ``rendered`` (the later parts of a message split for Telegram)
-    nothing is queued for them.
+    A reader on e-mail gets it in their next letter instead (:func:`_queue_letter_part`).
     """
     if reader.mail_to is not None:
-        if rendered is None:
-            return False
-        _ = translator(i18n, reader.language)
-        role, person_id = reader.mail_to.key
-        return await queue_part(
-            uow, reader.mail_to.key, school_id=school_id, kind=kind.value,
-            key=f"mail:{role}{person_id}:{key}"[:200], subject=push_subject(_, kind),
-            rendered=rendered, locale=reader.language, due_at=now, now=now,
-            student_id=student_id,
-        )  # fmt: skip
+        return await _queue_letter_part(uow, i18n, reader, school_id, kind, key, now,
+                                        student_id, rendered)  # fmt: skip
     over_cap = (
         cap is not None
         and not urgent
