@@ -94,6 +94,7 @@ def compose_letter(
     school: str,
     documents: dict[int, tuple[str, bytes]],
     now: datetime,
+    reply_to: Address | None = None,
 ) -> EmailMessage:
     locale = str(rows[0].payload.get("locale") or "ru")
     _ = translator(i18n, locale)
@@ -141,4 +142,5 @@ def compose_letter(
         row_ids=[row.id for row in rows],
         sent_at=now,
         unsubscribe_url=unsubscribe,
+        reply_to=reply_to,
     )

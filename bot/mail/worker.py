@@ -74,6 +74,7 @@ class MailWorker:
     secret_key: str
     sender: Address
     public_url: str | None
+    reply_to: Address | None = None  # MAIL_REPLY_TO: where replies to a letter go
     name: str = "mail"
     rate: float = 5.0
     lease: timedelta = timedelta(minutes=5)
@@ -141,6 +142,7 @@ class MailWorker:
         letter = compose_letter(
             self.i18n, self.secret_key, self.public_url, self.sender,
             recipient=recipient, rows=rows, school=school, documents=documents, now=now,
+            reply_to=self.reply_to,
         )  # fmt: skip
         answer = await self.relay.send(letter, recipient.address)
         changes = Changes()
