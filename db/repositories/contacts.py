@@ -169,6 +169,34 @@ class ContactRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def languages(
+        self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
+    ) -> dict[tuple[str, int], str]:
+        """The language chosen by the account linked to each of these people (active
+        links; a blocked bot does not change what the family reads): ("g"|"s", id) → code."""
+        result = await self._session.execute(
+            select(AccountLink.role, AccountLink.guardian_id, AccountLink.student_id,
+                   TelegramAccount.language)
+            .join(TelegramAccount, TelegramAccount.id == AccountLink.account_id)
+            .where(
+                AccountLink.ended_at.is_(None),
+                TelegramAccount.language.is_not(None),
+                or_(
+                    and_(AccountLink.role == AccountRole.GUARDIAN,
+                         AccountLink.guardian_id.in_(list(guardian_ids))),
+                    and_(AccountLink.role == AccountRole.STUDENT,
+                         AccountLink.student_id.in_(list(student_ids))),
+                ),
+            )
+            .order_by(AccountLink.linked_at, AccountLink.id)
+        )  # fmt: skip
+        found: dict[tuple[str, int], str] = {}
+        for role, guardian_id, student_id, language in result.all():
+            person = guardian_id if role == AccountRole.GUARDIAN else student_id
+            if person is not None and language:
+                found.setdefault(("g" if role == AccountRole.GUARDIAN else "s", person), language)
+        return found
+
     # Erasure ------------------------------------------------------------------------------
 
     async def erasable(self, decided_before: datetime) -> list[ContactRecord]:
