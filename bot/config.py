@@ -61,6 +61,9 @@ HINTS: dict[str, str] = {
         "smtps://user:password@mail.school.ru:465 (TLS from the start), or leave it unset"
     ),
     "mail_from": 'use the sender of the letters, e.g. MAIL_FROM="Школа № 30 <diary@school.ru>"',
+    "mail_reply_to": (
+        'use the mailbox replies go to, e.g. MAIL_REPLY_TO="Канцелярия <office@school.ru>"'
+    ),
     "mail_rate": "use letters per second above 0, e.g. MAIL_RATE=5 (ask the relay's limit)",
     "delivery_rate": (
         f"use messages per second from 1 to {FREE_RATE_LIMIT}, e.g. DELIVERY_RATE=25, or up "
@@ -130,6 +133,9 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     # The letters' sender, "Name <address>" or an address.
     mail_from: str | None = None
+    # Where replies to a letter go (the school's office or the class teachers' mailbox);
+    # unset: replies reach MAIL_FROM's mailbox. Letters are never read by the bot.
+    mail_reply_to: str | None = None
     # Letters sent per second (relays limit senders; 5/s is a cautious default).
     mail_rate: float = Field(default=5.0, gt=0, le=1000)
 
@@ -144,6 +150,7 @@ class Settings(BaseSettings):
         "public_url",
         "smtp_url",
         "mail_from",
+        "mail_reply_to",
         mode="before",
     )
     @classmethod
@@ -215,7 +222,7 @@ class Settings(BaseSettings):
             parse_smtp_url(value.get_secret_value())  # raises ValueError with the reason
         return value
 
-    @field_validator("mail_from")
+    @field_validator("mail_from", "mail_reply_to")
     @classmethod
     def _check_mail_from(cls, value: str | None) -> str | None:
         if value is not None:

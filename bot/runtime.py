@@ -270,15 +270,19 @@ def _start_mail(stack: contextlib.AsyncExitStack, services: Services) -> None:
         log.info("mail delivery at %g letters a second", mail.rate)
 
 
-async def serve_worker(services: Services) -> None:
-    """``ediary worker``: only the delivery worker (for extra machines)."""
-    async with _lifecycle(services) as (stack, stop):
+async def serve_worker(services: Services, *, stop: asyncio.Event | None = None) -> None:
+    """``ediary worker``: only the delivery workers (for extra machines): Telegram's, and the
+    mail worker beside it when ``SMTP_URL`` is set (letters are claimed with a lease, so
+    workers on several machines share them like pushes). Until SIGINT or SIGTERM (or
+    ``stop``)."""
+    async with _lifecycle(services, stop) as (stack, stopping):
         worker = build_delivery_worker(services)
         stack.push_async_callback(close_worker, worker)
+        _start_mail(stack, services)
         log.info(
             "delivery worker %s is running at %g messages a second%s",
             worker.name,
             worker.limits.per_second,
             " (paid broadcasts)" if worker.limits.paid_broadcast else "",
         )
-        await run_delivery(worker, stop)
+        await run_delivery(worker, stopping)

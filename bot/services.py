@@ -203,6 +203,7 @@ def build_mail_worker(services: Services) -> MailWorker | None:
         i18n=services.i18n,
         secret_key=services.secret_key,
         sender=parse_sender(settings.mail_from),
+        reply_to=parse_sender(settings.mail_reply_to) if settings.mail_reply_to else None,
         public_url=services.public_url,
         name=f"mail:{worker_name()}"[:100],
         rate=settings.mail_rate,

@@ -65,6 +65,7 @@ SETTING_NAMES = (
     "PUBLIC_URL",
     "SMTP_URL",
     "MAIL_FROM",
+    "MAIL_REPLY_TO",
     "MAIL_RATE",
 )
 # The key the test dispatcher hashes codes with; services under test must use the same.

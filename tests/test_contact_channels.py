@@ -6,7 +6,16 @@ import itertools
 
 import pytest
 
-from bot.contacts.channels import Reach, default_channel, effective_channel, needs_address
+from bot.contacts.channels import (
+    CONSENT_WITHOUT_EMAIL,
+    NO_ADDRESS,
+    NO_CONSENT,
+    Reach,
+    choice_refused,
+    default_channel,
+    effective_channel,
+    needs_address,
+)
 from db.models import DeliveryChannel
 
 TELEGRAM, EMAIL, BOTH, PAPER = (
@@ -80,3 +89,27 @@ def test_the_effective_form_is_always_reachable() -> None:
 def test_only_email_forms_need_an_address() -> None:
     assert [channel for channel in DeliveryChannel if needs_address(channel)] == [EMAIL, BOTH]
     assert not needs_address(None)
+
+
+@pytest.mark.parametrize(
+    ("channel", "granted", "address", "covers", "refusal"),
+    [
+        (DeliveryChannel.EMAIL, True, True, True, None),
+        (DeliveryChannel.BOTH, True, True, True, None),
+        (DeliveryChannel.EMAIL, True, False, True, NO_ADDRESS),
+        (DeliveryChannel.BOTH, True, True, False, CONSENT_WITHOUT_EMAIL),
+        (DeliveryChannel.TELEGRAM, True, False, False, None),
+        (DeliveryChannel.PAPER, True, False, False, None),
+        (DeliveryChannel.PAPER, False, True, True, NO_CONSENT),
+        (DeliveryChannel.EMAIL, False, True, True, NO_CONSENT),
+    ],
+)
+def test_a_form_is_chosen_only_when_it_can_reach_the_family(
+    channel: DeliveryChannel, granted: bool, address: bool, covers: bool, refusal: str | None
+) -> None:
+    assert (
+        choice_refused(
+            channel, consent_granted=granted, address=address, consent_covers_email=covers
+        )
+        == refusal
+    )

@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 
+from bot.config import Settings
 from bot.mail.letter_parts import queue_part
 from bot.mail.recipients import reachable_by_mail
+from bot.mail.relay import parse_sender
 from bot.presentation.rendered import Bold, Link, Rendered, paragraph
 from db.database import Database
 from db.models import (
@@ -246,3 +249,23 @@ async def test_the_telegram_worker_never_claims_a_letter(
     assert claimed == []
     [row] = await letter_rows(database)
     assert row.status == OutboxStatus.PENDING
+
+
+async def test_replies_go_to_mail_reply_to_when_it_is_set(
+    database: Database, clock: FakeClock, i18n: I18n, smtp_sink: RunningSink
+) -> None:
+    school, mother = await mother_on_mail(database, clock)
+    await queue(database, clock, school, mother, "r1")
+    await send_all(mail_worker(database, clock, i18n, smtp_sink))
+    await queue(database, clock, school, mother, "r2")
+    office = parse_sender("Канцелярия школы № 7 <office@school7.example.ru>")
+    await send_all(mail_worker(database, clock, i18n, smtp_sink, reply_to=office))
+    first, second = smtp_sink.sink.received
+    assert first.message["Reply-To"] is None  # replies reach MAIL_FROM's mailbox
+    assert second.header("Reply-To") == "Канцелярия школы № 7 <office@school7.example.ru>"
+
+
+def test_mail_reply_to_is_checked_like_the_sender() -> None:
+    with pytest.raises(ValueError, match="line break"):
+        Settings(mail_reply_to="office@school.ru\r\nBcc: x@evil.ru")
+    assert Settings(mail_reply_to="office@school.ru").mail_reply_to == "office@school.ru"

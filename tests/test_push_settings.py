@@ -72,6 +72,7 @@ async def test_settings_show_and_switch_the_choices(
         "Тихие часы: 21:00–08:00",
         "Риск: только при прогнозе 2",
         "📅 Ссылка на календарь",
+        "✉️ Почта и форма доставки",  # a linked parent's e-mail and form of delivery
     ]
 
     change = edited(await father.click(PushModeChoice(kind="grades", mode="summary")))

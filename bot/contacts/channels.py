@@ -56,3 +56,25 @@ def effective_channel(chosen: DeliveryChannel | None, reach: Reach) -> DeliveryC
 def needs_address(channel: DeliveryChannel | None) -> bool:
     """A form that cannot be chosen without an e-mail address on record."""
     return channel in (DeliveryChannel.EMAIL, DeliveryChannel.BOTH)
+
+
+# Why a form cannot be chosen (the caller words it); None: it can.
+NO_CONSENT = "no_consent"
+NO_ADDRESS = "no_address"
+CONSENT_WITHOUT_EMAIL = "consent_without_email"
+
+
+def choice_refused(
+    channel: DeliveryChannel, *, consent_granted: bool, address: bool, consent_covers_email: bool
+) -> str | None:
+    """Whether a family may choose ``channel`` now. ``email`` and ``both`` need a confirmed
+    address the relay has not refused (``address``) and a consent whose text covers e-mail;
+    any form needs a granted consent (without one, deliveries are on paper anyway)."""
+    if not consent_granted:
+        return NO_CONSENT
+    if needs_address(channel):
+        if not address:
+            return NO_ADDRESS
+        if not consent_covers_email:
+            return CONSENT_WITHOUT_EMAIL
+    return None

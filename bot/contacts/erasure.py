@@ -22,6 +22,9 @@ async def erase_withdrawn_contacts(uow: UnitOfWork, now: datetime, decided_befor
     """Blank every address of the people whose consent was refused or withdrawn before
     ``decided_before`` (and not granted again since). The caller commits. Returns how many
     entries were blanked."""
+    # Addresses given in the bot and never confirmed (or confirmed, hence on record) are
+    # kept no longer than their link works.
+    await uow.contacts.delete_expired_confirmations(now)
     records = await uow.contacts.erasable(decided_before)
     if records:
         await uow.contacts.erase_addresses([record.id for record in records], now)

@@ -20,9 +20,6 @@ from bot.mail.recipients import MailRecipient, mail_allowed, mail_readers
 from db.models import AccountRole, ConsentRecord, ContactRecord, DeliveryChannel
 from db.unit_of_work import UnitOfWork
 
-# What a letter says when the family has chosen no language: the school's.
-MAIL_LANGUAGE = "ru"
-
 
 @dataclass(frozen=True)
 class Reader:
@@ -80,6 +77,6 @@ async def readers_with_mail(uow: UnitOfWork, student_ids: set[int]) -> dict[int,
     by_student = await readers(uow, student_ids)
     for student_id, recipients in (await mail_readers(uow, student_ids)).items():
         by_student.setdefault(student_id, []).extend(
-            Reader(0, MAIL_LANGUAGE, guardian_id=r.key[1], mail_to=r) for r in recipients
+            Reader(0, r.language, guardian_id=r.key[1], mail_to=r) for r in recipients
         )
     return by_student

@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.digests.audience import Reader, readers
+from bot.digests.audience import Reader, readers_with_mail
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.grading.forecast import Forecast, WeightedMark, forecast
 from bot.grading.risk import RiskState, recovery, risk_state, should_alert
+from bot.presentation.rendered import Rendered
 from bot.presentation.risk_alert import RiskAlertView, render_risk_alert
 from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import translator
 from bot.schools.settings import SchoolSettings
 from db.models import RiskAlertState, School
-from db.repositories.alerts import StudentMark
+from db.repositories.alerts import RiskKey, StudentMark
 from db.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -53,16 +54,19 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
     today = now.astimezone(ZoneInfo(school.timezone)).date()
     settings = SchoolSettings.of(school)
     students = await uow.changes.linked_students(school.id)
-    audience = await readers(uow, set(students))
+    # Families on e-mail too (their readers have no account: the state is per guardian).
+    audience = await readers_with_mail(uow, set(students))
     names, _subjects, _teachers = await uow.changes.names(
         students=students, subjects=[], teachers=[]
     )
     subjects = await _subjects_of(
         uow, school.id, today, [s for s in students if audience.get(s)], settings
     )
+    everyone = [r for s in students for r in audience.get(s, [])]
     told = await uow.alerts.risk_states(
-        sorted({r.account_id for s in students for r in audience.get(s, [])}),
+        sorted({r.account_id for r in everyone if r.mail_to is None}),
         sorted({subject.period_id for subject in subjects}),
+        sorted({r.mail_to.key[1] for r in everyone if r.mail_to is not None}),
     )
     queued = 0
     for subject in subjects:
@@ -71,14 +75,14 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
                 subject.outlook, today=today, period_ends_on=subject.period_ends_on,
                 threshold=reader.preferences.threshold,
             )  # fmt: skip
-            key = (reader.account_id, subject.student_id, subject.subject_id, subject.period_id)
+            key = (_reader_key(reader), subject.student_id, subject.subject_id, subject.period_id)
             stored = told.get(key)
             if stored is not None and stored.state == state.value:
                 continue
             if should_alert(RiskState(stored.state) if stored else None, state):
                 view = _view(subject, names.get(subject.student_id, ""), state, reader, settings)
-                text = telegram_html(render_risk_alert(view, translator(i18n, reader.language)))
-                queued += await _queue(uow, i18n, school, reader, subject, state, text, now)
+                rendered = render_risk_alert(view, translator(i18n, reader.language))
+                queued += await _queue(uow, i18n, school, reader, subject, state, rendered, now)
             _remember(uow, told, key, state, now)
     await uow.commit()
     return queued
@@ -154,21 +158,30 @@ async def _queue(
     reader: Reader,
     subject: _Subject,
     state: RiskState,
-    text: str,
+    rendered: Rendered,
     now: dt.datetime,
 ) -> int:
+    who, reader_id = _reader_key(reader)
     return await queue_for_reader(
         uow, i18n, reader, school_id=school.id, timezone=school.timezone, kind=PushKind.RISK,
         key=f"risk:{subject.period_id}:{subject.student_id}:{subject.subject_id}:"
-        f"{reader.account_id}:{state.value}:{now.isoformat()}",
-        text=text, now=now, student_id=subject.student_id,
+        f"{'' if who == 'a' else who}{reader_id}:{state.value}:{now.isoformat()}",
+        text=telegram_html(rendered), now=now, student_id=subject.student_id,
+        rendered=rendered,
     )  # fmt: skip
+
+
+def _reader_key(reader: Reader) -> tuple[str, int]:
+    """Whom the state told belongs to: the account, or the guardian told by letter."""
+    if reader.mail_to is not None:
+        return ("g", reader.mail_to.key[1])
+    return ("a", reader.account_id)
 
 
 def _remember(
     uow: UnitOfWork,
-    told: dict[tuple[int, int, int, int], RiskAlertState],
-    key: tuple[int, int, int, int],
+    told: dict[RiskKey, RiskAlertState],
+    key: RiskKey,
     state: RiskState,
     now: dt.datetime,
 ) -> None:
@@ -177,9 +190,10 @@ def _remember(
     if stored is not None:
         stored.state, stored.changed_at = state.value, now
         return
-    account_id, student_id, subject_id, period_id = key
+    (who, reader_id), student_id, subject_id, period_id = key
     stored = RiskAlertState(
-        account_id=account_id, student_id=student_id, subject_id=subject_id,
+        account_id=reader_id if who == "a" else None,
+        guardian_id=reader_id if who == "g" else None, student_id=student_id, subject_id=subject_id,
         period_id=period_id, state=state.value, changed_at=now,
     )  # fmt: skip
     uow.alerts.add_risk_state(stored)

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 # published late and a family that reads its mail rarely, short enough that an old letter
 # does not keep a live credential.
 ACK_LINK_AFTER_PERIOD = timedelta(days=60)
-LOCALE = "ru"  # a family known only by its address has chosen no language
 
 
 def ack_link_expiry(period_ends_on: date, timezone: str) -> datetime:
@@ -69,7 +68,8 @@ async def tell_by_mail(
             return 0
         notice.version += 1
         notice.content, notice.updated_at = content, now
-    _ = translator(i18n, LOCALE)
+    locale = recipient.language  # the linked account's, else Russian
+    _ = translator(i18n, locale)
     rendered = render_final_grades(
         _, child=child, period=period, lines=lines_of(content), asks_acknowledgement=False
     )
@@ -81,12 +81,12 @@ async def tell_by_mail(
     }
     waiting = await uow.outbox.get(notice.message_outbox_id or 0)
     if waiting is not None and waiting.status == OutboxStatus.PENDING:
-        waiting.payload = part_payload(subject, rendered, LOCALE, **extra)
+        waiting.payload = part_payload(subject, rendered, locale, **extra)
         return 0
     key = f"final-mail:{notice.id}:{notice.version}"
     await queue_part(
         uow, recipient.key, school_id=school_id, kind="final_grades", key=key, subject=subject,
-        rendered=rendered, locale=LOCALE, due_at=now, now=now, student_id=student_id, **extra,
+        rendered=rendered, locale=locale, due_at=now, now=now, student_id=student_id, **extra,
     )  # fmt: skip
     row = await uow.outbox.by_key(key)
     notice.message_outbox_id = row.id if row else None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.accounts.settings import AccountSettings
 from bot.clock import Clock
 from bot.digests.preferences import after_quiet_hours
+from bot.finals.mail_reminders import remind_by_mail
 from bot.presentation.final_grades import (
     acknowledgement_keyboard,
     period_title,
@@ -61,5 +62,6 @@ async def remind_unacknowledged(uow: UnitOfWork, clock: Clock, i18n: I18n, schoo
             student_id=notice.student_id,
         )
         notice.reminded_at = notice.updated_at = now
+    mailed = await remind_by_mail(uow, i18n, school, now, now - reminder_delay(school))
     await uow.commit()
-    return len(due)
+    return len(due) + mailed

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from bot.handlers import (
     broadcast,
+    contact_settings,
     diary,
     errors,
     finals,
@@ -28,6 +29,8 @@ def build_router() -> Router:
     # First: while writing to the teacher, a message is the text to send.
     root.include_router(relay.build_router())
     root.include_router(broadcast.build_router())
+    # While an e-mail address is awaited, a message is the address.
+    root.include_router(contact_settings.build_router())
     # Before /start: a /start with a code is a link request.
     root.include_router(linking.build_router())
     root.include_router(start.build_router())

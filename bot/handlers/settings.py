@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.accounts.service import change_push_preferences, push_preferences
 from bot.calendar_feed.service import feed_path, has_feed, issue_feed, revoke_feed
 from bot.clock import Clock
+from bot.contacts.own import is_linked_guardian
 from bot.digests.preferences import (
     BRIEF_HOURS,
     QUIET_PRESETS,
@@ -28,8 +29,10 @@ from bot.digests.preferences import (
     next_in,
     next_mode,
 )
+from bot.handlers.contact_settings import ContactMenu
 from bot.handlers.language import LanguageChoice
 from bot.i18n import LANGUAGE_NAMES, LOCALES
+from bot.presentation.contact_settings import contact_menu_label
 from bot.presentation.language import language_label
 from bot.presentation.settings import (
     SettingsView,
@@ -89,6 +92,7 @@ async def settings_view(
         calendar=await has_feed(uow, telegram_user_id),
         staff=staff,
         monitoring=staff and await monitoring_summary_wanted(uow, telegram_user_id),
+        family=await is_linked_guardian(uow, telegram_user_id),
     )
 
 
@@ -122,6 +126,9 @@ def settings_keyboard(view: SettingsView, language: str, _: Translator) -> Inlin
         builder.button(
             text=labels.monitoring, callback_data=MonitoringChoice(on=not view.monitoring)
         )
+        rows.append(1)
+    if view.family:
+        builder.button(text=contact_menu_label(_), callback_data=ContactMenu())
         rows.append(1)
     builder.adjust(*rows)
     return builder.as_markup()

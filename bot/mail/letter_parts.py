@@ -14,9 +14,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
+from bot.contacts.own import confirmation_url
 from bot.mail.letters import Attachment, Letter, build_letter
 from bot.mail.recipients import MailRecipient, Recipient
 from bot.mail.signed_links import ACKNOWLEDGE, UNSUBSCRIBE, sign
+from bot.presentation.contact_settings import render_confirm_link
 from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
 from bot.presentation.mail import letter_subject, render_acknowledge_link, render_letter_footer
 from bot.presentation.rendered import Rendered
@@ -92,6 +94,7 @@ def compose_letter(
     school: str,
     documents: dict[int, tuple[str, bytes]],
     now: datetime,
+    reply_to: Address | None = None,
 ) -> EmailMessage:
     locale = str(rows[0].payload.get("locale") or "ru")
     _ = translator(i18n, locale)
@@ -105,13 +108,23 @@ def compose_letter(
                 _, acknowledgement_url(public_url, secret_key, int(payload["ack_notice"]), until)
             )
             text, html = f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
+        if payload.get("confirm_request") and payload.get("confirm_until") and public_url:
+            until = datetime.fromisoformat(str(payload["confirm_until"]))
+            request_id = int(payload["confirm_request"])
+            link = render_confirm_link(
+                _, confirmation_url(public_url, secret_key, request_id, until)
+            )
+            text, html = f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
         texts.append(text)
         fragments.append(html)
         document = documents.get(int(payload.get("document_id") or 0))
         if document is not None:
             attachments.append(Attachment(document[0], document[1]))
+    # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe.
     unsubscribe = (
-        unsubscribe_url(public_url, secret_key, recipient.key, now) if public_url else None
+        unsubscribe_url(public_url, secret_key, recipient.key, now)
+        if public_url and recipient.key[0] in ("g", "s")
+        else None
     )
     footer = render_letter_footer(_, school, unsubscribe)
     subject = letter_subject(_, school, [str(row.payload["subject"]) for row in rows])
@@ -129,4 +142,5 @@ def compose_letter(
         row_ids=[row.id for row in rows],
         sent_at=now,
         unsubscribe_url=unsubscribe,
+        reply_to=reply_to,
     )

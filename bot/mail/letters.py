@@ -55,12 +55,15 @@ def build_letter(
     row_ids: Sequence[int],
     sent_at: datetime,
     unsubscribe_url: str | None,
+    reply_to: Address | None = None,
 ) -> EmailMessage:
     """The letter to one recipient (``recipient``: the address with an ASCII domain)."""
     message = EmailMessage(policy=policy.SMTP)
     local, domain = recipient.rsplit("@", 1)
     message["From"] = sender
     message["To"] = Address(display_name=recipient_name, username=local, domain=domain)
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = message_id(sender, row_ids)

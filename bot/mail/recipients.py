@@ -22,6 +22,7 @@ from bot.linking.rules import may_receive_data
 from db.models import ConsentRecord, ContactRecord, DeliveryChannel
 from db.unit_of_work import UnitOfWork
 
+DEFAULT_LANGUAGE = "ru"
 Recipient = tuple[str, int]  # ("g", guardian id) or ("s", student id)
 BY_MAIL = (DeliveryChannel.EMAIL, DeliveryChannel.BOTH)
 
@@ -32,6 +33,9 @@ class MailRecipient:
     name: str
     address: str  # with the domain in ASCII, for the envelope and the To header
     channel: DeliveryChannel  # EMAIL or BOTH
+    # The language of the person's linked Telegram account; a family known only by its
+    # address has chosen none, and gets the school's (Russian).
+    language: str = DEFAULT_LANGUAGE
 
 
 def mail_allowed(consent: ConsentRecord | None, record: ContactRecord | None) -> bool:
@@ -65,6 +69,7 @@ async def reachable_by_mail(
         guardian_ids=guardian_ids, student_ids=student_ids
     )
     names = await uow.mail.names(guardian_ids, student_ids)
+    languages = await uow.contacts.languages(guardian_ids=guardian_ids, student_ids=student_ids)
     found: dict[Recipient, MailRecipient] = {}
     for key in keys:
         consent, record = consents.get(key), records.get(key)
@@ -82,7 +87,9 @@ async def reachable_by_mail(
             address = parse_email(record.email).ascii
         except InvalidEmail:
             continue  # recorded before a stricter rule: never sent to
-        found[key] = MailRecipient(key, names.get(key, ""), address, channel)
+        found[key] = MailRecipient(
+            key, names.get(key, ""), address, channel, languages.get(key, DEFAULT_LANGUAGE)
+        )
     return found
 
 

@@ -21,15 +21,19 @@ from bot.secret_key import derive_secret
 
 UNSUBSCRIBE = "unsub"  # a family switching from e-mail to another form (RFC 8058)
 ACKNOWLEDGE = "ack"  # a parent acknowledging final grades from a letter
-PURPOSES = (UNSUBSCRIBE, ACKNOWLEDGE)
-_TOKEN = re.compile(r"^(unsub|ack)\.([gs][0-9]{1,19})\.([0-9]{1,12})\.([A-Za-z0-9_-]{22,64})$")
+CONFIRM = "confirm"  # a parent confirming an address they gave in the bot
+PURPOSES = (UNSUBSCRIBE, ACKNOWLEDGE, CONFIRM)
+_TOKEN = re.compile(
+    r"^(unsub|ack|confirm)\.([gs][0-9]{1,19})\.([0-9]{1,12})\.([A-Za-z0-9_-]{22,64})$"
+)
 MAC_BYTES = 18  # 144 bits: far beyond guessing, and the link stays short
 
 
 @dataclass(frozen=True)
 class SignedSubject:
     purpose: str
-    # "g<guardian id>" or "s<student id>" (unsubscribe), "g<notice id>" (acknowledge).
+    # "g<guardian id>" or "s<student id>" (unsubscribe), "g<notice id>" (acknowledge),
+    # "g<confirmation id>" (confirm).
     subject: str
     expires_at: datetime
 

@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.digests.delivery_outcomes import Changes
 from bot.digests.retry import MAX_ATTEMPTS, backoff
 from bot.health.failure_log import FailureLog
+from bot.mail.confirmation_letters import CONFIRMATION, confirmation_recipients, letter_key
 from bot.mail.contact_entries import mark_address_invalid
 from bot.mail.letter_parts import compose_letter
 from bot.mail.recipients import MailRecipient, Recipient, reachable_by_mail
@@ -73,6 +74,7 @@ class MailWorker:
     secret_key: str
     sender: Address
     public_url: str | None
+    reply_to: Address | None = None  # MAIL_REPLY_TO: where replies to a letter go
     name: str = "mail"
     rate: float = 5.0
     lease: timedelta = timedelta(minutes=5)
@@ -97,8 +99,13 @@ class MailWorker:
                 return report
             groups: dict[Recipient, list[ClaimedLetter]] = {}
             for row in claimed:
-                groups.setdefault(row.recipient, []).append(row)
-            reachable = await reachable_by_mail(uow, list(groups))
+                groups.setdefault(letter_key(row), []).append(row)
+            reachable = await reachable_by_mail(
+                uow, [key for key in groups if key[0] != CONFIRMATION]
+            )
+            reachable.update(await confirmation_recipients(
+                uow, [key for key in groups if key[0] == CONFIRMATION], now
+            ))  # fmt: skip
             gone = [row.id for key, rows in groups.items() if key not in reachable for row in rows]
             await uow.mail.cancel_rows(gone, "no longer reachable by e-mail")
             await uow.commit()
@@ -135,6 +142,7 @@ class MailWorker:
         letter = compose_letter(
             self.i18n, self.secret_key, self.public_url, self.sender,
             recipient=recipient, rows=rows, school=school, documents=documents, now=now,
+            reply_to=self.reply_to,
         )  # fmt: skip
         answer = await self.relay.send(letter, recipient.address)
         changes = Changes()
@@ -144,7 +152,8 @@ class MailWorker:
             report.sent += 1
         async with self.database.unit_of_work() as uow:
             await uow.outbox.write(changes.rows)
-            refused = answer.delivery is Delivery.PERMANENT
+            # A confirmation letter's address is not on record: nothing to mark.
+            refused = answer.delivery is Delivery.PERMANENT and recipient.key[0] != CONFIRMATION
             if refused and await mark_address_invalid(
                 uow, self.i18n, recipient.key, answer.detail, now
             ):

@@ -12,7 +12,7 @@ from aiohttp.web import BaseRequest, StreamResponse
 # Paths whose last segment is a bearer secret: calendar feeds, the signed links in letters
 # (acknowledging final grades, unsubscribing) and office sign-in links.
 SECRET_PATHS = re.compile(
-    r"^(/calendar/|/mail/ack/|/mail/unsubscribe/|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])"
+    r"^(/calendar/|/mail/ack/|/mail/unsubscribe/|/mail/confirm/|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])"
 )
 
 

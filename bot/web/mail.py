@@ -1,5 +1,6 @@
-"""The pages a letter's links open: acknowledging final grades (``/mail/ack/{token}``) and
-one-click unsubscribing (``/mail/unsubscribe/{token}``, RFC 8058). Thin: parse, ask the
+"""The pages a letter's links open: acknowledging final grades (``/mail/ack/{token}``),
+one-click unsubscribing (``/mail/unsubscribe/{token}``, RFC 8058) and confirming an address
+given in the bot (``/mail/confirm/{token}``). Thin: parse, ask the
 service, answer with the presentation's words.
 
 A GET only shows; only a POST acts. Mail scanners, antivirus gateways and link previews
@@ -19,8 +20,10 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.contacts.own import confirm_address, confirmation_to_show
 from bot.finals.mail_acknowledgement import NoticeView, acknowledge_by_mail, notice_view
 from bot.mail.contact_entries import unsubscribe
+from bot.presentation.contact_settings import confirm_page, confirmed_page
 from bot.presentation.mail import (
     PageTexts,
     acknowledgement_page,
@@ -53,6 +56,8 @@ def add_mail_routes(app: web.Application) -> None:
     app.router.add_post("/mail/ack/{token}", record_acknowledgement)
     app.router.add_get("/mail/unsubscribe/{token}", show_unsubscribe)
     app.router.add_post("/mail/unsubscribe/{token}", one_click_unsubscribe)
+    app.router.add_get("/mail/confirm/{token}", show_confirmation)
+    app.router.add_post("/mail/confirm/{token}", confirm)
 
 
 def _translator(request: web.Request) -> Translator:
@@ -132,3 +137,27 @@ async def one_click_unsubscribe(request: web.Request) -> web.Response:
         return _refused(request)
     _ = _translator(request)
     return _page(request, unsubscribed_page(_, channel_name(_, channel.value)))
+
+
+async def show_confirmation(request: web.Request) -> web.Response:
+    """Shows the address and a button; only the POST confirms (mail scanners open links)."""
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        pending = await confirmation_to_show(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+        address = pending.email if pending is not None else None
+    if address is None:
+        return _refused(request)
+    return _page(request, confirm_page(_translator(request), address))
+
+
+async def confirm(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        address = await confirm_address(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+    if address is None:
+        return _refused(request)
+    return _page(request, confirmed_page(_translator(request), address))

@@ -57,3 +57,27 @@ class ContactRecord(Base):
     # (a 5xx): the address stays on record, but nothing is mailed to it until a new one is
     # recorded. The relay's answer, for the class teacher.
     invalid_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class EmailConfirmation(Base):
+    """A parent's request in the bot to put an address on record, waiting for them to open
+    the link sent to it. The address counts only once confirmed: then an entry of form
+    ``bot`` is added to the contact history. Short-lived (48 hours): the daily erasure job
+    deletes expired requests, so no address outlives its purpose here."""
+
+    __tablename__ = "email_confirmation"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardian.id", ondelete="CASCADE"), index=True
+    )
+    # Who asked (told in the bot when it is confirmed); NULL once the account is erased.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_account.id", ondelete="SET NULL")
+    )
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    requested_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    # Set once, by the POST of the link's page: a link works a single time.
+    confirmed_at: Mapped[datetime | None]

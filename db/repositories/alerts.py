@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
@@ -30,20 +30,25 @@ class AlertRepository:
         self._session = session
 
     async def risk_states(
-        self, account_ids: Sequence[int], period_ids: Sequence[int]
-    ) -> dict[tuple[int, int, int, int], RiskAlertState]:
-        """(account, student, subject, period) → the state last told."""
-        if not account_ids or not period_ids:
+        self,
+        account_ids: Sequence[int],
+        period_ids: Sequence[int],
+        guardian_ids: Sequence[int] = (),
+    ) -> dict[RiskKey, RiskAlertState]:
+        """(reader, student, subject, period) → the state last told; the reader is
+        ("a", account id), or ("g", guardian id) for a guardian told by letter."""
+        if not (account_ids or guardian_ids) or not period_ids:
             return {}
         result = await self._session.execute(
             select(RiskAlertState).where(
-                RiskAlertState.account_id.in_(list(account_ids)),
+                or_(
+                    RiskAlertState.account_id.in_(list(account_ids)),
+                    RiskAlertState.guardian_id.in_(list(guardian_ids)),
+                ),
                 RiskAlertState.period_id.in_(list(period_ids)),
             )
         )
-        return {
-            (s.account_id, s.student_id, s.subject_id, s.period_id): s for s in result.scalars()
-        }
+        return {_risk_key(state): state for state in result.scalars()}
 
     def add_risk_state(self, state: RiskAlertState) -> None:
         self._session.add(state)
@@ -115,3 +120,15 @@ class AlertRepository:
         for feed in feeds:
             feed.revoked_at = at
         return len(feeds)
+
+
+RiskKey = tuple[tuple[str, int], int, int, int]  # (reader, student, subject, period)
+
+
+def _risk_key(state: RiskAlertState) -> RiskKey:
+    if state.account_id is not None:
+        reader = ("a", state.account_id)
+    else:
+        assert state.guardian_id is not None
+        reader = ("g", state.guardian_id)
+    return (reader, state.student_id, state.subject_id, state.period_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -14,6 +14,7 @@ from db.models import (
     ConsentRecord,
     ConsentState,
     ContactRecord,
+    EmailConfirmation,
     SchoolClass,
     Student,
     TelegramAccount,
@@ -111,6 +112,90 @@ class ContactRepository:
             elif student_id is not None:
                 students.add(student_id)
         return guardians, students
+
+    # Addresses given in the bot, waiting for confirmation ---------------------------------
+
+    async def request_confirmation(self, request: EmailConfirmation, now: datetime) -> None:
+        """Add a request; the guardian's earlier ones still open stop working (only the
+        newest link counts). The caller flushes to learn the new id."""
+        await self._session.execute(
+            update(EmailConfirmation)
+            .where(
+                EmailConfirmation.guardian_id == request.guardian_id,
+                EmailConfirmation.confirmed_at.is_(None),
+                EmailConfirmation.expires_at > now,
+            )
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self._session.add(request)
+        await self._session.flush()
+
+    async def confirmation(self, confirmation_id: int) -> EmailConfirmation | None:
+        return await self._session.get(EmailConfirmation, confirmation_id)
+
+    async def open_confirmations(
+        self, guardian_ids: Sequence[int], now: datetime
+    ) -> list[EmailConfirmation]:
+        result = await self._session.execute(
+            select(EmailConfirmation)
+            .where(
+                EmailConfirmation.guardian_id.in_(list(guardian_ids)),
+                EmailConfirmation.confirmed_at.is_(None),
+                EmailConfirmation.expires_at > now,
+            )
+            .order_by(EmailConfirmation.id)
+        )
+        return list(result.scalars())
+
+    async def use_confirmation(self, confirmation_id: int, now: datetime) -> bool:
+        """Mark the request confirmed, once: False when it was used, replaced or expired
+        meanwhile (one conditional statement, so two presses confirm once)."""
+        result = await self._session.execute(
+            update(EmailConfirmation)
+            .where(
+                EmailConfirmation.id == confirmation_id,
+                EmailConfirmation.confirmed_at.is_(None),
+                EmailConfirmation.expires_at > now,
+            )
+            .values(confirmed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete_expired_confirmations(self, now: datetime) -> int:
+        result = await self._session.execute(
+            delete(EmailConfirmation).where(EmailConfirmation.expires_at <= now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def languages(
+        self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
+    ) -> dict[tuple[str, int], str]:
+        """The language chosen by the account linked to each of these people (active
+        links; a blocked bot does not change what the family reads): ("g"|"s", id) → code."""
+        result = await self._session.execute(
+            select(AccountLink.role, AccountLink.guardian_id, AccountLink.student_id,
+                   TelegramAccount.language)
+            .join(TelegramAccount, TelegramAccount.id == AccountLink.account_id)
+            .where(
+                AccountLink.ended_at.is_(None),
+                TelegramAccount.language.is_not(None),
+                or_(
+                    and_(AccountLink.role == AccountRole.GUARDIAN,
+                         AccountLink.guardian_id.in_(list(guardian_ids))),
+                    and_(AccountLink.role == AccountRole.STUDENT,
+                         AccountLink.student_id.in_(list(student_ids))),
+                ),
+            )
+            .order_by(AccountLink.linked_at, AccountLink.id)
+        )  # fmt: skip
+        found: dict[tuple[str, int], str] = {}
+        for role, guardian_id, student_id, language in result.all():
+            person = guardian_id if role == AccountRole.GUARDIAN else student_id
+            if person is not None and language:
+                found.setdefault(("g" if role == AccountRole.GUARDIAN else "s", person), language)
+        return found
 
     # Erasure ------------------------------------------------------------------------------
 

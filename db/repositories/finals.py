@@ -136,6 +136,27 @@ class FinalsRepository:
         )
         return [(notice, account) for notice, account in result.all()]
 
+    async def due_mail_reminders(
+        self, school_id: int, sent_before: datetime
+    ) -> list[FinalGradeNotice]:
+        """Notices told by letter, sent before ``sent_before``, not acknowledged, not
+        reminded yet."""
+        result = await self._session.execute(
+            select(FinalGradeNotice)
+            .join(OutboxMessage, OutboxMessage.id == FinalGradeNotice.message_outbox_id)
+            .where(
+                FinalGradeNotice.school_id == school_id,
+                FinalGradeNotice.channel == OutboxChannel.EMAIL,
+                FinalGradeNotice.guardian_id.is_not(None),
+                FinalGradeNotice.reminded_at.is_(None),
+                func.coalesce(FinalGradeNotice.acknowledged_version, 0) < FinalGradeNotice.version,
+                OutboxMessage.sent_at.is_not(None),
+                OutboxMessage.sent_at < sent_before,
+            )
+            .order_by(FinalGradeNotice.id)
+        )
+        return list(result.scalars())
+
     async def changed_classes(
         self, school_id: int
     ) -> list[tuple[int, int, datetime | None, datetime | None]]:
