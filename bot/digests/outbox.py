@@ -162,15 +162,7 @@ async def queue_for_reader(
     if in_summary:
         await _queue_summary_header(uow, i18n, reader, school_id, due, timezone, now)
     return await uow.outbox.queue(
-        account_id=reader.account_id,
-        school_id=school_id,
-        kind=kind.value,
-        key=key,
-        text=text,
-        reply_markup=None,
-        due_at=due,
-        urgent=urgent,
-        now=now,
-        in_summary=in_summary,
+        account_id=reader.account_id, school_id=school_id, kind=kind.value, key=key, text=text,
+        reply_markup=None, due_at=due, urgent=urgent, now=now, in_summary=in_summary,
         student_id=student_id,
-    )
+    )  # fmt: skip

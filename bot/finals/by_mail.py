@@ -35,6 +35,37 @@ def ack_link_expiry(period_ends_on: date, timezone: str) -> datetime:
     return datetime.combine(last, time(0), tzinfo=ZoneInfo(timezone)) + timedelta(days=1)
 
 
+async def _notice_to_tell(
+    uow: UnitOfWork,
+    now: datetime,
+    recipient: MailRecipient,
+    school_id: int,
+    student_id: int,
+    period_id: int,
+    content: Content,
+    notice: FinalGradeNotice | None,
+) -> FinalGradeNotice | None:
+    """The e-mail notice with these grades (new, or a new version), or None: nothing to
+    tell (no grades yet, or the same grades told already)."""
+    if notice is None:
+        if not content:
+            return None
+        notice = FinalGradeNotice(
+            school_id=school_id, channel=OutboxChannel.EMAIL, account_id=None,
+            student_id=student_id, period_id=period_id, guardian_id=recipient.key[1],
+            content=content, version=1, created_at=now, updated_at=now,
+        )  # fmt: skip
+        uow.finals.add_notice(notice)
+        await uow.finals.flush()
+        return notice
+    change = compare(notice.content, content)
+    if not (change.changed or change.removed):
+        return None
+    notice.version += 1
+    notice.content, notice.updated_at = content, now
+    return notice
+
+
 async def tell_by_mail(
     uow: UnitOfWork,
     i18n: I18n,
@@ -52,22 +83,10 @@ async def tell_by_mail(
     notice: FinalGradeNotice | None,
 ) -> int:
     """Queue the letter part for one guardian; how many parts were queued."""
+    notice = await _notice_to_tell(uow, now, recipient, school_id, student_id, period_id,
+                                   content, notice)  # fmt: skip
     if notice is None:
-        if not content:
-            return 0
-        notice = FinalGradeNotice(
-            school_id=school_id, channel=OutboxChannel.EMAIL, account_id=None,
-            student_id=student_id, period_id=period_id, guardian_id=recipient.key[1],
-            content=content, version=1, created_at=now, updated_at=now,
-        )  # fmt: skip
-        uow.finals.add_notice(notice)
-        await uow.finals.flush()
-    else:
-        change = compare(notice.content, content)
-        if not (change.changed or change.removed):
-            return 0
-        notice.version += 1
-        notice.content, notice.updated_at = content, now
+        return 0
     locale = recipient.language  # the linked account's, else Russian
     _ = translator(i18n, locale)
     rendered = render_final_grades(

@@ -22,7 +22,7 @@ from bot.presentation.contact_settings import render_confirm_link
 from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
 from bot.presentation.mail import letter_subject, render_acknowledge_link, render_letter_footer
 from bot.presentation.rendered import Rendered
-from bot.presentation.translation import translator
+from bot.presentation.translation import Translator, translator
 from db.repositories.mail import ClaimedLetter
 from db.unit_of_work import UnitOfWork
 
@@ -83,6 +83,27 @@ def unsubscribe_url(public_url: str, secret_key: str, recipient: Recipient, now:
     return f"{public_url}/mail/unsubscribe/{token}"
 
 
+def _part_with_links(
+    _: Translator, payload: dict[str, Any], public_url: str | None, secret_key: str
+) -> tuple[str, str]:
+    """A part's plain text and HTML, with its signed link (acknowledge the final grades,
+    confirm the address) when it carries one and the service has a public address."""
+    text, html = str(payload["text"]), str(payload["html"])
+    link = None
+    if payload.get("ack_notice") and payload.get("ack_until") and public_url:
+        until = datetime.fromisoformat(str(payload["ack_until"]))
+        link = render_acknowledge_link(
+            _, acknowledgement_url(public_url, secret_key, int(payload["ack_notice"]), until)
+        )
+    elif payload.get("confirm_request") and payload.get("confirm_until") and public_url:
+        until = datetime.fromisoformat(str(payload["confirm_until"]))
+        request_id = int(payload["confirm_request"])
+        link = render_confirm_link(_, confirmation_url(public_url, secret_key, request_id, until))
+    if link is None:
+        return text, html
+    return f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
+
+
 def compose_letter(
     i18n: I18n,
     secret_key: str,
@@ -101,20 +122,7 @@ def compose_letter(
     texts, fragments, attachments = [], [], []
     for row in rows:
         payload = row.payload
-        text, html = str(payload["text"]), str(payload["html"])
-        if payload.get("ack_notice") and payload.get("ack_until") and public_url:
-            until = datetime.fromisoformat(str(payload["ack_until"]))
-            link = render_acknowledge_link(
-                _, acknowledgement_url(public_url, secret_key, int(payload["ack_notice"]), until)
-            )
-            text, html = f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
-        if payload.get("confirm_request") and payload.get("confirm_until") and public_url:
-            until = datetime.fromisoformat(str(payload["confirm_until"]))
-            request_id = int(payload["confirm_request"])
-            link = render_confirm_link(
-                _, confirmation_url(public_url, secret_key, request_id, until)
-            )
-            text, html = f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
+        text, html = _part_with_links(_, payload, public_url, secret_key)
         texts.append(text)
         fragments.append(html)
         document = documents.get(int(payload.get("document_id") or 0))
