@@ -191,6 +191,13 @@ class DocumentReader:
         self._parser = backend.basic_parse_coro(self._events, use_float=True)
 
     def feed(self, chunk: bytes) -> None:
+        try:
+            self._feed(chunk)
+        except MalformedDocument:
+            self.discard()
+            raise
+
+    def _feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
         self._sha.update(chunk)
         if self._copy is not None:
@@ -220,6 +227,13 @@ class DocumentReader:
 
     def finish(self) -> tuple[ParsedDocument, str]:
         """The document and its SHA-256 (raises MalformedDocument)."""
+        try:
+            return self._finish()
+        except BaseException:
+            self.discard()
+            raise
+
+    def _finish(self) -> tuple[ParsedDocument, str]:
         self._watch.feed(b"", final=True)
         if self._watch.found and not self._exact:
             self._checker.store.close()
@@ -250,7 +264,11 @@ class DocumentReader:
 def read_file(path: str) -> tuple[ParsedDocument, str]:
     """A JSON file read the same way (``ediary import``); OSError when it cannot be read."""
     reader = DocumentReader(lambda: open(path, "rb"))  # noqa: SIM115 - closed by the reader
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK):
-            reader.feed(chunk)
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(CHUNK):
+                reader.feed(chunk)
+    except OSError:
+        reader.discard()
+        raise
     return reader.finish()
