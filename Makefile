@@ -21,6 +21,7 @@ run: $(STAMP)
 ## Print the exchange benchmark's figures (PostgreSQL at 127.0.0.1:5432 and SQLite).
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/sync_benchmark.py
+	$(BIN)/python benchmarks/sync_memory_benchmark.py
 
 ## Run the whole test suite (PostgreSQL tests run when TEST_DATABASE_URL is set or one is reachable locally).
 test: $(STAMP)

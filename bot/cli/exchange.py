@@ -23,9 +23,10 @@ from bot.cli.common import (
     services_from,
 )
 from bot.exchange.demo import DemoOutcome, load_demo
-from bot.exchange.service import MalformedDocument, load_json, sync_document
+from bot.exchange.reading import read_file
+from bot.exchange.service import MalformedDocument, apply_checked, checked
 from bot.exchange.sync import SyncResult
-from bot.exchange.validation import DocumentInvalid
+from bot.exchange.validation import DocumentInvalid, ParsedDocument, parse_document
 from bot.exchange.workbook import WorkbookError, read_workbook, write_template
 from bot.schools.service import SchoolError, find_school, list_schools
 from bot.services import Services
@@ -53,23 +54,30 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
-def read_document(path: Path, report: Callable[[str, int, int], None]) -> tuple[Any, bytes, Locate]:
-    """The raw document of a JSON or XLSX file, its bytes (for the digest), error locator."""
+def read_document(
+    path: Path, report: Callable[[str, int, int], None]
+) -> tuple[ParsedDocument, str, Locate]:
+    """The validated document of a JSON file (read as a stream, like the exchange API's body)
+    or an XLSX workbook, its SHA-256 and its error locator."""
+    if path.suffix.lower() != ".xlsx":
+        try:
+            parsed, sha256 = read_file(str(path))
+        except OSError as error:
+            raise CommandFailed(f"cannot read {path}: {error.strerror}") from error
+        except MalformedDocument as error:
+            raise CommandFailed(f"{path}: {error}") from error
+        return parsed, sha256, lambda pointer: pointer or "the document"
     try:
         data = path.read_bytes()
     except OSError as error:
         raise CommandFailed(f"cannot read {path}: {error.strerror}") from error
-    if path.suffix.lower() == ".xlsx":
-        try:
-            workbook = read_workbook(path, progress=lambda sheet, done, total: report(
-                f"reading {sheet}", done, total))  # fmt: skip
-        except WorkbookError as error:
-            raise CommandFailed(str(error)) from error
-        return workbook.document, data, workbook.locate
     try:
-        return load_json(data), data, lambda pointer: pointer or "the document"
-    except MalformedDocument as error:
-        raise CommandFailed(f"{path}: {error}") from error
+        workbook = read_workbook(path, progress=lambda sheet, done, total: report(
+            f"reading {sheet}", done, total))  # fmt: skip
+    except WorkbookError as error:
+        raise CommandFailed(str(error)) from error
+    digest = hashlib.sha256(data).hexdigest()
+    return parse_document(workbook.document), digest, workbook.locate
 
 
 def describe_problems(error: DocumentInvalid, locate: Locate) -> str:
@@ -82,27 +90,31 @@ def describe_problems(error: DocumentInvalid, locate: Locate) -> str:
 
 async def import_file(services: Services, path: Path, school_ref: str) -> SyncResult:
     with progress_bar() as report:
-        raw, data, locate = read_document(path, report)
-        sizes = {name: len(items) for name, items in raw.items() if isinstance(items, list)} \
-            if isinstance(raw, dict) else {}  # fmt: skip
+        parsed, sha256, locate = read_document(path, report)
+        try:
+            document = checked(parsed, sha256)
+        except DocumentInvalid as error:
+            raise CommandFailed(_nothing_imported(error, locate)) from error
+        sizes = {name: digest.upserts for name, digest in document.parsed.digests.items()}
         async with ready(services), services.database.unit_of_work() as uow:
             try:
                 school = await find_school(uow, school_ref)
             except SchoolError as error:
+                document.close()
                 raise CommandFailed(str(error)) from error
             try:
-                return await sync_document(
-                    uow, services.clock, school, raw,
-                    source=f"import:{path.suffix.lower().lstrip('.') or 'json'}",
-                    document_sha256=hashlib.sha256(data).hexdigest(), actor=cli_actor(),
+                return await apply_checked(
+                    uow, services.clock, school, document,
+                    source=f"import:{path.suffix.lower().lstrip('.') or 'json'}", actor=cli_actor(),
                     progress=lambda section, done: report(
                         f"applying {section}", done, sizes.get(section, done)),
                 )  # fmt: skip
             except DocumentInvalid as error:
-                raise CommandFailed(
-                    f"nothing was imported; {error.total} problem(s):\n"
-                    + describe_problems(error, locate)
-                ) from error
+                raise CommandFailed(_nothing_imported(error, locate)) from error
+
+
+def _nothing_imported(error: DocumentInvalid, locate: Locate) -> str:
+    return f"nothing was imported; {error.total} problem(s):\n" + describe_problems(error, locate)
 
 
 def print_result(result: SyncResult) -> None:

@@ -17,7 +17,8 @@ from bot.exchange.api_models import (
     SyncAnswer,
 )
 from bot.exchange.openapi import openapi_document
-from bot.exchange.service import MalformedDocument, apply_checked, check_document
+from bot.exchange.reading import DocumentReader
+from bot.exchange.service import CheckedDocument, MalformedDocument, apply_checked, checked
 from bot.exchange.validation import DocumentInvalid
 from bot.schools.service import school_for_token
 from bot.web.keys import SERVICES_KEY
@@ -45,18 +46,31 @@ class BodyTooLarge(Exception):
     pass
 
 
-async def _read_body(request: web.Request, limit: int, within: float) -> bytes:
-    """The whole body, checked against the limit before and while reading; raises
-    TimeoutError when the client does not finish sending in time."""
+async def _receive(request: web.Request, limit: int, within: float) -> CheckedDocument:
+    """Parse and validate the body as it arrives (bounded memory, see bot.exchange.reading),
+    checked against the limit before and while reading; raises TimeoutError when the client
+    spends more than ``within`` seconds in all sending it (our own work is not counted)."""
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge
-    body = bytearray()
-    async with asyncio.timeout(within):
-        async for chunk in request.content.iter_chunked(64 * 1024):
-            body.extend(chunk)
-            if len(body) > limit:
+    reader = DocumentReader()
+    loop = asyncio.get_running_loop()
+    left = within
+    try:
+        while True:
+            started = loop.time()
+            async with asyncio.timeout(left):
+                chunk = await request.content.readany()
+            left -= loop.time() - started
+            if not chunk:
+                break
+            if reader.size + len(chunk) > limit:
                 raise BodyTooLarge
-    return bytes(body)
+            reader.feed(chunk)
+        # The last batch, and a re-reading in the rare case that needs it, off the event loop.
+        return checked(*await asyncio.to_thread(reader.finish))
+    except BaseException:
+        reader.discard()
+        raise
 
 
 async def post_sync(request: web.Request) -> web.Response:
@@ -77,8 +91,7 @@ async def post_sync(request: web.Request) -> web.Response:
         return _error(401, "unknown API token; ask the administrator for a new one",
                       **unauthorized)  # fmt: skip
     try:
-        body = await _read_body(request, max_bytes, within)
-        document = check_document(body)
+        document = await _receive(request, max_bytes, within)
     except BodyTooLarge:
         return _error(413, f"the document is larger than {max_bytes} bytes; send it "
                       "in parts (each section may come in its own document)")  # fmt: skip

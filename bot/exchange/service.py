@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
+from bot.exchange.reading import DocumentReader, MalformedDocument
 from bot.exchange.sync import Progress, SyncResult, apply_document
 from bot.exchange.validation import DocumentInvalid, ParsedDocument, parse_document
 from db.models import School
 from db.unit_of_work import UnitOfWork
 
-
-class MalformedDocument(Exception):
-    """Not JSON at all; ``str()`` says where it broke."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def load_json(body: bytes) -> Any:
-    try:
-        return json.loads(body, parse_constant=_refuse_constant)
-    except UnicodeDecodeError as error:
-        raise MalformedDocument("the body is not UTF-8 text") from error
-    except json.JSONDecodeError as error:
-        raise MalformedDocument(
-            f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from error
-    except (ValueError, RecursionError) as error:
-        raise MalformedDocument(f"malformed JSON: {str(error)[:200]}") from error
+__all__ = ["MalformedDocument", "apply_checked", "check_document", "checked", "sync_document"]
 
 
 async def sync_document(
@@ -47,9 +27,9 @@ async def sync_document(
     progress: Progress | None = None,
 ) -> SyncResult:
     """Validate and apply a parsed JSON document (raises DocumentInvalid, writes nothing)."""
-    checked = CheckedDocument(parse_document(raw), document_sha256)
+    document = CheckedDocument(parse_document(raw), document_sha256)
     return await apply_checked(
-        uow, clock, school, checked, source=source, actor=actor, progress=progress
+        uow, clock, school, document, source=source, actor=actor, progress=progress
     )
 
 
@@ -60,15 +40,25 @@ class CheckedDocument:
     parsed: ParsedDocument
     sha256: str
 
+    def close(self) -> None:
+        """Drop the valid items waiting in a temporary file (the digest stays)."""
+        self.parsed.store.close()
+
+
+def checked(parsed: ParsedDocument, sha256: str) -> CheckedDocument:
+    """The document of a :class:`DocumentReader` (raises DocumentInvalid)."""
+    if not parsed.ok:
+        parsed.store.close()
+        raise DocumentInvalid(parsed.problems, parsed.total)
+    return CheckedDocument(parsed, sha256)
+
 
 def check_document(body: bytes) -> CheckedDocument:
-    """Parse and validate the raw bytes with no database at all (raises MalformedDocument or
-    DocumentInvalid), so a caller holds no connection while the client sends or while the
-    document is checked."""
-    parsed = parse_document(load_json(body))
-    if not parsed.ok:
-        raise DocumentInvalid(parsed.problems)
-    return CheckedDocument(parsed, hashlib.sha256(body).hexdigest())
+    """Parse and validate raw bytes with no database at all (raises MalformedDocument or
+    DocumentInvalid), so a caller holds no connection while the document is checked."""
+    reader = DocumentReader()
+    reader.feed(body)
+    return checked(*reader.finish())
 
 
 async def apply_checked(
@@ -92,6 +82,8 @@ async def apply_checked(
         # All or nothing, and at once: on SQLite the sync holds the database's write lock.
         await uow.rollback()
         raise
+    finally:
+        document.close()
     uow.audit.record(
         at=clock.now(), actor=actor, action="exchange.synced", school_id=school.id,
         subject_type="sync_run", subject_id=result.sync_run_id,

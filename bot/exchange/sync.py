@@ -1,9 +1,15 @@
-"""Applying a validated sync document to one school, whole or not at all."""
+"""Applying a validated sync document to one school, whole or not at all.
+
+Sections go in the sync's order (what is referenced first), each in the batches its items
+were stored in, all in the caller's one transaction; change records are written batch by
+batch in the same order, so nothing in memory grows with the document but the ids of items
+other items may refer to.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,23 +17,24 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.exchange.changes import DETECTORS, Change
+from bot.exchange.checks import curriculum_keys, refuse_orphaning_deletions, resolve_references
 from bot.exchange.document import SECTIONS
-from bot.exchange.sections import (
-    DEPENDENTS,
-    MODELS,
-    REFERENCES,
-    Dependent,
-    item_columns,
-    referenced_ids,
-    still_has,
+from bot.exchange.sections import MODELS, REFERENCES, item_columns
+from bot.exchange.spool import Batch
+from bot.exchange.validation import (
+    BATCH,
+    MAX_REPORTED_PROBLEMS,
+    DocumentInvalid,
+    ParsedDocument,
+    Problem,
 )
-from bot.exchange.validation import DocumentInvalid, ParsedDocument, Problem, Section, pointer
 from db.dialect import lock_for_school
 from db.models import School, SyncRun
 from db.unit_of_work import UnitOfWork
 
 Progress = Callable[[str, int], None]
-CurriculumKey = tuple[int, int, int, int]
+# Sections other items refer to: the only ones whose ids are kept while the sync runs.
+REFERENCED = {reference.target for references in REFERENCES.values() for reference in references}
 
 
 @dataclass
@@ -61,7 +68,7 @@ class SyncResult:
 
 
 @dataclass
-class _Run:
+class Run:
     """The state of one sync while it is applied."""
 
     school: School
@@ -73,7 +80,24 @@ class _Run:
     ids: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     counts: dict[str, Counts] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_written: int = 0
     problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+
+    def add_problem(self, group: list[Problem], problem: Problem) -> None:
+        """Counts every problem, keeps no more than are reported (per group)."""
+        self.problems_total += 1
+        if len(group) < MAX_REPORTED_PROBLEMS:
+            group.append(problem)
+
+    def keep_ids(self, section: str, ids: dict[str, int]) -> None:
+        if section in REFERENCED:
+            self.ids[section].update(ids)
+
+    async def write_changes(self, uow: UnitOfWork) -> None:
+        await uow.journal.add_change_records(self.changes)
+        self.changes_written += len(self.changes)
+        self.changes = []
 
     def resolve(self, section: str, external_id: str | None) -> int | None:
         return None if external_id is None else self.ids[section][external_id]
@@ -114,7 +138,7 @@ async def apply_document(
     """Apply the document, or raise :class:`DocumentInvalid`; the caller owns the transaction
     (it commits, or rolls back what was written before the problem was found)."""
     if not parsed.ok:
-        raise DocumentInvalid(parsed.problems)
+        raise DocumentInvalid(parsed.problems, parsed.total)
     now = clock.now()
     # The first statement writes: on SQLite that takes the write lock for the whole sync.
     sync_run = await uow.journal.add_sync_run(
@@ -122,7 +146,7 @@ async def apply_document(
                 document_sha256=document_sha256, counts={}, changes=0)
     )  # fmt: skip
     await lock_for_school(uow.session, "sync", school.id)
-    run = _Run(
+    run = Run(
         school=school,
         parsed=parsed,
         now=now,
@@ -130,132 +154,51 @@ async def apply_document(
         sync_run_id=sync_run.id,
         progress=progress,
     )
-    await _resolve_references(uow, run)
-    await _refuse_orphaning_deletions(uow, run)
-    if run.problems:
-        raise DocumentInvalid(run.problems)
-    for section in SECTIONS:
-        if section in parsed.sections:
-            run.counts[section] = Counts()
+    await resolve_references(uow, run)
+    await refuse_orphaning_deletions(uow, run)
+    if run.problems_total:
+        raise DocumentInvalid(run.problems, run.problems_total)
+    present = [section for section in SECTIONS if section in parsed.digests]
+    for section in present:
+        run.counts[section] = Counts()
+        done = 0
+        for batch in parsed.store.batches(section):
             if section == "curriculum":
-                await _apply_curriculum(uow, run)
+                await _apply_curriculum(uow, run, batch)
             else:
-                await _apply_upserts(uow, run, section)
-    for section in reversed(SECTIONS):
-        if section in parsed.sections:
-            await _apply_deletions(uow, run, section)
-    await uow.journal.add_change_records(run.changes)
+                await _apply_upserts(uow, run, section, batch)
+            done += len(batch)
+            _report(run, section, done)
+            await run.write_changes(uow)
+        if done == 0:
+            _report(run, section, 0)
+    for section in reversed(present):
+        await _apply_deletions(uow, run, section)
+    await run.write_changes(uow)
     sync_run.counts = {name: counts.as_dict() for name, counts in run.counts.items()}
-    sync_run.changes = len(run.changes)
+    sync_run.changes = run.changes_written
     await uow.session.flush()
-    return SyncResult(sync_run.id, run.counts, len(run.changes))
+    return SyncResult(sync_run.id, run.counts, run.changes_written)
 
 
-async def _resolve_references(uow: UnitOfWork, run: _Run) -> None:
-    """Every reference must name an item of this document or one stored for this school."""
-    sections = run.parsed.sections
-    in_document = {
-        name: {item.external_id for _, item in section.upserts}
-        for name, section in sections.items()
-        if name != "curriculum"
-    }
-    deleted_here = {
-        name: {item.external_id for _, item in section.deletions}
-        for name, section in sections.items()
-        if name != "curriculum"
-    }
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for name, section in sections.items():
-        for reference in REFERENCES.get(name, ()):
-            for _, item in section.upserts:
-                for _, external_id in referenced_ids(item, reference):
-                    wanted[reference.target].add(external_id)
-    # Curriculum rows to delete are found by their key: their references must be known too.
-    for reference in REFERENCES["curriculum"]:
-        for _, item in sections.get("curriculum", Section()).deletions:
-            wanted[reference.target].add(getattr(item, reference.field))
-    for target, external_ids in wanted.items():
-        stored = await uow.journal.ids_by_external_id(
-            MODELS[target], run.school.id, external_ids - in_document.get(target, set())
-        )
-        run.ids[target].update(stored)
-    for name, section in sections.items():
-        for reference in REFERENCES.get(name, ()):
-            target = reference.target
-            for index, item in section.upserts:
-                for path, external_id in referenced_ids(item, reference):
-                    if external_id in deleted_here.get(target, set()):
-                        message = f"refers to {target} {external_id!r}, which this document deletes"
-                        run.problems.append(Problem(pointer(name, index, *path), message))
-                    elif (
-                        external_id not in in_document.get(target, set())
-                        and external_id not in run.ids[target]
-                    ):
-                        message = (
-                            f"no {target} item with external_id {external_id!r} in this "
-                            "document or stored for this school"
-                        )
-                        run.problems.append(Problem(pointer(name, index, *path), message))
-
-
-async def _refuse_orphaning_deletions(uow: UnitOfWork, run: _Run) -> None:
-    """Refuse deleting items others still point at (the rule: DEPENDENTS) unless this
-    document deletes or re-points those too; under the sync lock, before any write."""
-    for section, dependents in DEPENDENTS.items():
-        deletions = run.parsed.sections.get(section, Section()).deletions
-        if not deletions:
-            continue
-        stored = await uow.journal.ids_by_external_id(
-            MODELS[section], run.school.id, (item.external_id for _, item in deletions)
-        )
-        ids = list(stored.values())
-        left: dict[int, Counter[str]] = defaultdict(Counter)
-        for dependent in dependents:
-            for row_id, count in (await _left_behind(uow, run, dependent, ids)).items():
-                left[row_id][dependent.section] += count
-        for index, item in deletions:
-            deleted_id = stored.get(item.external_id)
-            if deleted_id is not None and deleted_id in left:
-                run.problems.append(Problem(pointer(section, index), still_has(left[deleted_id])))
-
-
-async def _left_behind(
-    uow: UnitOfWork, run: _Run, dependent: Dependent, ids: list[int]
-) -> dict[int, int]:
-    """Per item to delete, its dependents this document neither deletes nor sends again
-    (one sent again still pointing at a deleted item is refused by _resolve_references)."""
-    section = run.parsed.sections.get(dependent.section, Section())
-    if dependent.section != "curriculum":
-        dealt_with = (item.external_id for _, item in section.upserts + section.deletions)
-        return await uow.journal.count_referencing(
-            dependent.model, dependent.column, ids, run.school.id, apart_from=dealt_with
-        )
-    counts = Counter(
-        await uow.journal.count_referencing(dependent.model, dependent.column, ids, run.school.id)
-    )
-    deleted = await uow.journal.curriculum_rows(
-        run.school.id, _curriculum_keys(run, section.deletions)
-    )
-    counts.subtract(row[dependent.column] for row in deleted.values())
-    return {row_id: count for row_id, count in counts.items() if count > 0}
-
-
-def _report(run: _Run, section: str, done: int) -> None:
+def _report(run: Run, section: str, done: int) -> None:
     if run.progress is not None:
         run.progress(section, done)
 
 
-async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
+async def _apply_upserts(uow: UnitOfWork, run: Run, section: str, upserts: Batch) -> None:
     model = MODELS[section]
-    upserts = run.parsed.sections[section].upserts
     counts = run.counts[section]
     stored = await uow.journal.rows_by_external_id(
         model, run.school.id, (item.external_id for _, item in upserts)
     )
-    children = await _guardian_children(uow, run, stored) if section == "guardians" else None
+    children = (
+        await _guardian_children(uow, run, upserts, stored) if section == "guardians" else None
+    )
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     pending_changes: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+    unchanged: dict[str, int] = {}
     for _, item in upserts:
         row = item_columns(section, item, run.resolve)
         before = stored.get(item.external_id)
@@ -269,7 +212,7 @@ async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
             action = "updated"
         else:
             counts.unchanged += 1
-            run.ids[section][item.external_id] = before["id"]
+            unchanged[item.external_id] = before["id"]
             continue
         row.update(school_id=run.school.id, external_id=item.external_id, updated_at=run.now)
         if before is None:
@@ -281,7 +224,8 @@ async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
     # serialised); changed ones are upserted by external id.
     written = await uow.journal.insert_new(model, new_rows)
     written.update(await uow.journal.upsert_by_external_id(model, changed_rows))
-    run.ids[section].update(written)
+    run.keep_ids(section, unchanged)
+    run.keep_ids(section, written)
     detector = DETECTORS.get(section)
     if detector is not None:
         for action, row, before in pending_changes:
@@ -293,41 +237,31 @@ async def _apply_upserts(uow: UnitOfWork, run: _Run, section: str) -> None:
             {written[external_id]: wanted for external_id, (_, wanted) in children.items()
              if external_id in written}
         )  # fmt: skip
-    _report(run, section, len(upserts))
 
 
 async def _guardian_children(
-    uow: UnitOfWork, run: _Run, stored: dict[str, dict[str, Any]]
+    uow: UnitOfWork, run: Run, upserts: Batch, stored: dict[str, dict[str, Any]]
 ) -> dict[str, tuple[set[int], set[int]]]:
-    """Per guardian in the document: (children stored now, children the document lists)."""
+    """Per guardian in the batch: (children stored now, children the document lists)."""
     current = await uow.journal.guardian_students([row["id"] for row in stored.values()])
     result = {}
-    for _, item in run.parsed.sections["guardians"].upserts:
+    for _, item in upserts:
         before = stored.get(item.external_id)
         now = current.get(before["id"], set()) if before else set()
         result[item.external_id] = (now, {run.ids["students"][s] for s in item.student_ids})
     return result
 
 
-async def _apply_curriculum(uow: UnitOfWork, run: _Run) -> None:
-    section = run.parsed.sections["curriculum"]
+async def _apply_curriculum(uow: UnitOfWork, run: Run, upserts: Batch) -> None:
     counts = run.counts["curriculum"]
-
-    def key(item: Any) -> CurriculumKey:
-        return (
-            run.ids["classes"][item.class_id],
-            run.ids["subjects"][item.subject_id],
-            run.ids["teachers"][item.teacher_id],
-            run.ids["periods"][item.period_id],
-        )
-
-    stored = await uow.journal.curriculum_rows(
-        run.school.id, [key(item) for _, item in section.upserts]
+    keys = curriculum_keys(
+        run, [(i.class_id, i.subject_id, i.teacher_id, i.period_id) for _, i in upserts]
     )
+    stored = await uow.journal.curriculum_rows(run.school.id, keys)
     writes = []
-    for _, item in section.upserts:
-        class_id, subject_id, teacher_id, period_id = key(item)
-        before = stored.get((class_id, subject_id, teacher_id, period_id))
+    for (_, item), key in zip(upserts, keys, strict=True):
+        class_id, subject_id, teacher_id, period_id = key
+        before = stored.get(key)
         if before is not None and before["planned_lessons"] == item.planned_lessons:
             counts.unchanged += 1
             continue
@@ -344,25 +278,27 @@ async def _apply_curriculum(uow: UnitOfWork, run: _Run) -> None:
             }
         )  # fmt: skip
     await uow.journal.upsert_curriculum(writes)
-    _report(run, "curriculum", len(section.upserts))
 
 
-async def _apply_deletions(uow: UnitOfWork, run: _Run, section: str) -> None:
-    deletions = run.parsed.sections[section].deletions
-    if not deletions:
-        return
+async def _apply_deletions(uow: UnitOfWork, run: Run, section: str) -> None:
+    keys = list(run.parsed.digests[section].deleted)
+    for start in range(0, len(keys), BATCH):
+        batch = keys[start : start + BATCH]
+        if section == "curriculum":
+            await _delete_curriculum(uow, run, batch)
+        else:
+            await _delete_items(uow, run, section, batch)
+        await run.write_changes(uow)
+
+
+async def _delete_items(uow: UnitOfWork, run: Run, section: str, external_ids: list[str]) -> None:
     counts = run.counts[section]
-    if section == "curriculum":
-        await _delete_curriculum(uow, run, deletions)
-        return
     model = MODELS[section]
-    stored = await uow.journal.rows_by_external_id(
-        model, run.school.id, (item.external_id for _, item in deletions)
-    )
-    counts.unchanged += len(deletions) - len(stored)  # deleting what is not there changes nothing
+    stored = await uow.journal.rows_by_external_id(model, run.school.id, external_ids)
+    counts.unchanged += len(external_ids) - len(stored)  # deleting what is not there: no change
     if not stored:
         return
-    # Nothing else goes with them: _refuse_orphaning_deletions saw to that.
+    # Nothing else goes with them: refuse_orphaning_deletions saw to that.
     await uow.journal.delete_by_id(model, [row["id"] for row in stored.values()])
     counts.deleted += len(stored)
     detector = DETECTORS.get(section)
@@ -372,23 +308,9 @@ async def _apply_deletions(uow: UnitOfWork, run: _Run, section: str) -> None:
             run.record(section, "deleted", row["id"], {**row, "external_id": external_id}, change)
 
 
-def _curriculum_keys(run: _Run, deletions: list[tuple[int, Any]]) -> list[CurriculumKey]:
-    """Stored keys of the curriculum rows to delete (a row naming things never sent has none)."""
-    keys = []
-    for _, item in deletions:
-        try:
-            keys.append((
-                run.ids["classes"][item.class_id], run.ids["subjects"][item.subject_id],
-                run.ids["teachers"][item.teacher_id], run.ids["periods"][item.period_id],
-            ))  # fmt: skip
-        except KeyError:
-            continue
-    return keys
-
-
-async def _delete_curriculum(uow: UnitOfWork, run: _Run, deletions: list[tuple[int, Any]]) -> None:
+async def _delete_curriculum(uow: UnitOfWork, run: Run, deletions: list[Any]) -> None:
     counts = run.counts["curriculum"]
-    keys = _curriculum_keys(run, deletions)
+    keys = curriculum_keys(run, deletions)
     counts.unchanged += len(deletions) - len(keys)
     stored = await uow.journal.curriculum_rows(run.school.id, keys)
     counts.unchanged += len(keys) - len(stored)
