@@ -35,9 +35,6 @@ T = TypeVar("T")
 
 # Imported once in the forkserver, so each worker is forked with them loaded.
 PRELOAD = ("bot.reports.documents", "bot.reports.charts")
-# Workers yield the CPU to the process answering updates: a report may take a few seconds
-# longer on a busy machine, an answer should not.
-WORKER_NICENESS = 5
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -56,10 +53,14 @@ def _context() -> BaseContext:
 
 
 def _start_worker() -> None:
-    """Run once in each worker as it starts: lower its priority and parse the PDF fonts, so
-    that no document pays for the parse (``bot/pdf_fonts.py`` keeps it per process)."""
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
+    """Run once in each worker as it starts: parse the PDF fonts, so that no document pays
+    for the parse (``bot/pdf_fonts.py`` keeps it per process).
+
+    The workers keep the bot's priority: lowered (``os.nice(5)`` was measured), they lost
+    the CPU to every other busy process on a shared machine and a school's reports took as
+    long as rendering them serially, while the bot's loop, one thread among the workers,
+    still gets its share of a core.
+    """
     from bot.reports.documents import parse_fonts
 
     parse_fonts()
