@@ -12,9 +12,11 @@ One pool per process, started on first use and shut down with the services
 serving the bot has a running event loop, open sockets (PostgreSQL, Redis, Telegram) and
 threads (aiosqlite's, the default executor's); a forked child inherits copies of them all,
 and of any lock another thread held at that instant, which then never opens in the child.
-The forkserver is a fresh interpreter started once, which imports the rendering modules
-(``fpdf2``, ``openpyxl``, ``matplotlib``: about a second) and forks each worker from itself:
-a worker starts in milliseconds with nothing of the bot's inherited. Spawn (the fallback,
+The forkserver is a fresh interpreter started once (by fork and exec, which is safe), which
+imports the rendering modules (``fpdf2``, ``openpyxl``, ``matplotlib``: about a second) and
+the program's main module, and forks each worker from itself: a worker starts in
+milliseconds with nothing of the bot's inherited, and a pool started again after a shutdown
+reuses the server. Spawn (the fallback,
 e.g. on Windows) starts a fresh interpreter per worker, which is as safe, only slower.
 """
 
@@ -33,8 +35,10 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-# Imported once in the forkserver, so each worker is forked with them loaded.
-PRELOAD = ("bot.reports.documents", "bot.reports.charts")
+# Imported once in the forkserver, so each worker is forked with them loaded. "__main__"
+# (multiprocessing's default) is the program's script, which every worker would otherwise
+# import again on its own.
+PRELOAD = ("__main__", "bot.reports.documents", "bot.reports.charts")
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
