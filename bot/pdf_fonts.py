@@ -60,6 +60,11 @@ def _parsed_font(family: str, style: str, path: Path) -> _Parsed:
         return _parsed[key]
 
 
+def parse_font(family: str, style: str, file_name: str) -> None:
+    """Parse the face now unless it was already (a worker process does as it starts)."""
+    _parsed_font(family, style, FONT_DIR / file_name)
+
+
 def forget_parsed_fonts() -> None:
     """Parse again on next use (tests count the parses)."""
     with _lock:

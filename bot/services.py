@@ -105,6 +105,9 @@ class Services:
             if bot is not None:
                 await bot.session.close()
         finally:
+            from bot.reports.render_pool import shutdown_render_pool
+
+            await shutdown_render_pool()  # the report workers, if any started
             await self.database.dispose()
 
 

@@ -24,10 +24,12 @@ from bot.cli.exchange import progress_bar
 from bot.clock import Clock
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.reports.common import ReportError, check_range, class_of_school
-from bot.reports.curriculum import curriculum_statistics
-from bot.reports.monitoring import monitoring_report
+from bot.reports.curriculum import curriculum_draft
+from bot.reports.files import RenderedFiles, ReportFiles, render_files
+from bot.reports.monitoring import monitoring_draft
+from bot.reports.render_pool import RenderBatch
 from bot.reports.statements import class_statements
-from bot.reports.summary import summary_sheet
+from bot.reports.summary import summary_draft
 from bot.services import Services
 from db.models import Period, School, SchoolClass
 from db.unit_of_work import UnitOfWork
@@ -35,9 +37,11 @@ from db.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
+# Reads a class's report (in the command's one session) and returns its file stem and what
+# its files are made of; the files are rendered in the pool (``bot/reports/render_pool``).
 SheetBuilder = Callable[
     [UnitOfWork, "I18n", str, School, SchoolClass, Period, Clock],
-    Awaitable[tuple[str, bytes, bytes]],
+    Awaitable[tuple[str, ReportFiles]],
 ]
 school_option = click.option("--school", "school_ref", required=True, help="School id or name.")
 language_option = click.option(
@@ -205,31 +209,46 @@ class _SheetRequest:
 async def _write_sheets(
     services: Services, request: _SheetRequest, build: SheetBuilder
 ) -> list[dict[str, Any]]:
-    many = request.class_name is None
+    """Every class read in turn, each one's files rendering in the pool while the next is
+    read; the bar counts the classes rendered."""
     async with ready(services), services.database.unit_of_work() as uow:
         school = await school_named(uow, request.school_ref)
         classes = await _classes(uow, school, request.class_name)
         period = await _period(uow, school, request.period_ref)
-        written = []
+        stems: list[str] = []
         with progress_bar() as report:
-            for done, school_class in enumerate(classes):
+            report(request.name, 0, len(classes))
+
+            def rendered_so_far(done: int) -> None:
                 report(request.name, done, len(classes))
-                stem, xlsx, pdf = await build(
-                    uow,
-                    services.i18n,
-                    request.language,
-                    school,
-                    school_class,
-                    period,
-                    services.clock,
-                )
-                for suffix, content in (("xlsx", xlsx), ("pdf", pdf)):
-                    if many or suffix == request.kind:
-                        path = request.out / f"{stem}.{suffix}" if many else request.out
-                        _write(path, content)
-                        written.append({"class": school_class.name, "out": str(path)})
-            report(request.name, len(classes), len(classes))
-        return written
+
+            async with RenderBatch[RenderedFiles](on_done=rendered_so_far) as batch:
+                for school_class in classes:
+                    stem, files = await build(
+                        uow, services.i18n, request.language, school, school_class, period,
+                        services.clock,
+                    )  # fmt: skip
+                    stems.append(stem)
+                    batch.start(render_files(files))
+                rendered = await batch.results()
+        return [
+            written
+            for school_class, stem, files in zip(classes, stems, rendered, strict=True)
+            for written in _write_sheet(request, school_class.name, stem, files)
+        ]
+
+
+def _write_sheet(
+    request: _SheetRequest, class_name: str, stem: str, files: RenderedFiles
+) -> list[dict[str, Any]]:
+    many = request.class_name is None
+    written = []
+    for suffix, content in (("xlsx", files.xlsx), ("pdf", files.pdf)):
+        if many or suffix == request.kind:
+            path = request.out / f"{stem}.{suffix}" if many else request.out
+            _write(path, content)
+            written.append({"class": class_name, "out": str(path)})
+    return written
 
 
 async def _summary(
@@ -240,9 +259,9 @@ async def _summary(
     school_class: SchoolClass,
     period: Period,
     clock: Clock,
-) -> tuple[str, bytes, bytes]:
-    sheet = await summary_sheet(uow, i18n, locale, school, school_class, period)
-    return sheet.filename_stem, sheet.xlsx, sheet.pdf
+) -> tuple[str, ReportFiles]:
+    sheet = await summary_draft(uow, i18n, locale, school, school_class, period)
+    return sheet.filename_stem, sheet.files
 
 
 async def _curriculum(
@@ -253,9 +272,9 @@ async def _curriculum(
     school_class: SchoolClass,
     period: Period,
     clock: Clock,
-) -> tuple[str, bytes, bytes]:
-    statistics = await curriculum_statistics(uow, i18n, locale, school, school_class, period)
-    return statistics.filename_stem, statistics.xlsx, statistics.pdf
+) -> tuple[str, ReportFiles]:
+    statistics = await curriculum_draft(uow, i18n, locale, school, school_class, period)
+    return statistics.filename_stem, statistics.files
 
 
 reports_group.add_command(
@@ -282,10 +301,10 @@ async def _monitoring(
     school_class: SchoolClass,
     period: Period,
     clock: Clock,
-) -> tuple[str, bytes, bytes]:
+) -> tuple[str, ReportFiles]:
     today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
-    report = await monitoring_report(uow, i18n, locale, school, school_class, period, today)
-    return report.filename_stem, report.xlsx, report.pdf
+    report = await monitoring_draft(uow, i18n, locale, school, school_class, period, today)
+    return report.filename_stem, report.files
 
 
 reports_group.add_command(

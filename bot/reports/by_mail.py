@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.mail.letter_parts import queue_part
-from bot.mail.recipients import MailRecipient
+from bot.mail.recipients import MailRecipient, Recipient
 from bot.presentation.mail import render_statement_letter, statement_subject
 from bot.presentation.translation import translator
-from bot.reports.statements import PaperStudent, class_statements
+from bot.reports.render_pool import RenderBatch
+from bot.reports.statements import PaperStudent, Statements, statements_draft
 from db.models import School, SchoolClass
 from db.unit_of_work import UnitOfWork
 
@@ -35,18 +36,24 @@ async def mail_statements(
     """Queue the statements of these children to their families; how many parts."""
     first, last = dates
     _ = translator(i18n, LOCALE)
+    waiting_for: list[tuple[PaperStudent, list[MailRecipient], dict[Recipient, str]]] = []
+    async with RenderBatch[Statements]() as batch:
+        for item, recipients in on_mail:
+            keys = {
+                r.key: f"statements-mail:{item.student.id}:{first}:{last}:{r.key[0]}{r.key[1]}"
+                for r in recipients
+            }
+            waiting = [r for r in recipients if await uow.outbox.by_key(keys[r.key]) is None]
+            if not waiting:
+                continue
+            draft = await statements_draft(
+                uow, i18n, LOCALE, school, school_class, first, last, [item]
+            )
+            batch.start(draft.rendered())  # each child's PDF in the pool while the next is read
+            waiting_for.append((item, waiting, keys))
+        rendered = await batch.results()
     queued = 0
-    for item, recipients in on_mail:
-        keys = {
-            r.key: f"statements-mail:{item.student.id}:{first}:{last}:{r.key[0]}{r.key[1]}"
-            for r in recipients
-        }
-        waiting = [r for r in recipients if await uow.outbox.by_key(keys[r.key]) is None]
-        if not waiting:
-            continue
-        statements = await class_statements(
-            uow, i18n, LOCALE, school, school_class, first, last, [item]
-        )
+    for statements, (item, waiting, keys) in zip(rendered, waiting_for, strict=True):
         document = await uow.documents.add(
             school_id=school.id, kind="statement", filename=statements.filename,
             content_type="application/pdf", content=statements.pdf, now=now,

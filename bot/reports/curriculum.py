@@ -7,16 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import TYPE_CHECKING
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.grading.forecast import WeightedMark, forecast
 from bot.presentation.translation import translator
+from bot.reports.charts import BarChart
 from bot.reports.common import day, safe_filename
-from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
+from bot.reports.documents import Cell, Report, Section, Sheet, Table
+from bot.reports.files import ReportFiles, render_files
 from bot.reports.rules import Results, distribution, numeric_final, results
 from bot.schools.settings import SchoolSettings
 from db.models import FinalGradeStatus, LessonKind, LessonStatus, Period, School, SchoolClass
@@ -50,6 +48,16 @@ class CurriculumStatistics:
     xlsx: bytes
     pdf: bytes
     chart_png: bytes
+
+
+@dataclass(frozen=True)
+class CurriculumDraft:
+    """The statistics read from the database, their files not rendered yet."""
+
+    subjects: list[SubjectStatistics]
+    total: Results
+    filename_stem: str
+    files: ReportFiles
 
 
 async def result_marks(
@@ -91,6 +99,23 @@ async def curriculum_statistics(
     school_class: SchoolClass,
     period: Period,
 ) -> CurriculumStatistics:
+    draft = await curriculum_draft(uow, i18n, locale, school, school_class, period)
+    rendered = await render_files(draft.files)
+    assert rendered.chart_png is not None  # the draft always has its chart
+    return CurriculumStatistics(
+        draft.subjects, draft.total, draft.filename_stem,
+        rendered.xlsx, rendered.pdf, rendered.chart_png,
+    )  # fmt: skip
+
+
+async def curriculum_draft(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+) -> CurriculumDraft:
     _ = translator(i18n, locale)
     planned = await uow.reports.planned(school_class.id, period.id)
     counts, names = await uow.reports.lesson_counts(
@@ -113,7 +138,6 @@ async def curriculum_statistics(
     title = _("Lessons against the curriculum: {class_name}, {period}").format(
         class_name=school_class.name, period=period.name
     )
-    chart = _chart(subjects, _("Planned"), _("Conducted"), title)
     lessons, outcome = _tables(_, subjects, total)
     lines = (
         school.name,
@@ -125,16 +149,13 @@ async def curriculum_statistics(
             "current marks."
         ),
     )
-    pdf = render_pdf(
-        Report(
-            title=title,
-            sections=[Section(title, lines, (lessons, outcome), image_png=chart)],
-            landscape=True,
-        )
+    files = ReportFiles(
+        Report(title=title, sections=[Section(title, lines, (lessons, outcome))], landscape=True),
+        (Sheet(school_class.name, (title, *lines), lessons, (outcome,)),),
+        chart=_chart(subjects, _("Planned"), _("Conducted"), title),
     )
-    xlsx = render_xlsx([Sheet(school_class.name, (title, *lines), lessons, (outcome,))])
     stem = safe_filename(f"curriculum-{school_class.name}-{period.external_id}")
-    return CurriculumStatistics(subjects, total, stem, xlsx, pdf, chart)
+    return CurriculumDraft(subjects, total, stem, files)
 
 
 def _subject_statistics(
@@ -240,18 +261,12 @@ def _results_table(
     )
 
 
-def _chart(subjects: list[SubjectStatistics], planned: str, conducted: str, title: str) -> bytes:
-    # A bare Figure with the Agg canvas: no pyplot global state, safe in a server process.
-    figure = Figure(figsize=(9, 3.6), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    positions = range(len(subjects))
-    axes.bar([p - 0.2 for p in positions], [s.planned for s in subjects], 0.4, label=planned)
-    axes.bar([p + 0.2 for p in positions], [s.conducted for s in subjects], 0.4, label=conducted)
-    axes.set_xticks(list(positions), [s.subject for s in subjects])
-    axes.set_title(title)
-    axes.legend()
-    figure.tight_layout()
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def _chart(subjects: list[SubjectStatistics], planned: str, conducted: str, title: str) -> BarChart:
+    return BarChart(
+        title=title,
+        categories=tuple(s.subject for s in subjects),
+        first_label=planned,
+        first=tuple(s.planned for s in subjects),
+        second_label=conducted,
+        second=tuple(s.conducted for s in subjects),
+    )

@@ -17,8 +17,9 @@ from bot.presentation.telegram import telegram_html
 from bot.presentation.translation import Translator, translator
 from bot.reports.by_mail import mail_statements
 from bot.reports.common import language_of
+from bot.reports.render_pool import RenderBatch
 from bot.reports.rules import statement_range, statement_schedule
-from bot.reports.statements import PaperStudent, Statements, class_statements, paper_students
+from bot.reports.statements import PaperStudent, Statements, paper_students, statements_draft
 from bot.schools.settings import SchoolSettings
 from db.models import School, SchoolClass, TelegramAccount
 from db.unit_of_work import UnitOfWork
@@ -48,7 +49,6 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     )
     if dates is None:
         return 0
-    first, last = dates
     classes = await uow.teachers.classes_of_school(school.id)
     selected: dict[int, list[PaperStudent]] = defaultdict(list)
     for item in await paper_students(uow, [c.id for c in classes]):
@@ -59,24 +59,48 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     for school_class in classes:
         on_mail = [(i, mailed[i.student.id]) for i in selected[school_class.id]
                    if mailed.get(i.student.id)]  # fmt: skip
-        queued += await mail_statements(
-            uow, i18n, now, school, school_class, (first, last), on_mail
-        )
+        queued += await mail_statements(uow, i18n, now, school, school_class, dates, on_mail)
         selected[school_class.id] = [
             i for i in selected[school_class.id] if not mailed.get(i.student.id)
         ]
-        if not selected[school_class.id]:
-            continue  # nobody in the class needs paper: no empty document to print
-        waiting = await _waiting_recipients(uow, school_class, first, last)
-        for locale, recipients in sorted(waiting.items()):
-            statements = await class_statements(
-                uow, i18n, locale, school, school_class, first, last, selected[school_class.id]
-            )
-            queued += await _queue_statements(
-                uow, now, school, statements, recipients, translator(i18n, locale),
-                StatementsCaption(school_class.name, first, last, len(statements.students)),
-            )  # fmt: skip
+    queued += await _paper_statements(uow, i18n, now, school, classes, dates, selected)
     await uow.commit()
+    return queued
+
+
+async def _paper_statements(
+    uow: UnitOfWork,
+    i18n: I18n,
+    now: datetime,
+    school: School,
+    classes: list[SchoolClass],
+    dates: tuple[dt.date, dt.date],
+    selected: dict[int, list[PaperStudent]],
+) -> int:
+    """The class teachers' printouts: every class read first, its PDF rendering in the
+    pool meanwhile; then stored and queued."""
+    first, last = dates
+    waiting_for: list[tuple[list[tuple[TelegramAccount, str]], str]] = []
+    async with RenderBatch[Statements]() as batch:
+        for school_class in classes:
+            if not selected[school_class.id]:
+                continue  # nobody in the class needs paper: no empty document to print
+            waiting = await _waiting_recipients(uow, school_class, first, last)
+            for locale, recipients in sorted(waiting.items()):
+                draft = await statements_draft(
+                    uow, i18n, locale, school, school_class, first, last, selected[school_class.id]
+                )
+                batch.start(draft.rendered())
+                waiting_for.append((recipients, locale))
+        rendered = await batch.results()
+    queued = 0
+    for statements, (recipients, locale) in zip(rendered, waiting_for, strict=True):
+        caption = StatementsCaption(
+            statements.school_class.name, first, last, len(statements.students)
+        )
+        queued += await _queue_statements(
+            uow, now, school, statements, recipients, translator(i18n, locale), caption
+        )
     return queued
 
 

@@ -17,9 +17,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.pdf_fonts import add_font
+from bot.pdf_fonts import add_font, parse_font
 
 _FONT = "DejaVuSans"
+_FACES = (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"))  # DejaVu covers Cyrillic
 _MARGIN = 12.0
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 Cell = str | int | float | None
@@ -64,13 +65,19 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+def parse_fonts() -> None:
+    """Parse the faces the PDFs use, once per process (a worker process as it starts)."""
+    for style, file_name in _FACES:
+        parse_font(_FONT, style, file_name)
+
+
 def render_pdf(report: Report) -> bytes:
     pdf = FPDF(orientation="L" if report.landscape else "P", unit="mm", format="A4")
     pdf.set_title(report.title)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(auto=True, margin=_MARGIN)
-    add_font(pdf, _FONT, "", "DejaVuSans.ttf")  # DejaVu covers Cyrillic
-    add_font(pdf, _FONT, "B", "DejaVuSans-Bold.ttf")
+    for style, file_name in _FACES:
+        add_font(pdf, _FONT, style, file_name)
     width = pdf.w - 2 * _MARGIN
     for section in report.sections:
         pdf.add_page()

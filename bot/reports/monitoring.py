@@ -20,7 +20,8 @@ from bot.presentation.telegram import telegram_messages
 from bot.presentation.translation import Translator, translator
 from bot.reports.common import language_of, safe_filename
 from bot.reports.delivery import class_recipients
-from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
+from bot.reports.documents import Cell, Report, Section, Sheet, Table
+from bot.reports.files import ReportFiles, render_files
 from bot.reports.rules import ReadingCategory, monitoring_week_due, reading_category, weeks_between
 from bot.schools.settings import SchoolSettings
 from db.models import Period, School, SchoolClass
@@ -164,6 +165,15 @@ class MonitoringReport:
     pdf: bytes
 
 
+@dataclass(frozen=True)
+class MonitoringDraft:
+    """The report read from the database, its files not rendered yet."""
+
+    rows: list[FamilyReading]
+    filename_stem: str
+    files: ReportFiles
+
+
 async def monitoring_report(
     uow: UnitOfWork,
     i18n: I18n,
@@ -175,6 +185,20 @@ async def monitoring_report(
 ) -> MonitoringReport:
     """The period up to today: every week's reading per guardian, and the acknowledgements
     of the period's final grades."""
+    draft = await monitoring_draft(uow, i18n, locale, school, school_class, period, today)
+    rendered = await render_files(draft.files)
+    return MonitoringReport(draft.rows, draft.filename_stem, rendered.xlsx, rendered.pdf)
+
+
+async def monitoring_draft(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+    today: dt.date,
+) -> MonitoringDraft:
     _ = translator(i18n, locale)
     weeks, rows = await class_reading(
         uow, school_class, period.starts_on, min(period.ends_on, today)
@@ -185,12 +209,12 @@ async def monitoring_report(
         class_name=school_class.name, period=period.name
     )
     lines = (school.name, _("Parents must check current grades at least twice a week."))
-    pdf = render_pdf(
-        Report(title, [Section(title, lines, (reading, acks))], landscape=len(weeks) > 6)
+    files = ReportFiles(
+        Report(title, [Section(title, lines, (reading, acks))], landscape=len(weeks) > 6),
+        (Sheet(school_class.name, (title, *lines), reading, (acks,)),),
     )
-    xlsx = render_xlsx([Sheet(school_class.name, (title, *lines), reading, (acks,))])
     stem = safe_filename(f"monitoring-{school_class.name}-{period.external_id}")
-    return MonitoringReport(rows, stem, xlsx, pdf)
+    return MonitoringDraft(rows, stem, files)
 
 
 def _reading_table(

@@ -17,6 +17,7 @@ from bot.linking.rules import may_receive_data
 from bot.presentation.translation import translator
 from bot.reports.common import day, safe_filename, short_day
 from bot.reports.documents import Report, Section, Table, render_pdf
+from bot.reports.render_pool import in_render_pool
 from bot.reports.rules import PaperReason, paper_reason
 from bot.schools.settings import SchoolSettings
 from db.models import Lesson, LessonStatus, School, SchoolClass, Student
@@ -76,6 +77,25 @@ class Statements:
     pdf: bytes
 
 
+@dataclass(frozen=True)
+class StatementsDraft:
+    """The class's statements read from the database, the PDF not rendered yet."""
+
+    school_class: SchoolClass
+    first: dt.date
+    last: dt.date
+    students: list[PaperStudent]
+    filename: str
+    report: Report
+
+    async def rendered(self) -> Statements:
+        """The PDF, laid out in a worker process (``render_pool``)."""
+        pdf = await in_render_pool(render_pdf, self.report)
+        return Statements(
+            self.school_class, self.first, self.last, self.students, self.filename, pdf
+        )
+
+
 async def class_statements(
     uow: UnitOfWork,
     i18n: I18n,
@@ -88,6 +108,21 @@ async def class_statements(
 ) -> Statements:
     """The class's statements for the dates (a PDF with one section per selected student,
     or a single page saying nobody needs paper)."""
+    draft = await statements_draft(uow, i18n, locale, school, school_class, first, last, selected)
+    return await draft.rendered()
+
+
+async def statements_draft(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    first: dt.date,
+    last: dt.date,
+    selected: Sequence[PaperStudent] | None = None,
+) -> StatementsDraft:
+    """What ``class_statements`` reads, for rendering later (classes side by side)."""
     _ = translator(i18n, locale)
     chosen = (
         list(selected) if selected is not None else await paper_students(uow, [school_class.id])
@@ -107,9 +142,9 @@ async def class_statements(
         )
     ]
     title = _("Paper statements: {class_name}").format(class_name=school_class.name)
-    pdf = render_pdf(Report(title=title, sections=sections))
     filename = safe_filename(f"statements-{school_class.name}-{first}-{last}.pdf")
-    return Statements(school_class, first, last, chosen, filename, pdf)
+    report = Report(title=title, sections=sections)
+    return StatementsDraft(school_class, first, last, chosen, filename, report)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from bot.presentation.translation import Translator, translator
 from bot.reports.common import day, safe_filename
-from bot.reports.documents import Cell, Report, Section, Sheet, Table, render_pdf, render_xlsx
+from bot.reports.documents import Cell, Report, Section, Sheet, Table
+from bot.reports.files import ReportFiles, render_files
 from bot.reports.rules import numeric_final
 from db.models import FinalGradeStatus, Period, School, SchoolClass
 from db.repositories.reports import FinalRow
@@ -30,6 +31,16 @@ class SummarySheet:
     pdf: bytes
 
 
+@dataclass(frozen=True)
+class SummaryDraft:
+    """The sheet read from the database, its files not rendered yet."""
+
+    subjects: list[str]
+    rows: list[list[Cell]]
+    filename_stem: str
+    files: ReportFiles
+
+
 async def summary_sheet(
     uow: UnitOfWork,
     i18n: I18n,
@@ -38,6 +49,21 @@ async def summary_sheet(
     school_class: SchoolClass,
     period: Period,
 ) -> SummarySheet:
+    draft = await summary_draft(uow, i18n, locale, school, school_class, period)
+    rendered = await render_files(draft.files)
+    return SummarySheet(
+        draft.subjects, draft.rows, draft.filename_stem, rendered.xlsx, rendered.pdf
+    )
+
+
+async def summary_draft(
+    uow: UnitOfWork,
+    i18n: I18n,
+    locale: str,
+    school: School,
+    school_class: SchoolClass,
+    period: Period,
+) -> SummaryDraft:
     _ = translator(i18n, locale)
     students = await uow.linking.students_of_class(school_class.id)
     finals = await uow.reports.finals(school_class.id, period.id)
@@ -62,16 +88,16 @@ async def summary_sheet(
         ),
     )
     grades, counts = _tables(subjects, rows, grid.totals(student_ids, subject_ids, _), _)
-    pdf = render_pdf(
+    files = ReportFiles(
         Report(
             title=title,
             sections=[Section(title=title, lines=lines, tables=(grades, counts))],
             landscape=True,
-        )
+        ),
+        (Sheet(school_class.name, (title, *lines), grades, (counts,)),),
     )
-    xlsx = render_xlsx([Sheet(school_class.name, (title, *lines), grades, (counts,))])
     stem = safe_filename(f"summary-{school_class.name}-{period.external_id}")
-    return SummarySheet(subjects, rows, stem, xlsx, pdf)
+    return SummaryDraft(subjects, rows, stem, files)
 
 
 @dataclass
