@@ -11,8 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_web_app
+from bot.linking.issuing import record_consent
 from bot.services import Services
-from db.models import AuditEvent, ContactForm, ContactRecord, DeliveryChannel
+from db.models import (
+    AuditEvent,
+    ConsentForm,
+    ConsentState,
+    ContactForm,
+    ContactRecord,
+    DeliveryChannel,
+)
 from tests.doubles.clock import FakeClock
 from tests.mail_fixtures import grant
 from tests.office_fixtures import (
@@ -242,3 +250,36 @@ async def test_hostile_input_is_refused(
     assert huge.status == 400
     assert f'id="{key}-document-error"' in await huge.text()
     assert await records(services) == []
+
+
+async def test_an_adult_students_own_contact_data(
+    services: Services, place: OfficeSchool, signed_in_as: Browsers
+) -> None:
+    async with services.database.unit_of_work() as uow:
+        await record_consent(
+            uow, services.clock, place.school, guardian_ref=None, student_ref="s2",
+            state=ConsentState.GRANTED, form=ConsentForm.PAPER, document_ref=None, actor="test",
+        )  # fmt: skip
+        student = await uow.linking.student(place.school.id, "s2")
+    assert student is not None
+    other = await signed_in_as(OTHER_TEACHER_ID)  # 6Б's teacher: s2 is in 5А
+    csrf = await csrf_for(other, "/office/contacts")
+    refused = await other.post(
+        "/office/contacts", data=change(csrf, f"s{student.id}", email=MOTHER)
+    )
+    assert refused.status == 403
+    assert await records(services) == []
+    admin = await signed_in_as(ADMIN_ID)
+    path = await five_a_page(services, place, admin)
+    csrf = await csrf_for(admin, path)
+    response = await admin.post(
+        path, data=change(csrf, f"s{student.id}", email="petr@example.ru"), allow_redirects=False
+    )
+    assert response.status == 303
+    [record] = await records(services)
+    assert (record.student_id, record.guardian_id, record.email) == (
+        student.id, None, "petr@example.ru",
+    )  # fmt: skip
+    page = await (await admin.get(path)).text()
+    assert f'<tr id="s{student.id}" class="effective-email">' in page
+    assert "совершеннолетний ученик" in page
