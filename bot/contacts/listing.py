@@ -22,6 +22,7 @@ from db.unit_of_work import UnitOfWork
 @dataclass(frozen=True)
 class FamilyContact:
     role: str  # "guardian", or "student" for an adult student's own contact data
+    person_id: int  # the guardian's or the student's database id
     external_id: str
     name: str
     student: str
@@ -65,13 +66,13 @@ async def family_contacts(
         guardian_ids=guardian_ids, student_ids=student_ids
     )
     rows = [
-        _row("guardian", guardian.external_id, guardian.full_name, student.full_name,
+        _row("guardian", guardian.id, guardian.external_id, guardian.full_name, student.full_name,
              school_class.name, consents.get(guardian.id), guardian.id in linked,
              records.get(guardian.id))
         for guardian, student, school_class in pairs
     ]  # fmt: skip
     rows += [
-        _row("student", student.external_id, student.full_name, student.full_name,
+        _row("student", student.id, student.external_id, student.full_name, student.full_name,
              school_class.name, own_consents.get(student.id), student.id in linked_students,
              own_records.get(student.id))
         for student, school_class in adults
@@ -81,6 +82,7 @@ async def family_contacts(
 
 def _row(
     role: str,
+    person_id: int,
     external_id: str,
     name: str,
     student: str,
@@ -97,6 +99,7 @@ def _row(
                   email=mail_allowed(consent, record))  # fmt: skip
     return FamilyContact(
         role=role,
+        person_id=person_id,
         external_id=external_id,
         name=name,
         student=student,

@@ -26,8 +26,25 @@ from db.unit_of_work import UnitOfWork
 DOCUMENT_MAX = 200  # the column's length
 
 
+# Why a request was refused, for a caller that words it itself (the office console): the
+# reason, and the field of the request it is about.
+NOTHING_GIVEN = "nothing_given"
+NO_CONSENT = "no_consent"
+NO_ADDRESS = "no_address"
+BAD_ADDRESS = "bad_address"
+BAD_DOCUMENT = "bad_document"
+LONG_DOCUMENT = "long_document"
+NOTHING_TO_REMOVE = "nothing_to_remove"
+NO_SUCH_PERSON = "no_such_person"
+
+
 class ContactError(Exception):
     """A request that cannot be done; ``str()`` says why in one line. Nothing was changed."""
+
+    def __init__(self, message: str, reason: str = NO_SUCH_PERSON, field: str = "person") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,9 @@ async def record_contact(
 
     Only under a granted consent: the address is personal data the consent covers."""
     if email is None and channel is None:
-        raise ContactError("give the address (--email) or the form of delivery (--channel)")
+        raise ContactError(
+            "give the address (--email) or the form of delivery (--channel)", NOTHING_GIVEN, "email"
+        )
     document = _document(document_ref)
     address = _address(email) if email is not None else None
     subject = await contact_subject(uow, school, guardian_ref, student_ref)
@@ -90,7 +109,8 @@ async def record_contact(
         state = consent.value if consent else "no consent on record"
         raise ContactError(
             f"{subject.name}: {state}; contact data is kept only under a granted consent "
-            "(record it first with ediary consent grant)"
+            "(record it first with ediary consent grant)",
+            NO_CONSENT,
         )
     current = await _current(uow, subject)
     if address is None:
@@ -98,7 +118,9 @@ async def record_contact(
     if channel is None:
         channel = current.channel if current else None
     if needs_address(channel) and address is None:
-        raise ContactError(f"{subject.name} has no e-mail address on record: give --email")
+        raise ContactError(
+            f"{subject.name} has no e-mail address on record: give --email", NO_ADDRESS, "email"
+        )
     return await _append(uow, clock, school, subject, address, channel, form, document,
                          actor=actor, action="contact.recorded")  # fmt: skip
 
@@ -118,7 +140,9 @@ async def remove_contact(
     subject = await contact_subject(uow, school, guardian_ref, student_ref)
     current = await _current(uow, subject)
     if current is None or current.email is None:
-        raise ContactError(f"{subject.name} has no e-mail address on record")
+        raise ContactError(
+            f"{subject.name} has no e-mail address on record", NOTHING_TO_REMOVE, "email"
+        )
     return await _append(uow, clock, school, subject, None, current.channel, ContactForm.PAPER,
                          document, actor=actor, action="contact.removed")  # fmt: skip
 
@@ -207,7 +231,7 @@ def _address(email: str) -> str:
     try:
         return parse_email(email).address
     except InvalidEmail as error:
-        raise ContactError(str(error)) from error
+        raise ContactError(str(error), BAD_ADDRESS, "email") from error
 
 
 def _document(document_ref: str | None) -> str | None:
@@ -215,8 +239,14 @@ def _document(document_ref: str | None) -> str | None:
     if document_ref is None:
         return None
     if any(unicodedata.category(character).startswith("C") for character in document_ref):
-        raise ContactError("the document reference contains a control character")
+        raise ContactError(
+            "the document reference contains a control character", BAD_DOCUMENT, "document"
+        )
     document = document_ref.strip()
     if len(document) > DOCUMENT_MAX:
-        raise ContactError(f"the document reference is longer than {DOCUMENT_MAX} characters")
+        raise ContactError(
+            f"the document reference is longer than {DOCUMENT_MAX} characters",
+            LONG_DOCUMENT,
+            "document",
+        )
     return document or None

@@ -80,3 +80,12 @@ async def readers_with_mail(uow: UnitOfWork, student_ids: set[int]) -> dict[int,
             Reader(0, r.language, guardian_id=r.key[1], mail_to=r) for r in recipients
         )
     return by_student
+
+
+async def students_in_reach(uow: UnitOfWork, school_id: int) -> list[int]:
+    """The school's students whose news may reach someone: a link in Telegram, or a guardian
+    with an address on record (a family entirely on e-mail has no link at all). Who of
+    them actually gets it is :func:`readers_with_mail`'s rule; sorted for a stable order."""
+    linked = await uow.changes.linked_students(school_id)
+    addressed = await uow.contacts.students_with_guardian_addresses(school_id)
+    return sorted({*linked, *addressed})

@@ -1,9 +1,9 @@
 """Alerts when a child is slipping in a subject (issue #9), once per change of state.
 
-Hourly per school: every linked child's current period, per subject and reader (readers
-may choose their own threshold), through the pure rules of :mod:`bot.grading.risk`. The
-state told is stored in the transaction that queues the alert, so a re-run never repeats
-it and a recovery followed by a relapse alerts again.
+Hourly per school: every child's current period (linked in Telegram, or with a family on
+e-mail), per subject and reader (readers may choose their own threshold), through the pure
+rules of :mod:`bot.grading.risk`. The state told is stored in the transaction that queues
+the alert, so a re-run never repeats it and a recovery followed by a relapse alerts again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.digests.audience import Reader, readers_with_mail
+from bot.digests.audience import Reader, readers_with_mail, students_in_reach
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.grading.forecast import Forecast, WeightedMark, forecast
@@ -53,8 +53,9 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
     now = clock.now()
     today = now.astimezone(ZoneInfo(school.timezone)).date()
     settings = SchoolSettings.of(school)
-    students = await uow.changes.linked_students(school.id)
-    # Families on e-mail too (their readers have no account: the state is per guardian).
+    # Linked children and those whose family is on e-mail, even with no link at all (their
+    # readers have no account: the state told is kept per guardian).
+    students = await students_in_reach(uow, school.id)
     audience = await readers_with_mail(uow, set(students))
     names, _subjects, _teachers = await uow.changes.names(
         students=students, subjects=[], teachers=[]

@@ -16,6 +16,7 @@ from db.unit_of_work import UnitOfWork
 # A kind on the page, and the actions it covers (prefixes of ``audit_event.action``).
 KINDS: dict[str, str] = {
     "consent": "consent.",
+    "contacts": "contact.",
     "codes": "codes.",
     "reports": "report.",
     "settings": "school.settings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.models import AccountRole, Guardian, School, SchoolClass, TelegramAccount
+from db.models import AccountRole, Guardian, School, SchoolClass, Student, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
 
@@ -96,3 +96,13 @@ async def guardian_of_staff(uow: UnitOfWork, staff: Staff, guardian_id: int) -> 
     if not any(staff.own_class(school_class.id) for _g, _s, school_class in pairs):
         raise Forbidden
     return guardian
+
+
+async def student_of_staff(uow: UnitOfWork, staff: Staff, student_id: int) -> Student:
+    """A student of one of the staff member's classes (else NotFound/Forbidden)."""
+    student = await uow.linking.get_student(student_id)
+    if student is None or student.school_id != staff.school.id:
+        raise NotFound
+    if staff.own_class(student.class_id) is None:
+        raise Forbidden
+    return student

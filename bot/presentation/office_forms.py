@@ -93,6 +93,7 @@ def audit_texts(_: Translate) -> dict[str, str]:
         "kind": _("Kind"),
         "any_kind": _("every kind"),
         "kind_consent": _("consents"),
+        "kind_contacts": _("contact data"),
         "kind_codes": _("codes"),
         "kind_reports": _("reports"),
         "kind_settings": _("settings"),

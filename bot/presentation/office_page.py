@@ -23,6 +23,7 @@ def common_texts(_: Translate) -> dict[str, str]:
         "console": _("School office"),
         "nav_overview": _("Overview"),
         "nav_register": _("Consent register"),
+        "nav_contacts": _("Contacts"),
         "nav_codes": _("Codes and letters"),
         "nav_reports": _("Reports"),
         "nav_settings": _("Settings"),

@@ -15,6 +15,7 @@ from db.models import (
     ConsentState,
     ContactRecord,
     EmailConfirmation,
+    GuardianStudent,
     SchoolClass,
     Student,
     TelegramAccount,
@@ -84,6 +85,23 @@ class ContactRepository:
             statement = statement.where(Student.class_id == class_id)
         return [(student, school_class) for student, school_class in
                 (await self._session.execute(statement)).all()]  # fmt: skip
+
+    async def students_with_guardian_addresses(self, school_id: int) -> list[int]:
+        """Students of the school with a guardian who has ever had an address on record: the
+        families that may be reached by e-mail (the caller applies the rule to the current
+        entry; a superset keeps this one query cheap)."""
+        addressed = select(ContactRecord.guardian_id).where(
+            ContactRecord.school_id == school_id,
+            ContactRecord.guardian_id.is_not(None),
+            ContactRecord.email.is_not(None),
+        )
+        result = await self._session.execute(
+            select(GuardianStudent.student_id)
+            .join(Student, Student.id == GuardianStudent.student_id)
+            .where(Student.school_id == school_id, GuardianStudent.guardian_id.in_(addressed))
+            .distinct()
+        )
+        return list(result.scalars())
 
     async def reachable_in_telegram(
         self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
