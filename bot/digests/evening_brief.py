@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.diary.service import context_for_student, homework_due_on, schedule_between
-from bot.digests.audience import Reader, readers_with_mail
+from bot.digests.audience import Reader, readers_with_mail, students_in_reach
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind, PushMode
 from bot.presentation.evening_brief import ChildBrief, TestLine, render_brief
@@ -54,8 +54,7 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
     holidays = await uow.diary.holidays(school.id)
     if on_holiday(today, holidays) or on_holiday(tomorrow, holidays):
         return 0
-    students = await uow.changes.linked_students(school.id)
-    students = sorted(set(students) | set(await uow.mail.students_with_addresses(school.id)))
+    students = await students_in_reach(uow, school.id)
     audience = await readers_with_mail(uow, set(students))
     # Per account, or per family on e-mail (their readers have no account).
     by_account: dict[tuple[int, object], tuple[Reader, list[int]]] = {}

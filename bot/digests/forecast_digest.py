@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.diary.forecast_view import forecast_for
 from bot.diary.service import context_for_student
-from bot.digests.audience import readers_with_mail
+from bot.digests.audience import readers_with_mail, students_in_reach
 from bot.digests.outbox import queue_for_reader
 from bot.digests.preferences import PushKind
 from bot.presentation.forecast_digest import render_forecast_digest
@@ -46,8 +46,7 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
     re-run finds their keys taken and queues none)."""
     now = clock.now()
     local = now.astimezone(ZoneInfo(school.timezone))
-    students = await uow.changes.linked_students(school.id)
-    students = sorted(set(students) | set(await uow.mail.students_with_addresses(school.id)))
+    students = await students_in_reach(uow, school.id)
     audience = await readers_with_mail(uow, set(students))
     queued = 0
     for student_id in students:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.digests.audience import Reader, readers_with_mail
+from bot.digests.audience import Reader, readers_with_mail, students_in_reach
 from bot.digests.preferences import after_quiet_hours
 from bot.mail.letter_parts import queue_part
 from bot.mail.recipients import MailRecipient
@@ -89,8 +89,7 @@ async def recipients(
     if not sender.may_address(class_id):
         raise BroadcastRefused(N_("You cannot address this class."))
     if class_id == WHOLE_SCHOOL:
-        students = set(await uow.changes.linked_students(sender.school.id))
-        students |= set(await uow.mail.students_with_addresses(sender.school.id))
+        students = set(await students_in_reach(uow, sender.school.id))
     else:
         by_class = await uow.changes.students_of_classes([class_id])
         students = set(by_class.get(class_id, []))

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import table_of
 from db.dialect import among, insert_one_ignoring_conflict, skipping_locked
 from db.models import (
-    ContactRecord,
     FinalGradeNotice,
     Guardian,
     GuardianStudent,
@@ -214,16 +213,3 @@ class MailRepository:
 
     async def student(self, student_id: int) -> Student | None:
         return await self._session.get(Student, student_id)
-
-    async def students_with_addresses(self, school_id: int) -> list[int]:
-        """Students of the school with a guardian who has ever had an address on record:
-        those a job looks at for families on e-mail (who may be reached is decided later)."""
-        with_address = select(ContactRecord.guardian_id).where(
-            ContactRecord.school_id == school_id, ContactRecord.email.is_not(None)
-        )
-        result = await self._session.execute(
-            select(GuardianStudent.student_id)
-            .where(GuardianStudent.guardian_id.in_(with_address))
-            .distinct()
-        )
-        return sorted(result.scalars())
