@@ -115,19 +115,20 @@ class Office:
         self.base = link.split("/office/")[0]
 
     def text(self) -> str:
-        from selenium.webdriver.common.by import By
-
-        return self.browser.find_element(By.TAG_NAME, "body").text
+        # Read by the page in one go: a node found before a navigation and read after it
+        # would be a stale (or foreign) element to Selenium.
+        text = self.browser.execute_script("return document.body ? document.body.innerText : ''")
+        return str(text or "")
 
     def shows(self, wanted: str) -> bool:
         """Waits for the page (a form's answer may still be loading) to show ``wanted``."""
-        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+        from selenium.common.exceptions import TimeoutException, WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
         def present(_driver: object) -> bool:
             try:
                 return wanted in self.text()
-            except StaleElementReferenceException:
+            except WebDriverException:
                 return False  # the next page replaced this one mid-read
 
         try:

@@ -80,18 +80,6 @@ async def test_a_newcomer_chats_with_the_bot_in_the_browser(
         await asyncio.wait_for(running, timeout=60)
 
 
-def _next_day(schedule: object) -> str:
-    """The date the schedule's »-button pages to (its callback data ends with it)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.remote.webelement import WebElement
-
-    assert isinstance(schedule, WebElement)
-    for button in schedule.find_elements(By.CSS_SELECTOR, ".inline-keyboard button"):
-        if button.text == "»":
-            return str(button.get_attribute("data-data")).rsplit(":", 1)[-1]
-    raise AssertionError("the schedule has no » button")
-
-
 def _chat_as_the_parent(chromium: str, driver_path: str, base: str) -> None:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -110,7 +98,6 @@ def _chat_as_the_parent(chromium: str, driver_path: str, base: str) -> None:
 
 def _steps(browser: object, base: str) -> None:
     from selenium.webdriver.chrome.webdriver import WebDriver
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
 
     assert isinstance(browser, WebDriver)
@@ -145,9 +132,13 @@ def _steps(browser: object, base: str) -> None:
 
     def press_key(label: str) -> None:
         count = len(bot_texts())
-        [key] = [b for b in browser.find_elements(By.CSS_SELECTOR, "#keyboard button")
-                 if label in b.text]  # fmt: skip
-        key.click()
+        # Found and clicked by the page: the keyboard is redrawn whenever the chat changes.
+        pressed = browser.execute_script(
+            "const key = [...document.querySelectorAll('#keyboard button')]"
+            ".find(b => b.innerText.includes(arguments[0])); if (key) key.click(); return !!key",
+            label,
+        )
+        assert pressed, label
         wait.until(lambda _: len(bot_texts()) > count)
 
     browser.get(f"{base}/try?lang=ru#parent")
@@ -158,15 +149,22 @@ def _steps(browser: object, base: str) -> None:
     press_key("Оценки")
     assert "Оценки" in bot_texts()[-1]
     press_key("Расписание")
-    schedule = browser.find_elements(By.CSS_SELECTOR, ".message:not(.mine)")[-1]
-    message_id = schedule.get_attribute("data-message-id")
+    message_id = browser.execute_script(
+        "return [...document.querySelectorAll('.message:not(.mine)')].pop().dataset.messageId"
+    )
     before = text_of(f'.message[data-message-id="{message_id}"]')
     assert "Расписание" in before
     shot("2-schedule")
 
     # Paging the schedule edits the same message in place, as Telegram shows it.
     selector = f'.message[data-message-id="{message_id}"]'
-    click(f'{selector} .inline-keyboard button[data-data$="{_next_day(schedule)}"]')
+    # The »-button pages to the next day (its callback data ends with that date).
+    later = browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].find(b => b.innerText === '»')"
+        ".dataset.data",
+        f"{selector} .inline-keyboard button",
+    )
+    click(f'{selector} .inline-keyboard button[data-data="{later}"]')
     wait.until(lambda _: text_of(selector) not in ("", before))
     assert "изменено" in text_of(f"{selector} .meta")
     shot("3-schedule-edited")
