@@ -27,6 +27,21 @@ from db.models import (
 )
 
 
+async def notices_on_channel(
+    session: AsyncSession, channel: OutboxChannel, pairs: Sequence[tuple[int, int]]
+) -> list[FinalGradeNotice]:
+    """The final-grade notices told on ``channel`` for these (student, period) pairs."""
+    if not pairs:
+        return []
+    result = await session.execute(
+        select(FinalGradeNotice).where(
+            FinalGradeNotice.channel == channel,
+            tuple_(FinalGradeNotice.student_id, FinalGradeNotice.period_id).in_(list(pairs)),
+        )
+    )
+    return list(result.scalars())
+
+
 class FinalsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -56,17 +71,10 @@ class FinalsRepository:
         self, pairs: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int, int], FinalGradeNotice]:
         """(account, student, period) → notice, for these (student, period) pairs."""
-        if not pairs:
-            return {}
-        result = await self._session.execute(
-            select(FinalGradeNotice).where(
-                FinalGradeNotice.channel == OutboxChannel.TELEGRAM,
-                tuple_(FinalGradeNotice.student_id, FinalGradeNotice.period_id).in_(list(pairs)),
-            )
-        )
+        notices = await notices_on_channel(self._session, OutboxChannel.TELEGRAM, pairs)
         return {
             (n.account_id, n.student_id, n.period_id): n
-            for n in result.scalars()
+            for n in notices
             if n.account_id is not None
         }
 

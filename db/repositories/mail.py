@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
-from db.dialect import among, insert_one_ignoring_conflict, skipping_locked
+from db.dialect import among, insert_one_ignoring_conflict
 from db.models import (
     FinalGradeNotice,
     Guardian,
@@ -22,6 +22,8 @@ from db.models import (
     OutboxStatus,
     Student,
 )
+from db.repositories.finals import notices_on_channel
+from db.repositories.outbox import claim_values, claimable
 
 
 @dataclass(frozen=True)
@@ -89,31 +91,11 @@ class MailRepository:
     ) -> list[ClaimedLetter]:
         """Up to ``limit`` due letter rows, oldest first, as the Telegram claim does."""
         outbox = table_of(OutboxMessage)
-        due = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.channel == OutboxChannel.EMAIL,
-                outbox.c.due_at <= now,
-                or_(
-                    outbox.c.status == OutboxStatus.PENDING,
-                    (outbox.c.status == OutboxStatus.CLAIMED) & (outbox.c.lease_expires_at < now),
-                ),
-            )
-            .order_by(outbox.c.due_at, outbox.c.id)
-            .limit(limit)
-        )
-        due = skipping_locked(self._session, due)
+        due = claimable(self._session, OutboxChannel.EMAIL, now, limit)
         claimed = await self._session.execute(
             update(outbox)
             .where(outbox.c.id.in_(due.scalar_subquery()))
-            .values(
-                status=OutboxStatus.CLAIMED,
-                claimed_by=worker,
-                lease_expires_at=lease_until,
-                reclaimed_at=case(
-                    (outbox.c.status == OutboxStatus.CLAIMED, now), else_=outbox.c.reclaimed_at
-                ),
-            )
+            .values(claim_values(worker, now, lease_until))
             .returning(
                 outbox.c.id,
                 outbox.c.school_id,
@@ -197,17 +179,10 @@ class MailRepository:
         self, pairs: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int, int], FinalGradeNotice]:
         """(guardian, student, period) → the notice told by letter, for these pairs."""
-        if not pairs:
-            return {}
-        result = await self._session.execute(
-            select(FinalGradeNotice).where(
-                FinalGradeNotice.channel == OutboxChannel.EMAIL,
-                tuple_(FinalGradeNotice.student_id, FinalGradeNotice.period_id).in_(list(pairs)),
-            )
-        )
+        notices = await notices_on_channel(self._session, OutboxChannel.EMAIL, pairs)
         return {
             (n.guardian_id, n.student_id, n.period_id): n
-            for n in result.scalars()
+            for n in notices
             if n.guardian_id is not None
         }
 

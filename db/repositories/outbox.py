@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, case, func, literal, or_, select, update
+from sqlalchemy import Select, Table, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
@@ -22,6 +22,43 @@ from db.models import OutboxChannel, OutboxMessage, OutboxStatus, TelegramAccoun
 
 # Column → new value, per row id.
 RowChanges = Mapping[int, Mapping[str, Any]]
+
+
+def claimable(
+    session: AsyncSession, channel: OutboxChannel, now: datetime, limit: int
+) -> Select[tuple[int]]:
+    """The ids of up to ``limit`` due rows of a channel a worker may claim, oldest first:
+    pending ones, and claimed ones whose worker's lease ran out (it crashed). On PostgreSQL
+    rows another worker has locked are skipped."""
+    outbox = table_of(OutboxMessage)
+    due = (
+        select(outbox.c.id)
+        .where(
+            outbox.c.channel == channel,
+            outbox.c.due_at <= now,
+            or_(
+                outbox.c.status == OutboxStatus.PENDING,
+                (outbox.c.status == OutboxStatus.CLAIMED) & (outbox.c.lease_expires_at < now),
+            ),
+        )
+        .order_by(outbox.c.due_at, outbox.c.id)
+        .limit(limit)
+    )
+    return skipping_locked(session, due)
+
+
+def claim_values(worker: str, now: datetime, lease_until: datetime) -> dict[str, Any]:
+    """What a claim writes on each row it takes."""
+    outbox = table_of(OutboxMessage)
+    return {
+        "status": OutboxStatus.CLAIMED,
+        "claimed_by": worker,
+        "lease_expires_at": lease_until,
+        # Evaluated on the row as it was: claimed before means taken over now.
+        "reclaimed_at": case(
+            (outbox.c.status == OutboxStatus.CLAIMED, now), else_=outbox.c.reclaimed_at
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -102,20 +139,7 @@ class OutboxRepository:
         the single write lock. The account's chat comes back with each row.
         """
         outbox, accounts = table_of(OutboxMessage), table_of(TelegramAccount)
-        due = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.channel == OutboxChannel.TELEGRAM,
-                outbox.c.due_at <= now,
-                or_(
-                    outbox.c.status == OutboxStatus.PENDING,
-                    (outbox.c.status == OutboxStatus.CLAIMED) & (outbox.c.lease_expires_at < now),
-                ),
-            )
-            .order_by(outbox.c.due_at, outbox.c.id)
-            .limit(limit)
-        )
-        due = skipping_locked(self._session, due)
+        due = claimable(self._session, OutboxChannel.TELEGRAM, now, limit)
         chat_id = (
             select(accounts.c.chat_id)
             .where(accounts.c.id == outbox.c.account_id)
@@ -125,15 +149,7 @@ class OutboxRepository:
         claimed = await self._session.execute(
             update(outbox)
             .where(outbox.c.id.in_(due.scalar_subquery()))
-            .values(
-                status=OutboxStatus.CLAIMED,
-                claimed_by=worker,
-                lease_expires_at=lease_until,
-                # Evaluated on the row as it was: claimed before means taken over now.
-                reclaimed_at=case(
-                    (outbox.c.status == OutboxStatus.CLAIMED, now), else_=outbox.c.reclaimed_at
-                ),
-            )
+            .values(claim_values(worker, now, lease_until))
             .returning(
                 outbox.c.id,
                 outbox.c.account_id,
