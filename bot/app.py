@@ -21,6 +21,7 @@ from bot.middlewares.locale import AccountLocaleMiddleware
 from bot.office.routes import add_office_routes
 from bot.secret_key import derive_secret
 from bot.services import Services
+from bot.telegram_responses import hold_response_types
 from bot.web.calendar import add_calendar_routes
 from bot.web.health import add_health_routes
 from bot.web.keys import SERVICES_KEY
@@ -37,6 +38,9 @@ def build_storage(settings: Settings) -> BaseStorage:
 
 
 def build_dispatcher(services: Services, *, storage: BaseStorage | None = None) -> Dispatcher:
+    # Every answer is validated by aiogram as Response[...]: hold those classes (else each
+    # garbage collection frees them and the next answer builds them again).
+    hold_response_types()
     dispatcher = Dispatcher(storage=storage or MemoryStorage(), **services.handler_data())
     # Order matters: the locale middleware reads the account through the session.
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(services.database))

@@ -8,6 +8,7 @@ of exactly 4.5 reaches a 4.5 threshold however many marks or fractional weights 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,14 @@ def _exact(value: Number, name: str) -> Fraction:
         return value
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, not {value!r}")
-    return Fraction(repr(float(value)))
+    return _decimal_fraction(float(value))
+
+
+# Marks, weights and thresholds take a handful of values, and parsing a decimal into a
+# Fraction was most of a forecast's time: a /grades answer reads hundreds of marks.
+@functools.lru_cache(maxsize=4096)
+def _decimal_fraction(value: float) -> Fraction:
+    return Fraction(repr(value))
 
 
 @dataclass(frozen=True)
