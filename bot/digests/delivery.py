@@ -46,6 +46,7 @@ from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from bot.digests.rate_limits import RateLimits
 from bot.digests.shared_pacing import SharedPacing
 from bot.digests.shared_rate import PACED_BY_WORKER
+from bot.digests.turns import TurnQueue
 from db.database import Database
 from db.repositories.outbox import ClaimedPush
 
@@ -53,8 +54,10 @@ Sleep = Callable[[float], Awaitable[None]]
 # A pass claims about this many seconds of sending: its tail (the last answers, a chat's
 # spacing) is then a small share of it, and it is far inside the lease.
 PASS_SECONDS = 4.0
-# How many turns late the pacer may catch up on (a burst of at most that many at once).
+# How late the pacer may catch up on, in turns or, at high rates, in seconds: at most
+# that many sends start at once (10 at 1000 a second: 1% of the bot's limit).
 PACER_SLACK = 2
+PACER_SLACK_SECONDS = 0.01
 # No send starts this close to the end of the lease: the answer (aiogram waits up to 60 s
 # for one) must come while the row is still ours, or another worker could take the row and
 # send it again.
@@ -108,14 +111,20 @@ class DeliveryWorker:
     monotonic: Callable[[], float] = time.monotonic
     # The bot's limiter shared with every worker and instance (REDIS_URL); else local pacing.
     shared: SharedPacing | None = None
-    _next_start: float = field(default=float("-inf"), init=False)
     _resume_at: float = field(default=float("-inf"), init=False)
     _chat_free_at: dict[int, float] = field(default_factory=dict, init=False)
     _turns: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _local_turns: TurnQueue = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._local_turns = TurnQueue(self.monotonic, self.sleep)
 
     @property
     def batch_size(self) -> int:
         return self.batch or max(100, math.ceil(self.limits.per_second * PASS_SECONDS))
+
+    async def close_pacer(self) -> None:
+        await self._local_turns.close()
 
     def paused_for(self) -> float:
         """Seconds left of the pause Telegram asked for (retry after), 0 when none."""
@@ -218,26 +227,22 @@ class DeliveryWorker:
 
     async def _wait_for_turn(self, run: _Pass, chat_id: int) -> None:
         """The pacer: sends start 1/per_second apart, from the shared limiter when there is
-        one (every worker's sends together), else here.
-
-        Lanes take their turns one at a time, first come first served. A turn that comes a
-        little late (the event loop was busy) keeps to the schedule, so the rate is kept; one
-        that comes later than ``PACER_SLACK`` turns restarts the schedule, so the sends behind
-        it do not burst to catch up.
+        one (every worker's sends together), else here (:class:`TurnQueue`), first come
+        first served. A turn that comes a little late (the event loop was busy) keeps to
+        the schedule, so the rate is kept; turns later than ``PACER_SLACK`` are lost, so
+        the sends behind them do not burst to catch up.
         """
-        async with self._turns:  # one lane at a time asks, here or in Redis
-            if self.shared is not None:
+        if self.shared is not None:
+            async with self._turns:  # one lane at a time asks Redis
                 while (wait := await self.shared.turn(chat_id)) is not None:
                     if wait <= 0 or run.pause.is_set() or self.monotonic() >= run.lease_ends:
                         return
                     await self._nap(run, wait)
-                # Redis is away: this worker's share of the rate, paced here.
-            per_second = self.limits.per_second
-            rate = self.shared.share_of(per_second) if self.shared else per_second
-            interval = 1 / rate
-            scheduled = max(self._next_start, self._resume_at)
-            await self._nap(run, scheduled - self.monotonic())
-            self._next_start = max(scheduled, self.monotonic() - PACER_SLACK * interval) + interval
+            # Redis is away: this worker's share of the rate, paced here.
+        per_second = self.limits.per_second
+        interval = 1 / (self.shared.share_of(per_second) if self.shared else per_second)
+        slack = max(PACER_SLACK * interval, PACER_SLACK_SECONDS)
+        await self._local_turns.turn(interval, slack, self._resume_at)
 
     async def _deliver(
         self, run: _Pass, chat_id: int, account_id: int, message_ids: list[int]
@@ -261,6 +266,7 @@ class DeliveryWorker:
             await run.ledger.record(changes)
         except Exception:
             run.pause.set()  # the database is away: start nothing that cannot be recorded
+            self._local_turns.release_all()
             raise
         return outcome
 
@@ -313,6 +319,7 @@ class DeliveryWorker:
                 except TelegramRetryAfter as error:
                     # The whole bot must wait: stop starting sends, and start none before then.
                     run.pause.set()
+                    self._local_turns.release_all()
                     self._resume_at = max(self._resume_at, self.monotonic() + error.retry_after)
                     if self.shared is not None:  # and every other sender of the bot too
                         await self.shared.pause(error.retry_after)

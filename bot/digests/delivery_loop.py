@@ -45,6 +45,8 @@ async def run_delivery(worker: DeliveryWorker, stop: asyncio.Event, *, idle: flo
 
 
 async def close_worker(worker: DeliveryWorker) -> None:
-    """What the worker holds beyond the database and the bot: the shared limiter's client."""
+    """What the worker holds beyond the database and the bot: its pacer's task and the
+    shared limiter's client."""
+    await worker.close_pacer()
     if worker.shared is not None:
         await worker.shared.close()
