@@ -65,6 +65,10 @@ HINTS: dict[str, str] = {
         'use the mailbox replies go to, e.g. MAIL_REPLY_TO="Канцелярия <office@school.ru>"'
     ),
     "mail_rate": "use letters per second above 0, e.g. MAIL_RATE=5 (ask the relay's limit)",
+    "mail_inbound": (
+        "use host:port to receive replies to letters on, e.g. MAIL_INBOUND=0.0.0.0:2525, with "
+        "SMTP_URL and MAIL_FROM (or MAIL_REPLY_TO) set; or leave it unset"
+    ),
     "delivery_rate": (
         f"use messages per second from 1 to {FREE_RATE_LIMIT}, e.g. DELIVERY_RATE=25, or up "
         f"to {PAID_RATE_LIMIT} with ALLOW_PAID_BROADCAST=true (Telegram charges Stars for "
@@ -134,10 +138,14 @@ class Settings(BaseSettings):
     # The letters' sender, "Name <address>" or an address.
     mail_from: str | None = None
     # Where replies to a letter go (the school's office or the class teachers' mailbox);
-    # unset: replies reach MAIL_FROM's mailbox. Letters are never read by the bot.
+    # unset: replies reach MAIL_FROM's mailbox. The bot reads them only with MAIL_INBOUND.
     mail_reply_to: str | None = None
     # Letters sent per second (relays limit senders; 5/s is a cautious default).
     mail_rate: float = Field(default=5.0, gt=0, le=1000)
+    # host:port where `ediary run` receives families' replies to letters (each letter then
+    # gets its own reply address on MAIL_REPLY_TO's, else MAIL_FROM's, domain); unset: off.
+    # Declared after smtp_url, mail_from and mail_reply_to: its validator reads them.
+    mail_inbound: str | None = None
 
     @field_validator(
         "bot_token",
@@ -151,6 +159,7 @@ class Settings(BaseSettings):
         "smtp_url",
         "mail_from",
         "mail_reply_to",
+        "mail_inbound",
         mode="before",
     )
     @classmethod
@@ -230,6 +239,23 @@ class Settings(BaseSettings):
 
             parse_sender(value)
         return value
+
+    @field_validator("mail_inbound")
+    @classmethod
+    def _check_mail_inbound(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        from bot.mail.relay import parse_sender
+        from bot.mail.reply_addresses import check_reply_base, parse_listen_address
+
+        parse_listen_address(value)  # raises ValueError with the reason
+        if info.data.get("smtp_url") is None:
+            raise ValueError("needs SMTP_URL: the class teacher's answers go back by e-mail")
+        base = info.data.get("mail_reply_to") or info.data.get("mail_from")
+        if base is None:
+            raise ValueError("needs MAIL_FROM (or MAIL_REPLY_TO): reply addresses use its domain")
+        check_reply_base(parse_sender(base))
+        return value.strip()
 
     @field_validator("log_level")
     @classmethod

@@ -32,7 +32,13 @@ from bot.scheduling import (
     build_scheduler,
     run_scheduler_when_holding,
 )
-from bot.services import Services, build_delivery_worker, build_mail_worker, worker_name
+from bot.services import (
+    Services,
+    build_delivery_worker,
+    build_inbound_mail,
+    build_mail_worker,
+    worker_name,
+)
 from bot.web.access_log import SecretMaskingAccessLogger
 from db.locks import InstanceLock
 
@@ -174,6 +180,7 @@ async def _run_services(
     stack.push_async_callback(close_worker, worker)
     _in_background(stack, "delivery", lambda stopping: run_delivery(worker, stopping))
     _start_mail(stack, services)
+    await _receive_replies(stack, services)
 
     await _publish_commands_or_log(bot, services)
     webhook = webhook_for(settings, services.secret_key)
@@ -268,6 +275,31 @@ def _start_mail(stack: contextlib.AsyncExitStack, services: Services) -> None:
     if mail is not None:
         _in_background(stack, "mail", lambda stopping: run_mail_delivery(mail, stopping))
         log.info("mail delivery at %g letters a second", mail.rate)
+
+
+async def _receive_replies(stack: contextlib.AsyncExitStack, services: Services) -> None:
+    """Families' replies to letters, when ``MAIL_INBOUND`` is set. Here and not in ``ediary
+    worker``: like the HTTP server it is an address the outside world connects to (the
+    school's mail server forwards to it), and a worker on a machine of its own listens for
+    nothing; what a reply becomes goes through the outbox, which any worker delivers.
+    Stopped before the delivery workers, as Telegram's updates are."""
+    inbound = build_inbound_mail(services)
+    if inbound is None:
+        return
+    try:
+        await inbound.start()
+    except OSError as error:
+        raise StartupFailed(
+            f"cannot receive replies on {inbound.host}:{inbound.port} ({error.strerror}): "
+            "another program uses it, or the address is not this machine's; change MAIL_INBOUND"
+        ) from None
+    stack.push_async_callback(inbound.close)
+    log.info(
+        "receiving replies to letters on %s:%s for %s",
+        inbound.host,
+        inbound.port,
+        inbound.receiver.addresses.domain,
+    )
 
 
 async def serve_worker(services: Services, *, stop: asyncio.Event | None = None) -> None:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from bot.digests.delivery import DeliveryWorker
     from bot.digests.shared_pacing import SharedPacing
+    from bot.mail.inbound import InboundMail
+    from bot.mail.reply_addresses import ReplyAddresses
     from bot.mail.worker import MailWorker
 
 
@@ -207,7 +209,39 @@ def build_mail_worker(services: Services) -> MailWorker | None:
         secret_key=services.secret_key,
         sender=parse_sender(settings.mail_from),
         reply_to=parse_sender(settings.mail_reply_to) if settings.mail_reply_to else None,
+        replies=reply_addresses(services),
         public_url=services.public_url,
         name=f"mail:{worker_name()}"[:100],
         rate=settings.mail_rate,
     )
+
+
+def reply_addresses(services: Services) -> ReplyAddresses | None:
+    """With ``MAIL_INBOUND``: the letters' own reply addresses, on the domain of
+    ``MAIL_REPLY_TO`` (else ``MAIL_FROM``); None otherwise."""
+    settings = services.settings
+    base = settings.mail_reply_to or settings.mail_from
+    if settings.mail_inbound is None or base is None:
+        return None
+    from bot.mail.relay import parse_sender
+    from bot.mail.reply_addresses import ReplyAddresses
+
+    return ReplyAddresses(parse_sender(base), services.secret_key)
+
+
+def build_inbound_mail(services: Services) -> InboundMail | None:
+    """The receiver of replies to letters when ``MAIL_INBOUND`` is set (None otherwise)."""
+    settings = services.settings
+    if settings.mail_inbound is None:
+        return None
+    addresses = reply_addresses(services)
+    if addresses is None:
+        raise ConfigurationError(
+            "MAIL_INBOUND needs MAIL_FROM (or MAIL_REPLY_TO): reply addresses are on its domain"
+        )
+    from bot.mail.inbound import InboundMail, ReplyReceiver
+    from bot.mail.reply_addresses import parse_listen_address
+
+    host, port = parse_listen_address(settings.mail_inbound)
+    receiver = ReplyReceiver(services.database, services.clock, services.i18n, addresses)
+    return InboundMail(receiver, host, port)

@@ -67,6 +67,7 @@ SETTING_NAMES = (
     "MAIL_FROM",
     "MAIL_REPLY_TO",
     "MAIL_RATE",
+    "MAIL_INBOUND",
 )
 # The key the test dispatcher hashes codes with; services under test must use the same.
 SECRET_KEY = "test-secret-key-" + "k" * 32

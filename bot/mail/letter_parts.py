@@ -3,7 +3,9 @@
 A part is queued already rendered (subject, plain text, HTML fragment) in the reader's
 language, as a Telegram row carries its HTML. What depends on the moment of sending is
 added then: the signed acknowledgement link (the secret key is the sender's, not the
-publication job's) and the footer with the one-click unsubscribe link.
+publication job's), the footer with the one-click unsubscribe link, and, when replies are
+received (``MAIL_INBOUND``), the letter's own reply address: the thread's when the letter
+carries one teacher's answer, else the family's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.contacts.own import confirmation_url
 from bot.mail.letters import Attachment, Letter, build_letter
 from bot.mail.recipients import MailRecipient, Recipient
+from bot.mail.reply_addresses import ReplyAddresses
 from bot.mail.signed_links import ACKNOWLEDGE, UNSUBSCRIBE, sign
 from bot.presentation.contact_settings import render_confirm_link
 from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 
 # An unsubscribe link works for a long time: a letter may be read a year later.
 UNSUBSCRIBE_VALID = timedelta(days=400)
+# The payload key of a part that carries a teacher's answer: the thread a reply goes to.
+REPLY_THREAD = "reply_thread"
 
 
 def part_payload(subject: str, rendered: Rendered, locale: str, **extra: Any) -> dict[str, Any]:
@@ -104,6 +109,40 @@ def _part_with_links(
     return f"{text}\n{email_text(link)}", f"{html}\n{email_html(link)}"
 
 
+def _parts(
+    _: Translator,
+    rows: Sequence[ClaimedLetter],
+    public_url: str | None,
+    secret_key: str,
+    documents: dict[int, tuple[str, bytes]],
+) -> tuple[list[str], list[str], list[Attachment]]:
+    """The parts' plain texts, HTML fragments and attachments, in order."""
+    texts, fragments, attachments = [], [], []
+    for row in rows:
+        text, html = _part_with_links(_, row.payload, public_url, secret_key)
+        texts.append(text)
+        fragments.append(html)
+        document = documents.get(int(row.payload.get("document_id") or 0))
+        if document is not None:
+            attachments.append(Attachment(document[0], document[1]))
+    return texts, fragments, attachments
+
+
+def letter_reply_to(
+    replies: ReplyAddresses | None,
+    fallback: Address | None,
+    recipient: Recipient,
+    rows: Sequence[ClaimedLetter],
+    now: datetime,
+) -> tuple[Address | None, bool]:
+    """The letter's Reply-To, and whether a reply to it reaches the class teacher."""
+    if replies is None or recipient[0] not in ("g", "s"):
+        return fallback, False  # no receiver, or a confirmation letter: nobody's conversation
+    threads = {int(row.payload[REPLY_THREAD]) for row in rows if row.payload.get(REPLY_THREAD)}
+    subject = f"t{threads.pop()}" if len(threads) == 1 else f"{recipient[0]}{recipient[1]}"
+    return replies.address_for(subject, now), True
+
+
 def compose_letter(
     i18n: I18n,
     secret_key: str,
@@ -116,25 +155,19 @@ def compose_letter(
     documents: dict[int, tuple[str, bytes]],
     now: datetime,
     reply_to: Address | None = None,
+    replies: ReplyAddresses | None = None,
 ) -> EmailMessage:
     locale = str(rows[0].payload.get("locale") or "ru")
     _ = translator(i18n, locale)
-    texts, fragments, attachments = [], [], []
-    for row in rows:
-        payload = row.payload
-        text, html = _part_with_links(_, payload, public_url, secret_key)
-        texts.append(text)
-        fragments.append(html)
-        document = documents.get(int(payload.get("document_id") or 0))
-        if document is not None:
-            attachments.append(Attachment(document[0], document[1]))
+    texts, fragments, attachments = _parts(_, rows, public_url, secret_key, documents)
     # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe.
     unsubscribe = (
         unsubscribe_url(public_url, secret_key, recipient.key, now)
         if public_url and recipient.key[0] in ("g", "s")
         else None
     )
-    footer = render_letter_footer(_, school, unsubscribe)
+    reply_to, answerable = letter_reply_to(replies, reply_to, recipient.key, rows, now)
+    footer = render_letter_footer(_, school, unsubscribe, replies=answerable)
     subject = letter_subject(_, school, [str(row.payload["subject"]) for row in rows])
     letter = Letter(
         subject=subject,

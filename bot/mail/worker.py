@@ -36,6 +36,7 @@ from bot.mail.contact_entries import mark_address_invalid
 from bot.mail.letter_parts import compose_letter
 from bot.mail.recipients import MailRecipient, Recipient, reachable_by_mail
 from bot.mail.relay import Delivery, RelayAnswer
+from bot.mail.reply_addresses import ReplyAddresses
 from db.database import Database
 from db.models import OutboxStatus
 from db.repositories.mail import ClaimedLetter
@@ -75,6 +76,8 @@ class MailWorker:
     sender: Address
     public_url: str | None
     reply_to: Address | None = None  # MAIL_REPLY_TO: where replies to a letter go
+    # With MAIL_INBOUND: each letter gets its own reply address, received by the bot.
+    replies: ReplyAddresses | None = None
     name: str = "mail"
     rate: float = 5.0
     lease: timedelta = timedelta(minutes=5)
@@ -142,7 +145,7 @@ class MailWorker:
         letter = compose_letter(
             self.i18n, self.secret_key, self.public_url, self.sender,
             recipient=recipient, rows=rows, school=school, documents=documents, now=now,
-            reply_to=self.reply_to,
+            reply_to=self.reply_to, replies=self.replies,
         )  # fmt: skip
         answer = await self.relay.send(letter, recipient.address)
         changes = Changes()

@@ -59,11 +59,15 @@ def render_statement_letter(_: Translator, child: str, first: date, last: date) 
     return Rendered((paragraph(text),))
 
 
-def render_letter_footer(_: Translator, school: str, unsubscribe_url: str | None) -> Rendered:
+def render_letter_footer(
+    _: Translator, school: str, unsubscribe_url: str | None, *, replies: bool = False
+) -> Rendered:
     why = _(
         "{school} sends you the electronic diary by e-mail, as you agreed with the school."
     ).format(school=school)
     blocks = [paragraph(why)]
+    if replies:
+        blocks.append(paragraph(_("A reply to this letter reaches the class teacher.")))
     if unsubscribe_url is not None:
         blocks.append(
             paragraph(

@@ -20,6 +20,7 @@ class FamilyMessage:
     guardian: str | None  # None: the student writes
     acknowledging: str | None  # the period whose final grades the message acknowledges
     text: str
+    by_letter: bool = False  # a reply to a letter: the teacher's answer goes by e-mail
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,21 @@ def render_family_message(view: FamilyMessage, _: Translator) -> Rendered:
     if view.acknowledging:
         about = _("Acknowledged the final grades of {period}").format(period=view.acknowledging)
         blocks.append(paragraph(f"🎓 {about}"))
+    if view.by_letter:
+        how = _("Written in reply to a letter; your answer will be sent by e-mail.")
+        blocks.append(paragraph(f"📧 {how}"))
     blocks += [Gap(), *_text_lines(view.text)]
     return Rendered(tuple(blocks), ((_reply_button(view.thread_id, _),),))
 
 
 def render_teacher_reply(view: TeacherReply, _: Translator) -> Rendered:
-    title = _("Reply from the class teacher {teacher}").format(teacher=view.teacher)
+    title = teacher_reply_subject(_, view.teacher)
     blocks = (paragraph("✉️ ", Bold(title)), paragraph(view.child), Gap(), *_text_lines(view.text))
     return Rendered(blocks, ((_reply_button(view.thread_id, _),),))
+
+
+def teacher_reply_subject(_: Translator, teacher: str) -> str:
+    return _("Reply from the class teacher {teacher}").format(teacher=teacher)
 
 
 def _reply_button(thread_id: int, _: Translator) -> Button:

@@ -2,16 +2,19 @@
 
 Neither side ever sees the other's Telegram account: each message is a push from the bot
 with a «Reply» button bound to the thread, and each reply is checked against the thread's
-two sides.
+two sides. A family may also write by replying to a letter (:mod:`bot.mail.replies`); the
+teacher then reads it the same way and the answer goes back by letter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.linking.access import may_see_student
+from bot.mail.conversations import queue_answer_letter
 from bot.presentation.relay import (
     FamilyMessage,
     TeacherReply,
@@ -21,7 +24,7 @@ from bot.presentation.relay import (
 from bot.presentation.telegram import telegram_html, telegram_keyboard
 from bot.presentation.text import telegram_length
 from bot.presentation.translation import N_, translator
-from db.models import AccountRole, RelayThread, TelegramAccount
+from db.models import AccountRole, OutboxChannel, RelayThread, TelegramAccount
 from db.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -151,7 +154,21 @@ async def relay_from_family(
             N_("The class teacher is not in the bot yet; please contact the school.")
         )
     view = await _family_message(uow, thread, body, acknowledging)
-    now = clock.now()
+    await queue_for_teachers(uow, i18n, thread, view, teachers, clock.now())
+    await uow.commit()
+    return Relayed(len(teachers))
+
+
+async def queue_for_teachers(
+    uow: UnitOfWork,
+    i18n: I18n,
+    thread: RelayThread,
+    view: FamilyMessage,
+    teachers: list[TelegramAccount],
+    now: datetime,
+) -> None:
+    """Queue the family's message as a push with the «Reply» button to each of the
+    teacher's accounts (in the teacher's language); the caller commits."""
     thread.messages += 1
     thread.last_message_at = now
     for teacher in teachers:
@@ -168,8 +185,6 @@ async def relay_from_family(
             now=now,
             extra={"thread_id": thread.id},
         )
-    await uow.commit()
-    return Relayed(len(teachers))
 
 
 async def relay_from_teacher(
@@ -181,18 +196,14 @@ async def relay_from_teacher(
     thread_id: int,
     text: str | None,
 ) -> Relayed:
+    """Queue the teacher's answer to the family: a push to its account, or a letter when
+    the family wrote by letter (through the mail outbox, with a reply address of its own
+    so that the conversation can go on)."""
     body = check_text(text)
     thread = await uow.teachers.thread(thread_id)
     account = await uow.accounts.by_telegram_user(telegram_user_id)
     if thread is None or account is None or not await _is_thread_teacher(uow, account, thread):
         raise RelayRefused(N_("This conversation is not available to you."))
-    family = await uow.outbox.account(thread.family_account_id)
-    if (
-        family is None
-        or not family.is_active
-        or not await may_see_student(uow, family.telegram_user_id, thread.student_id)
-    ):
-        raise RelayRefused(N_("This family can no longer receive messages in the bot."))
     teacher = await uow.linking.get_teacher(thread.teacher_id)
     student = await uow.linking.get_student(thread.student_id)
     assert teacher is not None
@@ -200,8 +211,28 @@ async def relay_from_teacher(
     view = TeacherReply(
         thread_id=thread.id, teacher=teacher.full_name, child=student.full_name, text=body
     )
+    if thread.channel == OutboxChannel.EMAIL:
+        if not await queue_answer_letter(uow, i18n, thread, view, clock.now()):
+            raise RelayRefused(N_("This family can no longer receive messages by e-mail."))
+    elif not await _queue_answer_push(uow, i18n, thread, view, clock.now()):
+        raise RelayRefused(N_("This family can no longer receive messages in the bot."))
+    await uow.commit()
+    return Relayed(1)
+
+
+async def _queue_answer_push(
+    uow: UnitOfWork, i18n: I18n, thread: RelayThread, view: TeacherReply, now: datetime
+) -> bool:
+    """Queue the answer to the family's account; False when it may no longer have it."""
+    assert thread.family_account_id is not None
+    family = await uow.outbox.account(thread.family_account_id)
+    if (
+        family is None
+        or not family.is_active
+        or not await may_see_student(uow, family.telegram_user_id, thread.student_id)
+    ):
+        return False
     message = render_teacher_reply(view, translator(i18n, family.language or "ru"))
-    now = clock.now()
     thread.messages += 1
     thread.last_message_at = now
     await uow.outbox.queue(
@@ -217,8 +248,7 @@ async def relay_from_teacher(
         now=now,
         extra={"thread_id": thread.id},
     )
-    await uow.commit()
-    return Relayed(1)
+    return True
 
 
 async def _is_thread_teacher(

@@ -150,14 +150,49 @@ class BroadcastRead(Base):
 
 class RelayThread(Base):
     """A conversation between a family and the class teacher through the bot: neither
-    side sees the other's Telegram account."""
+    side sees the other's Telegram account (nor the teacher's address).
+
+    The family writes in Telegram (``channel`` telegram: its account) or by replying to a
+    letter (``channel`` email: no account; the guardian, or with no guardian the adult
+    student themself, gets the teacher's answers by letter)."""
 
     __tablename__ = "relay_thread"
-    __table_args__ = (UniqueConstraint("family_account_id", "student_id", "teacher_id"),)
+    __table_args__ = (
+        UniqueConstraint("family_account_id", "student_id", "teacher_id"),
+        # One thread by letter per writer, child and teacher.
+        Index(
+            "uq_relay_thread_email_guardian_student_teacher",
+            "guardian_id",
+            "student_id",
+            "teacher_id",
+            unique=True,
+            sqlite_where=text("channel = 'email' AND guardian_id IS NOT NULL"),
+            postgresql_where=text("channel = 'email' AND guardian_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_relay_thread_email_student_teacher",
+            "student_id",
+            "teacher_id",
+            unique=True,
+            sqlite_where=text("channel = 'email' AND guardian_id IS NULL"),
+            postgresql_where=text("channel = 'email' AND guardian_id IS NULL"),
+        ),
+        CheckConstraint(
+            "(channel = 'telegram' AND family_account_id IS NOT NULL) OR "
+            "(channel = 'email' AND family_account_id IS NULL)",
+            name="channel_family",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
-    family_account_id: Mapped[int] = mapped_column(
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel, "relay_channel"),
+        default=OutboxChannel.TELEGRAM,
+        server_default=OutboxChannel.TELEGRAM.value,
+    )
+    # NULL for a family writing by letter.
+    family_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("telegram_account.id", ondelete="CASCADE")
     )
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))

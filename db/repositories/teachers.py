@@ -13,6 +13,7 @@ from db.dialect import insert_ignoring_conflicts
 from db.models import (
     Broadcast,
     BroadcastRead,
+    OutboxChannel,
     OutboxMessage,
     OutboxStatus,
     RelayThread,
@@ -33,6 +34,26 @@ class TeacherRepository:
         result = await self._session.execute(
             select(RelayThread).where(
                 RelayThread.family_account_id == family_account_id,
+                RelayThread.student_id == student_id,
+                RelayThread.teacher_id == teacher_id,
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def find_mail_thread(
+        self, guardian_id: int | None, student_id: int, teacher_id: int
+    ) -> RelayThread | None:
+        """The thread of a family writing by letter: the guardian's, or (``guardian_id``
+        None) the adult student's own."""
+        writer = (
+            RelayThread.guardian_id.is_(None)
+            if guardian_id is None
+            else RelayThread.guardian_id == guardian_id
+        )
+        result = await self._session.execute(
+            select(RelayThread).where(
+                RelayThread.channel == OutboxChannel.EMAIL,
+                writer,
                 RelayThread.student_id == student_id,
                 RelayThread.teacher_id == teacher_id,
             )
