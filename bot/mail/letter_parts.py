@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bot.contacts.own import confirmation_url
 from bot.mail.letters import Attachment, Letter, build_letter
 from bot.mail.recipients import MailRecipient, Recipient
-from bot.mail.signed_links import ACKNOWLEDGE, UNSUBSCRIBE, sign
+from bot.mail.signed_links import ACKNOWLEDGE, SETTINGS, UNSUBSCRIBE, sign
 from bot.presentation.contact_settings import render_confirm_link
 from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
 from bot.presentation.mail import letter_subject, render_acknowledge_link, render_letter_footer
@@ -29,7 +29,8 @@ from db.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
-# An unsubscribe link works for a long time: a letter may be read a year later.
+# An unsubscribe link works for a long time: a letter may be read a year later. So does
+# the letter settings link.
 UNSUBSCRIBE_VALID = timedelta(days=400)
 
 
@@ -83,6 +84,12 @@ def unsubscribe_url(public_url: str, secret_key: str, recipient: Recipient, now:
     return f"{public_url}/mail/unsubscribe/{token}"
 
 
+def settings_url(public_url: str, secret_key: str, recipient: Recipient, now: datetime) -> str:
+    role, person_id = recipient
+    token = sign(secret_key, SETTINGS, f"{role}{person_id}", now + UNSUBSCRIBE_VALID)
+    return f"{public_url}/mail/settings/{token}"
+
+
 def _part_with_links(
     _: Translator, payload: dict[str, Any], public_url: str | None, secret_key: str
 ) -> tuple[str, str]:
@@ -128,13 +135,12 @@ def compose_letter(
         document = documents.get(int(payload.get("document_id") or 0))
         if document is not None:
             attachments.append(Attachment(document[0], document[1]))
-    # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe.
-    unsubscribe = (
-        unsubscribe_url(public_url, secret_key, recipient.key, now)
-        if public_url and recipient.key[0] in ("g", "s")
-        else None
-    )
-    footer = render_letter_footer(_, school, unsubscribe)
+    # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe,
+    # nothing to choose.
+    base = public_url if recipient.key[0] in ("g", "s") else None
+    unsubscribe = unsubscribe_url(base, secret_key, recipient.key, now) if base else None
+    settings = settings_url(base, secret_key, recipient.key, now) if base else None
+    footer = render_letter_footer(_, school, unsubscribe, settings)
     subject = letter_subject(_, school, [str(row.payload["subject"]) for row in rows])
     letter = Letter(
         subject=subject,

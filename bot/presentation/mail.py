@@ -1,6 +1,6 @@
-"""What letters say besides the messages they carry: subjects, the footer with the
-unsubscribe link, the acknowledgement link, and what the class teacher hears of an address
-refused or a family unsubscribed; the texts of the acknowledgement page."""
+"""What letters say besides the messages they carry: subjects, the footer with the letter
+settings and unsubscribe links, the acknowledgement link, and what the class teacher hears
+of an address refused or a family unsubscribed; the texts of the acknowledgement page."""
 
 from __future__ import annotations
 
@@ -59,11 +59,20 @@ def render_statement_letter(_: Translator, child: str, first: date, last: date) 
     return Rendered((paragraph(text),))
 
 
-def render_letter_footer(_: Translator, school: str, unsubscribe_url: str | None) -> Rendered:
+def render_letter_footer(
+    _: Translator, school: str, unsubscribe_url: str | None, settings_url: str | None = None
+) -> Rendered:
     why = _(
         "{school} sends you the electronic diary by e-mail, as you agreed with the school."
     ).format(school=school)
     blocks = [paragraph(why)]
+    if settings_url is not None:
+        blocks.append(
+            paragraph(
+                _("An evening letter about tomorrow's lessons, homework and tests: "),
+                Link(_("letter settings"), settings_url),
+            )
+        )
     if unsubscribe_url is not None:
         blocks.append(
             paragraph(
