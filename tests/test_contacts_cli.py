@@ -63,6 +63,7 @@ async def test_set_list_and_remove(
         "form": "paper",
         "document": "№ 14 от 02.09.2026",
         "recorded_at": clock.now().isoformat(),
+        "evening_brief": False,
     }
     listed = await ediary(runner, database_url, "contacts", "list", "--school", "1", "--json")
     by_guardian = {row["external_id"]: row for row in json.loads(listed.stdout)}
@@ -76,10 +77,13 @@ async def test_set_list_and_remove(
         runner, database_url, "contacts", "set", "--school", "1", "--guardian", "g2",
         "--channel", "paper",
     )  # fmt: skip
-    assert chosen.stdout == "Иванов Сергей Петрович: Sergey@mail.ru, form of delivery paper\n"
+    assert chosen.stdout == (
+        "Иванов Сергей Петрович: Sergey@mail.ru, form of delivery paper, "
+        "evening brief by letter no\n"
+    )
     text = await ediary(runner, database_url, "contacts", "list", "--school", "1", "--class", "5а")
     line = next(line for line in text.stdout.splitlines() if "Иванов Сергей" in line)
-    assert line.split()[-3:] == ["Sergey@mail.ru", "paper", "paper"]
+    assert line.split()[-4:] == ["Sergey@mail.ru", "paper", "paper", "—"]
 
     removed = await ediary(
         runner, database_url, "contacts", "remove", "--school", "1", "--guardian", "g2",
@@ -127,7 +131,7 @@ async def test_a_linked_family_gets_telegram_and_an_adult_student_is_listed(
         (("--guardian", "g2", "--email", "sergey"), "exactly one @"),
         (("--guardian", "g2", "--channel", "email"), "no e-mail address on record"),
         (("--guardian", "g1", "--email", "a@b.ru"), "no consent on record"),
-        (("--guardian", "g2"), "give the address (--email) or the form"),
+        (("--guardian", "g2"), "give the address (--email), the form of delivery (--channel) or"),
     ],
 )
 async def test_a_refused_set_is_one_line_and_changes_nothing(

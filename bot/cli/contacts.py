@@ -55,6 +55,11 @@ def person_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--form", type=click.Choice(SCHOOL_FORMS), default="paper", show_default=True,
               help="How the statement reached the school.")  # fmt: skip
 @click.option("--document", "document_ref", help='The statement, e.g. "№ 14 от 02.09.2026".')
+@click.option(
+    "--evening-brief/--no-evening-brief",
+    default=None,
+    help="Whether the evening brief about tomorrow goes by letter too (off unless chosen).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def contacts_set(
@@ -66,15 +71,18 @@ def contacts_set(
     channel: str | None,
     form: str,
     document_ref: str | None,
+    evening_brief: bool | None,
     as_json: bool,
 ) -> None:
-    """Record an address, the agreed form of delivery, or both (under a granted consent)."""
+    """Record an address, the agreed form of delivery, the evening brief by letter, or any of
+    them together (under a granted consent)."""
 
     async def change(uow: UnitOfWork, services: Services, school: School) -> RecordedContact:
         return await record_contact(
             uow, services.clock, school, guardian_ref=guardian_ref, student_ref=student_ref,
             email=email, channel=DeliveryChannel(channel) if channel else None,
             form=ContactForm(form), document_ref=document_ref, actor=cli_actor(),
+            evening_brief=evening_brief,
         )  # fmt: skip
 
     _report(run_async(_change(services_from(ctx), school_ref, change)), as_json)
@@ -126,12 +134,16 @@ def _report(recorded: RecordedContact, as_json: bool) -> None:
                 "form": recorded.form.value,
                 "document": recorded.document_ref,
                 "recorded_at": recorded.recorded_at.isoformat(),
+                "evening_brief": recorded.evening_brief,
             }
         )
         return
     address = recorded.email or "no e-mail address"
     chosen = recorded.channel.value if recorded.channel else "not chosen"
-    click.echo(f"{recorded.who}: {address}, form of delivery {chosen}")
+    brief = "yes" if recorded.evening_brief else "no"
+    click.echo(
+        f"{recorded.who}: {address}, form of delivery {chosen}, evening brief by letter {brief}"
+    )
 
 
 @contacts_group.command("list")
@@ -142,7 +154,8 @@ def _report(recorded: RecordedContact, as_json: bool) -> None:
 def contacts_list(
     ctx: click.Context, school_ref: str, class_name: str | None, as_json: bool
 ) -> None:
-    """Every family with its address, the chosen form and the form its deliveries take."""
+    """Every family with its address, the chosen form, the form its deliveries take and
+    whether the evening brief goes by letter ("brief")."""
     services = services_from(ctx)
 
     async def run() -> list[FamilyContact]:
@@ -161,7 +174,7 @@ def contacts_list(
         chosen = row.chosen.value if row.chosen else "—"
         click.echo(
             f"{row.class_name:<6} {row.student:<35} {row.name:<35} {row.email or '—':<30} "
-            f"{chosen:<8} {row.effective.value}"
+            f"{chosen:<8} {row.effective.value:<8} {'brief' if row.evening_brief else '—'}"
         )
 
 
@@ -181,4 +194,5 @@ def _row_json(row: FamilyContact) -> dict[str, Any]:
         "document": row.document_ref,
         "recorded_at": row.recorded_at.isoformat() if row.recorded_at else None,
         "recorded_by": row.recorded_by,
+        "evening_brief": row.evening_brief,
     }

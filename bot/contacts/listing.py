@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.contacts.channels import Reach, effective_channel
+from bot.contacts.mail_preferences import evening_briefs_chosen
 from bot.linking.rules import may_receive_data
 from bot.mail.recipients import mail_allowed
 from db.models import (
@@ -36,6 +37,7 @@ class FamilyContact:
     document_ref: str | None
     recorded_at: datetime | None
     recorded_by: str | None
+    evening_brief: bool = False  # chosen by letter (bot.contacts.mail_preferences)
 
 
 class UnknownClass(Exception):
@@ -65,16 +67,19 @@ async def family_contacts(
     linked, linked_students = await uow.contacts.reachable_in_telegram(
         guardian_ids=guardian_ids, student_ids=student_ids
     )
+    briefs = await evening_briefs_chosen(
+        uow, [("g", i) for i in guardian_ids] + [("s", i) for i in student_ids]
+    )
     rows = [
         _row("guardian", guardian.id, guardian.external_id, guardian.full_name, student.full_name,
              school_class.name, consents.get(guardian.id), guardian.id in linked,
-             records.get(guardian.id))
+             records.get(guardian.id), ("g", guardian.id) in briefs)
         for guardian, student, school_class in pairs
     ]  # fmt: skip
     rows += [
         _row("student", student.id, student.external_id, student.full_name, student.full_name,
              school_class.name, own_consents.get(student.id), student.id in linked_students,
-             own_records.get(student.id))
+             own_records.get(student.id), ("s", student.id) in briefs)
         for student, school_class in adults
     ]  # fmt: skip
     return rows
@@ -90,6 +95,7 @@ def _row(
     consent: ConsentRecord | None,
     telegram: bool,
     record: ContactRecord | None,
+    evening_brief: bool,
 ) -> FamilyContact:
     state = consent.state if consent else None
     email = record.email if record else None
@@ -113,4 +119,5 @@ def _row(
         document_ref=record.document_ref if record else None,
         recorded_at=record.recorded_at if record else None,
         recorded_by=record.recorded_by if record else None,
+        evening_brief=evening_brief,
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.contacts.addresses import InvalidEmail, parse_email
 from bot.contacts.channels import needs_address
+from bot.contacts.mail_preferences import Person, change_evening_brief, evening_brief_chosen
 from bot.linking.rules import may_receive_data
 from db.models import (
     ConsentState,
@@ -70,6 +71,10 @@ class ContactSubject:
         assert person is not None
         return person.id
 
+    @property
+    def person(self) -> Person:
+        return ("g" if self.guardian is not None else "s", self.id)
+
 
 @dataclass(frozen=True)
 class RecordedContact:
@@ -79,6 +84,7 @@ class RecordedContact:
     form: ContactForm
     document_ref: str | None
     recorded_at: datetime
+    evening_brief: bool = False  # chosen by letter (bot.contacts.mail_preferences)
 
 
 async def record_contact(
@@ -93,36 +99,44 @@ async def record_contact(
     form: ContactForm,
     document_ref: str | None,
     actor: str,
+    evening_brief: bool | None = None,
 ) -> RecordedContact:
-    """Record a new address, a chosen form of delivery, or both, from the family's statement.
+    """Record a new address, a chosen form of delivery, the evening brief by letter chosen
+    or not, or any of them together (one transaction), from the family's statement.
 
     Only under a granted consent: the address is personal data the consent covers."""
-    if email is None and channel is None:
+    if email is None and channel is None and evening_brief is None:
         raise ContactError(
-            "give the address (--email) or the form of delivery (--channel)", NOTHING_GIVEN, "email"
+            "give the address (--email), the form of delivery (--channel) or the evening "
+            "brief (--evening-brief/--no-evening-brief)",
+            NOTHING_GIVEN,
+            "email",
         )
     document = _document(document_ref)
     address = _address(email) if email is not None else None
-    subject = await contact_subject(uow, school, guardian_ref, student_ref)
-    consent = await _consent(uow, subject)
-    if not may_receive_data(consent):
-        state = consent.value if consent else "no consent on record"
-        raise ContactError(
-            f"{subject.name}: {state}; contact data is kept only under a granted consent "
-            "(record it first with ediary consent grant)",
-            NO_CONSENT,
-        )
+    subject = await _consenting_subject(uow, school, guardian_ref, student_ref)
     current = await _current(uow, subject)
+    entry = email is not None or channel is not None
     if address is None:
         address = current.email if current else None
     if channel is None:
         channel = current.channel if current else None
-    if needs_address(channel) and address is None:
+    if entry and needs_address(channel) and address is None:
         raise ContactError(
             f"{subject.name} has no e-mail address on record: give --email", NO_ADDRESS, "email"
         )
-    return await _append(uow, clock, school, subject, address, channel, form, document,
-                         actor=actor, action="contact.recorded")  # fmt: skip
+    now = clock.now()
+    if entry:
+        _add_entry(uow, now, school, subject, address, channel, form, document,
+                   actor=actor, action="contact.recorded")  # fmt: skip
+    if evening_brief is not None:
+        await change_evening_brief(
+            uow, now, school.id, subject.person, evening_brief, actor=actor,
+            details={"form": form.value, "document": document},
+        )  # fmt: skip
+    brief = await evening_brief_chosen(uow, subject.person)
+    await uow.commit()
+    return RecordedContact(subject.name, address, channel, form, document, now, brief)
 
 
 async def remove_contact(
@@ -143,8 +157,14 @@ async def remove_contact(
         raise ContactError(
             f"{subject.name} has no e-mail address on record", NOTHING_TO_REMOVE, "email"
         )
-    return await _append(uow, clock, school, subject, None, current.channel, ContactForm.PAPER,
-                         document, actor=actor, action="contact.removed")  # fmt: skip
+    now = clock.now()
+    _add_entry(uow, now, school, subject, None, current.channel, ContactForm.PAPER, document,
+               actor=actor, action="contact.removed")  # fmt: skip
+    brief = await evening_brief_chosen(uow, subject.person)
+    await uow.commit()
+    return RecordedContact(
+        subject.name, None, current.channel, ContactForm.PAPER, document, now, brief
+    )
 
 
 async def contact_subject(
@@ -166,9 +186,9 @@ async def contact_subject(
     return ContactSubject(None, student)
 
 
-async def _append(
+def _add_entry(
     uow: UnitOfWork,
-    clock: Clock,
+    now: datetime,
     school: School,
     subject: ContactSubject,
     email: str | None,
@@ -178,8 +198,7 @@ async def _append(
     *,
     actor: str,
     action: str,
-) -> RecordedContact:
-    now = clock.now()
+) -> None:
     uow.contacts.add(
         ContactRecord(
             school_id=school.id,
@@ -209,8 +228,22 @@ async def _append(
             "has_address": email is not None,
         },
     )
-    await uow.commit()
-    return RecordedContact(subject.name, email, channel, form, document_ref, now)
+
+
+async def _consenting_subject(
+    uow: UnitOfWork, school: School, guardian_ref: str | None, student_ref: str | None
+) -> ContactSubject:
+    """The person named, when their consent is granted (contact data is kept only so)."""
+    subject = await contact_subject(uow, school, guardian_ref, student_ref)
+    consent = await _consent(uow, subject)
+    if not may_receive_data(consent):
+        state = consent.value if consent else "no consent on record"
+        raise ContactError(
+            f"{subject.name}: {state}; contact data is kept only under a granted consent "
+            "(record it first with ediary consent grant)",
+            NO_CONSENT,
+        )
+    return subject
 
 
 async def _current(uow: UnitOfWork, subject: ContactSubject) -> ContactRecord | None:

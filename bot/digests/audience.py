@@ -14,7 +14,8 @@ from datetime import datetime
 
 from bot.accounts.settings import AccountSettings
 from bot.contacts.channels import Reach, effective_channel
-from bot.digests.preferences import PushPreferences
+from bot.contacts.mail_preferences import evening_briefs_chosen
+from bot.digests.preferences import PushKind, PushMode, PushPreferences
 from bot.linking.rules import may_receive_data
 from bot.mail.recipients import MailRecipient, mail_allowed, mail_readers
 from db.models import AccountRole, ConsentRecord, ContactRecord, DeliveryChannel
@@ -75,11 +76,21 @@ def _telegram_agreed(consent: ConsentRecord | None, contact: ContactRecord | Non
 async def readers_with_mail(uow: UnitOfWork, student_ids: set[int]) -> dict[int, list[Reader]]:
     """:func:`readers`, and the families that get the student's news by e-mail."""
     by_student = await readers(uow, student_ids)
-    for student_id, recipients in (await mail_readers(uow, student_ids)).items():
+    mailed = await mail_readers(uow, student_ids)
+    briefs = await evening_briefs_chosen(uow, {r.key for found in mailed.values() for r in found})
+    for student_id, recipients in mailed.items():
         by_student.setdefault(student_id, []).extend(
-            Reader(0, r.language, guardian_id=r.key[1], mail_to=r) for r in recipients
+            Reader(0, r.language, by_letter(r.key in briefs), guardian_id=r.key[1], mail_to=r)
+            for r in recipients
         )
     return by_student
+
+
+def by_letter(evening_brief: bool) -> PushPreferences:
+    """A family on e-mail tunes nothing but the evening brief, which is off unless chosen
+    (:mod:`bot.contacts.mail_preferences`); it comes at the default hour."""
+    mode = PushMode.INSTANT if evening_brief else PushMode.OFF
+    return PushPreferences().with_mode(PushKind.BRIEF, mode)
 
 
 async def students_in_reach(uow: UnitOfWork, school_id: int) -> list[int]:

@@ -3,6 +3,11 @@ lessons with their substitutions, moves and cancellations, homework due tomorrow
 tomorrow or within the next three school days. Opt-out in /settings (on at 19:00 by
 default); nothing on a holiday or the evening before a day off, and nothing when there is
 nothing to say. Keyed per date and account, so a re-run never sends it twice.
+
+A family on e-mail gets it as a letter part at 19:00 only when it chose it (opt-in:
+:mod:`bot.contacts.mail_preferences`, read into the reader's preferences by
+:func:`bot.digests.audience.readers_with_mail`), one part per family for all its children,
+keyed per date and family.
 """
 
 from __future__ import annotations

@@ -283,6 +283,7 @@ async def show_privacy(message: Message, uow: UnitOfWork) -> None:
                 stored.recorded_at.date(),
                 stored.current,
                 stored.channel.value if stored.channel else None,
+                stored.evening_brief,
             )
             for stored in report.contacts
         ),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.contacts.mail_preferences import evening_brief_chosen
 from bot.linking.rules import may_receive_data
 from bot.linking.service import LinkSummary, actor_of, describe_link
 from db.models import (
@@ -195,6 +196,7 @@ class StoredContact:
     recorded_at: datetime
     current: bool  # False: an earlier address, still in the history until erasure
     channel: DeliveryChannel | None  # the agreed form, with the current address
+    evening_brief: bool = False  # chosen by letter, with the current address
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,11 @@ async def _stored_contacts(uow: UnitOfWork, account_id: int) -> list[StoredConta
             continue
         newest = history[-1]
         if newest.email is not None:
-            stored.append(StoredContact(newest.email, newest.recorded_at, True, newest.channel))
+            person = ("g", guardian_id) if guardian_id is not None else ("s", student_id or 0)
+            brief = await evening_brief_chosen(uow, person)
+            stored.append(
+                StoredContact(newest.email, newest.recorded_at, True, newest.channel, brief)
+            )
         earlier: dict[str, datetime] = {}
         for record in history:
             if record.email is not None and record.email != newest.email:

@@ -24,10 +24,9 @@ async def erase_withdrawn_accounts(uow: UnitOfWork, clock: Clock) -> int:
         uow.audit.record(
             at=now, actor="system", action="accounts.erased", details={"count": len(accounts)}
         )
-    addresses = await erase_withdrawn_contacts(uow, now, now - ERASE_AFTER)
-    if addresses:
-        uow.audit.record(
-            at=now, actor="system", action="contacts.erased", details={"entries": addresses}
-        )
+    addresses, choices = await erase_withdrawn_contacts(uow, now, now - ERASE_AFTER)
+    if addresses or choices:
+        details = {"entries": addresses, **({"letter_choices": choices} if choices else {})}
+        uow.audit.record(at=now, actor="system", action="contacts.erased", details=details)
     await uow.commit()
     return len(accounts)

@@ -20,7 +20,7 @@ from bot.contacts.own import confirmation_url
 from bot.mail.letters import Attachment, Letter, build_letter
 from bot.mail.recipients import MailRecipient, Recipient
 from bot.mail.reply_addresses import ReplyAddresses
-from bot.mail.signed_links import ACKNOWLEDGE, UNSUBSCRIBE, sign
+from bot.mail.signed_links import ACKNOWLEDGE, SETTINGS, UNSUBSCRIBE, sign
 from bot.presentation.contact_settings import render_confirm_link
 from bot.presentation.email import SEPARATOR_TEXT, email_document, email_html, email_text
 from bot.presentation.mail import letter_subject, render_acknowledge_link, render_letter_footer
@@ -32,7 +32,8 @@ from db.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
-# An unsubscribe link works for a long time: a letter may be read a year later.
+# An unsubscribe link works for a long time: a letter may be read a year later. So does
+# the letter settings link.
 UNSUBSCRIBE_VALID = timedelta(days=400)
 # The payload key of a part that carries a teacher's answer: the thread a reply goes to.
 REPLY_THREAD = "reply_thread"
@@ -86,6 +87,12 @@ def unsubscribe_url(public_url: str, secret_key: str, recipient: Recipient, now:
     role, person_id = recipient
     token = sign(secret_key, UNSUBSCRIBE, f"{role}{person_id}", now + UNSUBSCRIBE_VALID)
     return f"{public_url}/mail/unsubscribe/{token}"
+
+
+def settings_url(public_url: str, secret_key: str, recipient: Recipient, now: datetime) -> str:
+    role, person_id = recipient
+    token = sign(secret_key, SETTINGS, f"{role}{person_id}", now + UNSUBSCRIBE_VALID)
+    return f"{public_url}/mail/settings/{token}"
 
 
 def _part_with_links(
@@ -160,14 +167,13 @@ def compose_letter(
     locale = str(rows[0].payload.get("locale") or "ru")
     _ = translator(i18n, locale)
     texts, fragments, attachments = _parts(_, rows, public_url, secret_key, documents)
-    # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe.
-    unsubscribe = (
-        unsubscribe_url(public_url, secret_key, recipient.key, now)
-        if public_url and recipient.key[0] in ("g", "s")
-        else None
-    )
+    # A confirmation letter ("c") goes to an address not on record: no one to unsubscribe,
+    # nothing to choose.
+    base = public_url if recipient.key[0] in ("g", "s") else None
+    unsubscribe = unsubscribe_url(base, secret_key, recipient.key, now) if base else None
+    settings = settings_url(base, secret_key, recipient.key, now) if base else None
     reply_to, answerable = letter_reply_to(replies, reply_to, recipient.key, rows, now)
-    footer = render_letter_footer(_, school, unsubscribe, replies=answerable)
+    footer = render_letter_footer(_, school, unsubscribe, settings, replies=answerable)
     subject = letter_subject(_, school, [str(row.payload["subject"]) for row in rows])
     letter = Letter(
         subject=subject,

@@ -22,9 +22,10 @@ from bot.secret_key import derive_secret
 UNSUBSCRIBE = "unsub"  # a family switching from e-mail to another form (RFC 8058)
 ACKNOWLEDGE = "ack"  # a parent acknowledging final grades from a letter
 CONFIRM = "confirm"  # a parent confirming an address they gave in the bot
-PURPOSES = (UNSUBSCRIBE, ACKNOWLEDGE, CONFIRM)
+SETTINGS = "settings"  # a family choosing what comes by letter (the evening brief)
+PURPOSES = (UNSUBSCRIBE, ACKNOWLEDGE, CONFIRM, SETTINGS)
 _TOKEN = re.compile(
-    r"^(unsub|ack|confirm)\.([gs][0-9]{1,19})\.([0-9]{1,12})\.([A-Za-z0-9_-]{22,64})$"
+    r"^(unsub|ack|confirm|settings)\.([gs][0-9]{1,19})\.([0-9]{1,12})\.([A-Za-z0-9_-]{22,64})$"
 )
 MAC_BYTES = 18  # 144 bits: far beyond guessing, and the link stays short
 
@@ -32,7 +33,7 @@ MAC_BYTES = 18  # 144 bits: far beyond guessing, and the link stays short
 @dataclass(frozen=True)
 class SignedSubject:
     purpose: str
-    # "g<guardian id>" or "s<student id>" (unsubscribe), "g<notice id>" (acknowledge),
+    # "g<guardian id>" or "s<student id>" (unsubscribe, settings), "g<notice id>" (acknowledge),
     # "g<confirmation id>" (confirm).
     subject: str
     expires_at: datetime

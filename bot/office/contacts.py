@@ -1,6 +1,7 @@
 """The families' contact data as the office sees it: a class's families with the address on
 record, the chosen and the effective form (the same rows as ``ediary contacts list``), and
-the changes the office records from a family's statement. Every change goes through
+the changes the office records from a family's statement (the evening brief by letter
+among them). Every change goes through
 :func:`bot.contacts.register.record_contact` or :func:`~bot.contacts.register.remove_contact`,
 as on the command line, so the register's rules (a granted consent, a valid address, no
 e-mail form without an address) live in one place and refuse alike."""
@@ -48,6 +49,9 @@ class ContactChange:
     channel: DeliveryChannel | None
     form: ContactForm
     document_ref: str | None
+    # The evening brief by letter: None when the box was left as the page showed it (so a
+    # family's own choice made meanwhile by its letter link is not undone).
+    evening_brief: bool | None = None
 
 
 def parse_change(fields: Mapping[str, str]) -> ContactChange | tuple[str, dict[str, str]]:
@@ -72,7 +76,17 @@ def parse_change(fields: Mapping[str, str]) -> ContactChange | tuple[str, dict[s
         channel=DeliveryChannel(channel) if channel else None,
         form=ContactForm(form),
         document_ref=fields.get("document") or None,
+        evening_brief=_brief_changed(fields),
     )
+
+
+def _brief_changed(fields: Mapping[str, str]) -> bool | None:
+    """The box's state when it differs from the one the page showed (``brief_shown``)."""
+    shown = fields.get("brief_shown")
+    if shown not in ("0", "1"):
+        return None  # a form without the box
+    ticked = fields.get("evening_brief") == "1"
+    return None if ticked == (shown == "1") else ticked
 
 
 async def apply_change(
@@ -96,5 +110,5 @@ async def apply_change(
     return await record_contact(
         uow, clock, staff.school, guardian_ref=guardian_ref, student_ref=student_ref,
         email=change.email, channel=change.channel, form=change.form,
-        document_ref=change.document_ref, actor=staff.actor,
+        document_ref=change.document_ref, actor=staff.actor, evening_brief=change.evening_brief,
     )  # fmt: skip

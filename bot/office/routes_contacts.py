@@ -29,6 +29,7 @@ from db.models import SchoolClass
 
 # Read as typed: an address or a reference with a line break in it is refused, not trimmed.
 _RAW_FIELDS = ("email", "document")
+_FIELDS = ("person", "action", "channel", "form", "brief_shown", "evening_brief")
 
 
 def _row(contact: FamilyContact, page: Page) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def _row(contact: FamilyContact, page: Page) -> dict[str, Any]:
         "statement": statement_label(contact.form.value if contact.form else None, page._),
         "document": contact.document_ref or "",
         "recorded": recorded,
+        "evening_brief": contact.evening_brief,
     }
 
 
@@ -69,10 +71,11 @@ async def _contacts(
     contacts = await class_contacts(page.uow, page.staff, school_class) if school_class else []
     if page.request.query.get("saved") == "1":
         page.notices.append(contacts_texts(page._)["saved_contact"])
-    entered = {
+    entered: dict[str, Any] = {
         name: (page.form.get(name, "") if page.form else "")
         for name in ("email", "channel", "form", "document")
     }
+    entered["evening_brief"] = bool(page.form and page.form.get("evening_brief") == "1")
     return page.render(
         "contacts.html",
         {
@@ -102,7 +105,7 @@ async def change_page(page: Page) -> web.StreamResponse:
     school_class = await _chosen_class(page)
     fields = {
         name: value
-        for name in ("person", "action", "channel", "form", *_RAW_FIELDS)
+        for name in (*_FIELDS, *_RAW_FIELDS)
         if isinstance(value := page.form.get(name, ""), str)
     }
     change = parse_change({k: v if k in _RAW_FIELDS else v.strip() for k, v in fields.items()})

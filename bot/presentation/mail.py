@@ -1,6 +1,6 @@
-"""What letters say besides the messages they carry: subjects, the footer with the
-unsubscribe link, the acknowledgement link, and what the class teacher hears of an address
-refused or a family unsubscribed; the texts of the acknowledgement page."""
+"""What letters say besides the messages they carry: subjects, the footer with the letter
+settings and unsubscribe links, the acknowledgement link, and what the class teacher hears
+of an address refused or a family unsubscribed; the texts of the acknowledgement page."""
 
 from __future__ import annotations
 
@@ -60,7 +60,12 @@ def render_statement_letter(_: Translator, child: str, first: date, last: date) 
 
 
 def render_letter_footer(
-    _: Translator, school: str, unsubscribe_url: str | None, *, replies: bool = False
+    _: Translator,
+    school: str,
+    unsubscribe_url: str | None,
+    settings_url: str | None = None,
+    *,
+    replies: bool = False,
 ) -> Rendered:
     why = _(
         "{school} sends you the electronic diary by e-mail, as you agreed with the school."
@@ -68,6 +73,13 @@ def render_letter_footer(
     blocks = [paragraph(why)]
     if replies:
         blocks.append(paragraph(_("A reply to this letter reaches the class teacher.")))
+    if settings_url is not None:
+        blocks.append(
+            paragraph(
+                _("An evening letter about tomorrow's lessons, homework and tests: "),
+                Link(_("letter settings"), settings_url),
+            )
+        )
     if unsubscribe_url is not None:
         blocks.append(
             paragraph(

@@ -30,6 +30,8 @@ def contacts_texts(_: Translate) -> dict[str, str]:
         "record_contact": _("Record"),
         "remove_address": _("Remove the address"),
         "saved_contact": _("Saved"),
+        "evening_brief": _("Evening letter about tomorrow (by e-mail, at 19:00)"),
+        "brief_chosen": _("+ evening letter about tomorrow"),
         "none": _("none"),
         "not_chosen": _("not chosen"),
     }
@@ -57,7 +59,9 @@ def statement_label(form: str | None, _: Translate) -> str:
 def contact_refusal(reason: str, _: Translate) -> str:
     """A refusal of :mod:`bot.contacts.register`, for the field it is about."""
     texts = {
-        register.NOTHING_GIVEN: _("Write the address or choose the form of delivery."),
+        register.NOTHING_GIVEN: _(
+            "Write the address, choose the form of delivery or change the evening letter."
+        ),
         register.NO_CONSENT: _(
             "Contact data is kept only under a granted consent: record the consent first."
         ),

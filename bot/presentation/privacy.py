@@ -27,6 +27,7 @@ class ContactLine:
     recorded_on: date
     current: bool  # False: an earlier address the history still holds
     channel: str | None  # the agreed form ("telegram", "email", "both", "paper") if chosen
+    evening_brief: bool = False  # the evening brief chosen by letter
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def _contact_lines(line: ContactLine, _: Translator) -> list[str]:
         lines.append(
             _("Agreed form of delivery: {form}.").format(form=forms.get(line.channel, line.channel))
         )
+    if line.evening_brief:
+        lines.append(_("Chosen by e-mail: the evening letter about tomorrow."))
     return lines
 
 

@@ -10,9 +10,11 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
 # Paths whose last segment is a bearer secret: calendar feeds, the signed links in letters
-# (acknowledging final grades, unsubscribing) and office sign-in links.
+# (acknowledging final grades, unsubscribing, confirming, letter settings) and office
+# sign-in links.
 SECRET_PATHS = re.compile(
-    r"^(/calendar/|/mail/ack/|/mail/unsubscribe/|/mail/confirm/|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])"
+    r"^(/calendar/|/mail/ack/|/mail/unsubscribe/|/mail/confirm/|/mail/settings/"
+    r"|/office/sign-in/)[^/?#]+?(\.ics)?(?=$|[?#])"
 )
 
 

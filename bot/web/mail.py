@@ -1,6 +1,7 @@
 """The pages a letter's links open: acknowledging final grades (``/mail/ack/{token}``),
-one-click unsubscribing (``/mail/unsubscribe/{token}``, RFC 8058) and confirming an address
-given in the bot (``/mail/confirm/{token}``). Thin: parse, ask the
+one-click unsubscribing (``/mail/unsubscribe/{token}``, RFC 8058), confirming an address
+given in the bot (``/mail/confirm/{token}``) and the letter settings
+(``/mail/settings/{token}``: the evening brief by letter). Thin: parse, ask the
 service, answer with the presentation's words.
 
 A GET only shows; only a POST acts. Mail scanners, antivirus gateways and link previews
@@ -23,7 +24,9 @@ from aiohttp import web
 from bot.contacts.own import confirm_address, confirmation_to_show
 from bot.finals.mail_acknowledgement import NoticeView, acknowledge_by_mail, notice_view
 from bot.mail.contact_entries import unsubscribe
+from bot.mail.letter_settings import LetterSettings, choose_by_letter, letter_settings
 from bot.presentation.contact_settings import confirm_page, confirmed_page
+from bot.presentation.letter_settings import OFF, ON, letter_settings_page
 from bot.presentation.mail import (
     PageTexts,
     acknowledgement_page,
@@ -58,6 +61,8 @@ def add_mail_routes(app: web.Application) -> None:
     app.router.add_post("/mail/unsubscribe/{token}", one_click_unsubscribe)
     app.router.add_get("/mail/confirm/{token}", show_confirmation)
     app.router.add_post("/mail/confirm/{token}", confirm)
+    app.router.add_get("/mail/settings/{token}", show_letter_settings)
+    app.router.add_post("/mail/settings/{token}", change_letter_settings)
 
 
 def _translator(request: web.Request) -> Translator:
@@ -71,7 +76,7 @@ def _page(
         "page.html",
         request,
         {"locale": LOCALE, "texts": texts, "stylesheet": f"{STATIC}/mail.css",
-         "action": request.path, "lines": [], **context},
+         "action": request.path, "lines": [], "choice": None, **context},
         app_key=MAIL_TEMPLATES_KEY,
         status=status,
     )  # fmt: skip
@@ -161,3 +166,39 @@ async def confirm(request: web.Request) -> web.Response:
     if address is None:
         return _refused(request)
     return _page(request, confirmed_page(_translator(request), address))
+
+
+def _settings_page(
+    request: web.Request, shown: LetterSettings, *, saved: bool = False, refused: bool = False
+) -> web.Response:
+    texts, choice = letter_settings_page(
+        _translator(request), name=shown.name, evening_brief=shown.evening_brief,
+        saved=saved, refused=refused,
+    )  # fmt: skip
+    return _page(request, texts, status=400 if refused else 200, choice=choice)
+
+
+async def show_letter_settings(request: web.Request) -> web.Response:
+    """The current choice and the form; only the POST changes it (mail scanners open links)."""
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        shown = await letter_settings(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+    return _refused(request) if shown is None else _settings_page(request, shown)
+
+
+async def change_letter_settings(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    answer = (await request.post()).get("evening_brief")
+    token, valid = request.match_info["token"], answer in (ON, OFF)
+    async with services.database.unit_of_work() as uow:
+        if valid:
+            shown = await choose_by_letter(
+                uow, services.clock, services.secret_key, token, evening_brief=answer == ON
+            )
+        else:  # none of the answers: nothing changes, the page asks again
+            shown = await letter_settings(uow, services.clock, services.secret_key, token)
+    if shown is None:
+        return _refused(request)
+    return _settings_page(request, shown, saved=valid, refused=not valid)

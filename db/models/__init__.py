@@ -3,7 +3,7 @@
 from db.models.access import AccountLink, ConsentRecord, LinkCode, TelegramAccount
 from db.models.alerts import CalendarFeed, RiskAlertState
 from db.models.audit import AuditEvent
-from db.models.contacts import ContactRecord, EmailConfirmation
+from db.models.contacts import ContactRecord, EmailConfirmation, MailPreference
 from db.models.delivery import OutboxMessage
 from db.models.documents import StoredDocument
 from db.models.enums import (
@@ -85,6 +85,7 @@ __all__ = [
     "LessonKind",
     "LessonStatus",
     "LinkCode",
+    "MailPreference",
     "OfficeSession",
     "OfficeSignInLink",
     "OutboxChannel",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
@@ -81,3 +81,31 @@ class EmailConfirmation(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
     # Set once, by the POST of the link's page: a link works a single time.
     confirmed_at: Mapped[datetime | None]
+
+
+class MailPreference(Base):
+    """What a person reached by e-mail (a guardian, or an adult student for themself) chose
+    to receive beyond what every family on e-mail gets: the evening brief, which is opt-in
+    by letter. One row per person, changed in place (the audit trail keeps each change);
+    no row is the default, off. Personal data under the consent like the address: the
+    erasure job deletes it with the addresses (``bot.contacts.erasure``)."""
+
+    __tablename__ = "mail_preference"
+    __table_args__ = (
+        CheckConstraint(
+            "(guardian_id IS NULL) <> (student_id IS NULL)", name="exactly_one_subject"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guardian.id", ondelete="CASCADE"), unique=True
+    )
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), unique=True
+    )
+    evening_brief: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "cli:…", "office:<telegram id>" or "letter" (the family itself, by the signed link).
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime]

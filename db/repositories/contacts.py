@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from db.base import table_of
+from db.dialect import upsert
 from db.models import (
     AccountLink,
     AccountRole,
@@ -16,6 +19,7 @@ from db.models import (
     ContactRecord,
     EmailConfirmation,
     GuardianStudent,
+    MailPreference,
     SchoolClass,
     Student,
     TelegramAccount,
@@ -73,8 +77,13 @@ class ContactRepository:
     async def students_with_contacts(
         self, school_id: int, class_id: int | None
     ) -> list[tuple[Student, SchoolClass]]:
-        """Students who have contact entries of their own (adult students), by name."""
-        recorded = select(ContactRecord.student_id).where(ContactRecord.student_id.is_not(None))
+        """Students who have contact entries or letter choices of their own (adult
+        students), by name."""
+        recorded = (
+            select(ContactRecord.student_id)
+            .where(ContactRecord.student_id.is_not(None))
+            .union(select(MailPreference.student_id).where(MailPreference.student_id.is_not(None)))
+        )
         statement = (
             select(Student, SchoolClass)
             .join(SchoolClass, SchoolClass.id == Student.class_id)
@@ -220,34 +229,11 @@ class ContactRepository:
     async def erasable(self, decided_before: datetime) -> list[ContactRecord]:
         """Entries still holding an address whose person's newest consent record refuses or
         withdraws consent and was made before the cutoff."""
-        newest_consent = (
-            select(ConsentRecord.id)
-            .where(
-                or_(
-                    and_(
-                        ContactRecord.guardian_id.is_not(None),
-                        ConsentRecord.guardian_id == ContactRecord.guardian_id,
-                    ),
-                    and_(
-                        ContactRecord.student_id.is_not(None),
-                        ConsentRecord.student_id == ContactRecord.student_id,
-                        ConsentRecord.guardian_id.is_(None),
-                    ),
-                )
-            )
-            .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
-            .limit(1)
-            .correlate(ContactRecord)
-            .scalar_subquery()
-        )
+        newest_consent = _newest_consent(ContactRecord.guardian_id, ContactRecord.student_id)
         result = await self._session.execute(
             select(ContactRecord)
-            .join(ConsentRecord, ConsentRecord.id == newest_consent)
-            .where(
-                ContactRecord.email.is_not(None),
-                ConsentRecord.state.in_((ConsentState.REFUSED, ConsentState.WITHDRAWN)),
-                ConsentRecord.recorded_at < decided_before,
-            )
+            .join(ConsentRecord, ConsentRecord.id == newest_consent.correlate(ContactRecord))
+            .where(ContactRecord.email.is_not(None), _decided(decided_before))
             .order_by(ContactRecord.id)
         )
         return list(result.scalars())
@@ -260,6 +246,95 @@ class ContactRepository:
             .values(email=None, erased_at=now)
             .execution_options(synchronize_session=False)
         )
+
+    async def erase_mail_preferences(self, decided_before: datetime) -> int:
+        """Delete the letter choices of the people whose newest consent record refuses or
+        withdraws consent and was made before the cutoff (the same people as
+        :meth:`erasable`, whether or not an address is still on record)."""
+        newest_consent = _newest_consent(MailPreference.guardian_id, MailPreference.student_id)
+        found = select(MailPreference.id).join(
+            ConsentRecord, ConsentRecord.id == newest_consent.correlate(MailPreference)
+        )
+        ids = list((await self._session.execute(found.where(_decided(decided_before)))).scalars())
+        if ids:
+            await self._session.execute(
+                delete(MailPreference)
+                .where(MailPreference.id.in_(ids))
+                .execution_options(synchronize_session=False)
+            )
+        return len(ids)
+
+    # What a person on e-mail chose to receive by letter -----------------------------------
+
+    async def mail_preferences(
+        self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
+    ) -> dict[tuple[str, int], MailPreference]:
+        """The stored choices of these people: ("g"|"s", id) → row (none: the defaults)."""
+        result = await self._session.execute(
+            select(MailPreference).where(
+                or_(
+                    MailPreference.guardian_id.in_(list(guardian_ids)),
+                    MailPreference.student_id.in_(list(student_ids)),
+                )
+            )
+        )
+        found: dict[tuple[str, int], MailPreference] = {}
+        for row in result.scalars():
+            if row.guardian_id is not None:
+                found[("g", row.guardian_id)] = row
+            elif row.student_id is not None:
+                found[("s", row.student_id)] = row
+        return found
+
+    async def set_evening_brief(
+        self,
+        *,
+        school_id: int,
+        guardian_id: int | None,
+        student_id: int | None,
+        chosen: bool,
+        actor: str,
+        now: datetime,
+    ) -> None:
+        """Store the person's choice (one statement: two requests at once leave one row)."""
+        await upsert(
+            self._session,
+            table_of(MailPreference),
+            [{"school_id": school_id, "guardian_id": guardian_id, "student_id": student_id,
+              "evening_brief": chosen, "changed_by": actor, "changed_at": now}],
+            conflict=["guardian_id"] if guardian_id is not None else ["student_id"],
+        )  # fmt: skip
+
+
+def _newest_consent(
+    guardian_id: InstrumentedAttribute[int | None], student_id: InstrumentedAttribute[int | None]
+) -> ScalarSelect[int]:
+    """The id of the newest consent record about the person of a row with these columns
+    (the caller correlates it to the row's table)."""
+    return (
+        select(ConsentRecord.id)
+        .where(
+            or_(
+                and_(guardian_id.is_not(None), ConsentRecord.guardian_id == guardian_id),
+                and_(
+                    student_id.is_not(None),
+                    ConsentRecord.student_id == student_id,
+                    ConsentRecord.guardian_id.is_(None),
+                ),
+            )
+        )
+        .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _decided(decided_before: datetime) -> ColumnElement[bool]:
+    """The joined consent record refuses or withdraws, and was made before the cutoff."""
+    return and_(
+        ConsentRecord.state.in_((ConsentState.REFUSED, ConsentState.WITHDRAWN)),
+        ConsentRecord.recorded_at < decided_before,
+    )
 
 
 def _subject(guardian_id: int | None, student_id: int | None) -> ColumnElement[bool]:

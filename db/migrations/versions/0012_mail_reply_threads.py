@@ -1,6 +1,6 @@
 """e-mail replies: a relay thread may belong to a family writing by letter (issue 17)
 
-Revision ID: 0012_mail_reply_threads
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03 08:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0012_mail_reply_threads'
+revision: str = '0012'
 down_revision: Union[str, Sequence[str], None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
