@@ -1,6 +1,6 @@
 """A linked parent gives an e-mail address in /settings (it counts only after the link sent
-to it is confirmed with a POST) and chooses the form of delivery, on both databases, with
-the letter received by an in-process SMTP server."""
+to it is confirmed with a POST; /privacy shows it meanwhile) and chooses the form of
+delivery, on both databases, with the letter received by an in-process SMTP server."""
 
 from __future__ import annotations
 
@@ -188,10 +188,59 @@ async def test_the_choice_needs_a_linked_guardian_and_a_real_form(
     stranger = BotConversation(dispatcher, bot, TelegramUser(id=9999, first_name="Кто"))
     await stranger.send("/start")
     answer = alert(await stranger.forge(ChannelChoice(channel="paper")))
-    assert answer == "Указать адрес электронной почты здесь может только привязанный родитель."
+    assert answer == (
+        "Указать адрес электронной почты здесь может только привязанный родитель "
+        "или совершеннолетний ученик."
+    )
     assert await history(database) == []
     # Paper can be chosen without an address.
     await open_menu(father)
     assert alert(await father.click(ChannelChoice(channel="paper"))) == "Сохранено"
     [entry] = await history(database)
     assert (entry.channel, entry.email) == (DeliveryChannel.PAPER, None)
+
+
+def texts(calls: Sequence[object]) -> list[str]:
+    return [call.text for call in calls if isinstance(call, SendMessage)]
+
+
+async def test_privacy_shows_an_address_while_it_awaits_confirmation(
+    services: Services, bot: RecordingBot, database: Database, clock: FakeClock, i18n: I18n,
+    smtp_sink: RunningSink, client_for: ClientFactory,
+) -> None:  # fmt: skip
+    services = with_public_url(services)
+    dispatcher = build_dispatcher(services)
+    _school, father = await father_linked(dispatcher, bot, database, clock)
+    client = await client_for(build_web_app(services))
+    waiting = "Адрес электронной почты ожидает подтверждения"
+    assert waiting not in texts(await father.send("/privacy"))[0]
+
+    async def give(address: str) -> str:
+        await open_menu(father)
+        await father.click(AddressChoice())
+        await father.send(address)
+        await send_all(mail_worker(database, clock, i18n, smtp_sink))
+        plain = smtp_sink.sink.received[-1].message.get_body(("plain",))
+        assert plain is not None
+        found = LINK.search(plain.get_content())
+        assert found is not None
+        return found.group(1)
+
+    path = await give("sergey@example.ru")  # at 09:00 on 1 September, Moscow time
+    shown = texts(await father.send("/privacy"))[0]
+    assert f"{waiting} до 03.09 09:00: sergey@example.ru." in shown
+    assert "Электронная почта для сообщений школы" not in shown  # nothing on record yet
+
+    assert (await client.post(path)).status == 200
+    shown = texts(await father.send("/privacy"))[0]
+    assert waiting not in shown
+    assert "Электронная почта для сообщений школы: sergey@example.ru (записана 01.09.2026)" in shown
+
+    # A later address waits beside the one in use, until its link expires.
+    clock.advance(timedelta(hours=5, minutes=30))
+    await give("new@example.ru")
+    shown = texts(await father.send("/privacy"))[0]
+    assert f"{waiting} до 03.09 14:30: new@example.ru." in shown
+    assert "sergey@example.ru (записана 01.09.2026)" in shown
+    clock.advance(timedelta(hours=48))
+    assert waiting not in texts(await father.send("/privacy"))[0]

@@ -1,6 +1,7 @@
-"""/settings → e-mail and the form of delivery, for a linked parent: the address they give
-(typed in one message; it counts once they open the link sent to it) and the form they
-choose. A forged button or a form that cannot be chosen changes nothing."""
+"""/settings → e-mail and the form of delivery, for a linked parent or an adult student (for
+themself): the address they give (typed in one message; it counts once they open the link
+sent to it) and the form they choose. A minor student is told why not; a forged button or
+a form that cannot be chosen changes nothing."""
 
 from __future__ import annotations
 
@@ -14,13 +15,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.contacts.own import (
-    OwnContact,
-    OwnContactRefused,
-    choose_channel,
-    own_contact,
-    request_address,
-)
+from bot.contacts.own import OwnContact, choose_channel, own_contact, request_address
+from bot.contacts.own_subjects import OwnContactRefused
 from bot.mail.confirmation_letters import queue_confirmation_letter
 from bot.presentation.contact_settings import (
     CHANNELS,
@@ -68,9 +64,10 @@ def contact_keyboard(view: OwnContact, _: Translator) -> InlineKeyboardMarkup:
 
 async def show_contact(query: CallbackQuery, uow: UnitOfWork, clock: Clock) -> None:
     _ = update_translator()
-    view = await own_contact(uow, query.from_user.id, clock.now())
-    if view is None:
-        await query.answer(refusal_text("not_a_guardian", _), show_alert=True)
+    try:
+        view = await own_contact(uow, query.from_user.id, clock.now())
+    except OwnContactRefused as refused:
+        await query.answer(refusal_text(refused.reason, _), show_alert=True)
         return
     await query.answer()
     if query.message is not None:
@@ -83,8 +80,10 @@ async def start_address(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
     _ = update_translator()
-    if await own_contact(uow, query.from_user.id, clock.now()) is None:
-        await query.answer(refusal_text("not_a_guardian", _), show_alert=True)
+    try:
+        await own_contact(uow, query.from_user.id, clock.now())
+    except OwnContactRefused as refused:
+        await query.answer(refusal_text(refused.reason, _), show_alert=True)
         return
     await state.set_state(ContactSettings.address)
     await query.answer()
@@ -132,7 +131,7 @@ async def channel_chosen(
     try:
         channel = DeliveryChannel(callback_data.channel)
     except ValueError:
-        await query.answer(refusal_text("not_a_guardian", _), show_alert=True)
+        await query.answer(refusal_text("unknown_form", _), show_alert=True)
         return
     try:
         view = await choose_channel(uow, clock, query.from_user.id, channel)

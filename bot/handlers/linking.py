@@ -53,6 +53,7 @@ from bot.presentation.linking import (
 from bot.presentation.privacy import (
     ConsentLine,
     ContactLine,
+    PendingLine,
     PrivacyView,
     nothing_changed,
     render_nothing_stored,
@@ -260,10 +261,10 @@ def withdraw_keyboard(*steps: tuple[str, str]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def show_privacy(message: Message, uow: UnitOfWork) -> None:
+async def show_privacy(message: Message, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
     _ = update_translator()
-    report = await privacy_report(uow, message.from_user.id)
+    report = await privacy_report(uow, message.from_user.id, clock.now())
     if report.account is None:
         await answer_rendered(message, render_nothing_stored(_))
         return
@@ -287,6 +288,7 @@ async def show_privacy(message: Message, uow: UnitOfWork) -> None:
             )
             for stored in report.contacts
         ),
+        pending=tuple(PendingLine(pending.address, pending.until) for pending in report.pending),
     )
     markup = withdraw_keyboard((withdraw_label(_), "ask")) if report.consents else None
     await answer_rendered(message, render_privacy(view, _), markup)

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.accounts.service import change_push_preferences, push_preferences
 from bot.calendar_feed.service import feed_path, has_feed, issue_feed, revoke_feed
 from bot.clock import Clock
-from bot.contacts.own import is_linked_guardian
+from bot.contacts.own_subjects import offers_own_contact
 from bot.digests.preferences import (
     BRIEF_HOURS,
     QUIET_PRESETS,
@@ -92,7 +92,7 @@ async def settings_view(
         calendar=await has_feed(uow, telegram_user_id),
         staff=staff,
         monitoring=staff and await monitoring_summary_wanted(uow, telegram_user_id),
-        family=await is_linked_guardian(uow, telegram_user_id),
+        family=await offers_own_contact(uow, telegram_user_id),
     )
 
 

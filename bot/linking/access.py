@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.contacts.mail_preferences import evening_brief_chosen
+from bot.contacts.stored import (
+    PendingAddress,
+    StoredContact,
+    linked_subjects,
+    pending_addresses,
+    stored_contacts,
+)
 from bot.linking.rules import may_receive_data
 from bot.linking.service import LinkSummary, actor_of, describe_link
 from db.models import (
@@ -15,7 +21,6 @@ from db.models import (
     ConsentForm,
     ConsentRecord,
     ConsentState,
-    DeliveryChannel,
     School,
     TelegramAccount,
 )
@@ -189,25 +194,15 @@ async def _school_of(uow: UnitOfWork, kind: str, subject_id: int) -> School:
 
 
 @dataclass(frozen=True)
-class StoredContact:
-    """An e-mail address kept in the contact history of a person the account is linked as."""
-
-    address: str
-    recorded_at: datetime
-    current: bool  # False: an earlier address, still in the history until erasure
-    channel: DeliveryChannel | None  # the agreed form, with the current address
-    evening_brief: bool = False  # chosen by letter, with the current address
-
-
-@dataclass(frozen=True)
 class PrivacyReport:
     account: TelegramAccount | None
     roles: list[LinkedRole]
     consents: list[ConsentRecord]
     contacts: list[StoredContact]
+    pending: list[PendingAddress] = field(default_factory=list)
 
 
-async def privacy_report(uow: UnitOfWork, telegram_user_id: int) -> PrivacyReport:
+async def privacy_report(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> PrivacyReport:
     account = await uow.accounts.by_telegram_user(telegram_user_id)
     if account is None:
         return PrivacyReport(None, [], [], [])
@@ -223,41 +218,11 @@ async def privacy_report(uow: UnitOfWork, telegram_user_id: int) -> PrivacyRepor
         )
         if record is not None and record not in consents:
             consents.append(record)
-    return PrivacyReport(account, roles, consents, await _stored_contacts(uow, account.id))
-
-
-async def _stored_contacts(uow: UnitOfWork, account_id: int) -> list[StoredContact]:
-    """Every address kept about the people this account is linked as: the current one
-    first, then the earlier ones the history still holds (each once)."""
-    subjects: list[tuple[int | None, int | None]] = []
-    for link in await uow.linking.active_links(account_id):
-        subject: tuple[int | None, int | None]
-        if link.role == AccountRole.GUARDIAN:
-            subject = (link.guardian_id, None)
-        elif link.role == AccountRole.STUDENT:
-            subject = (None, link.student_id)
-        else:
-            continue
-        if subject not in subjects:
-            subjects.append(subject)
-    stored: list[StoredContact] = []
-    for guardian_id, student_id in subjects:
-        history = await uow.contacts.history(guardian_id=guardian_id, student_id=student_id)
-        if not history:
-            continue
-        newest = history[-1]
-        if newest.email is not None:
-            person = ("g", guardian_id) if guardian_id is not None else ("s", student_id or 0)
-            brief = await evening_brief_chosen(uow, person)
-            stored.append(
-                StoredContact(newest.email, newest.recorded_at, True, newest.channel, brief)
-            )
-        earlier: dict[str, datetime] = {}
-        for record in history:
-            if record.email is not None and record.email != newest.email:
-                earlier[record.email] = record.recorded_at
-        stored += [StoredContact(address, at, False, None) for address, at in earlier.items()]
-    return stored
+    subjects = await linked_subjects(uow, account.id)
+    return PrivacyReport(
+        account, roles, consents, await stored_contacts(uow, subjects),
+        await pending_addresses(uow, subjects, now),
+    )  # fmt: skip
 
 
 async def add_admin(

@@ -79,6 +79,18 @@ async def mark_address_invalid(
     return True
 
 
+async def unsubscribe_subject(
+    uow: UnitOfWork, clock: Clock, secret_key: str, token: str
+) -> Recipient | None:
+    """Whom a valid unsubscribe link is for (the GET shows its question only then); None
+    for a forged or expired link, or one for a person with no contact data on record."""
+    signed = verify(secret_key, UNSUBSCRIBE, token, clock.now())
+    if signed is None:
+        return None
+    recipient: Recipient = (signed.subject[0], int(signed.subject[1:]))
+    return recipient if await _current(uow, recipient) is not None else None
+
+
 async def unsubscribe(
     uow: UnitOfWork, clock: Clock, i18n: I18n, secret_key: str, token: str
 ) -> DeliveryChannel | None:
@@ -86,12 +98,9 @@ async def unsubscribe(
     the bot, else paper; their waiting letters are cancelled and the class teacher hears.
     None when the link is not valid. Pressing it twice changes nothing the second time."""
     now = clock.now()
-    signed = verify(secret_key, UNSUBSCRIBE, token, now)
-    if signed is None:
-        return None
-    recipient: Recipient = (signed.subject[0], int(signed.subject[1:]))
-    current = await _current(uow, recipient)
-    if current is None:
+    recipient = await unsubscribe_subject(uow, clock, secret_key, token)
+    current = await _current(uow, recipient) if recipient is not None else None
+    if recipient is None or current is None:
         return None
     role, person_id = recipient
     linked_guardians, linked_students = await uow.contacts.reachable_in_telegram(

@@ -1,5 +1,6 @@
-"""/settings → e-mail and the form of delivery: the parent's own contact data, the prompts
-for typing an address, the confirmation letter and the pages its link opens."""
+"""/settings → e-mail and the form of delivery: a parent's (or an adult student's) own
+contact data, the prompts for typing an address, the confirmation letter and the pages its
+link opens."""
 
 from __future__ import annotations
 
@@ -81,7 +82,19 @@ def confirmation_sent(_: Translator, address: str) -> str:
 
 def refusal_text(reason: str, _: Translator) -> str:
     texts = {
-        "not_a_guardian": _("Only a linked parent can give an e-mail address here."),
+        "not_linked": _(
+            "Only a linked parent or an adult student can give an e-mail address here."
+        ),
+        "minor_student": _(
+            "You are under 18, so the school sends the diary's letters to your parents' "
+            "address. You can give your own address here once you turn 18."
+        ),
+        "no_birth_date": _(
+            "The school has no date of birth on record for you, so the diary's letters go to "
+            "your parents' address. If you are 18 or over, ask the school to add your date "
+            "of birth."
+        ),
+        "unknown_form": _("This form of delivery cannot be chosen."),
         "no_consent": _("Contact data is kept only under a granted consent."),
         "bad_address": _(
             "This does not look like an e-mail address. Check it and send it again, or /cancel."

@@ -153,6 +153,15 @@ def link_refused_page(_: Translator) -> PageTexts:
     )
 
 
+def unsubscribe_page(_: Translator) -> PageTexts:
+    return PageTexts(
+        _("Unsubscribe"),
+        _("Unsubscribe from the diary's letters?"),
+        _("Your deliveries will go in Telegram if you use the bot, else on paper."),
+        _("Unsubscribe"),
+    )
+
+
 def unsubscribed_page(_: Translator, channel: str) -> PageTexts:
     return PageTexts(
         _("Unsubscribed"),

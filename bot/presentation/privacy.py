@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.presentation.linking import LinkView, describe_link
 from bot.presentation.rendered import Block, Bold, Bullets, Gap, Rendered, paragraph
@@ -31,6 +31,14 @@ class ContactLine:
 
 
 @dataclass(frozen=True)
+class PendingLine:
+    """An address given in the bot, waiting for its link to be opened."""
+
+    address: str
+    until: datetime  # in the school's time zone
+
+
+@dataclass(frozen=True)
 class PrivacyView:
     telegram_user_id: int
     since: date  # with the bot since
@@ -38,6 +46,7 @@ class PrivacyView:
     links: tuple[LinkView, ...]
     consents: tuple[ConsentLine, ...]
     contacts: tuple[ContactLine, ...] = ()
+    pending: tuple[PendingLine, ...] = ()
 
 
 def render_nothing_stored(_: Translator) -> Rendered:
@@ -61,6 +70,14 @@ def render_privacy(view: PrivacyView, _: Translator) -> Rendered:
         blocks.append(Bullets(tuple((describe_link(link, _),) for link in view.links)))
     blocks += [paragraph(_consent_line(line, _)) for line in view.consents]
     blocks += [paragraph(text) for line in view.contacts for text in _contact_lines(line, _)]
+    blocks += [
+        paragraph(
+            _("E-mail awaiting confirmation until {moment}: {address}.").format(
+                moment=line.until.strftime("%d.%m %H:%M"), address=line.address
+            )
+        )
+        for line in view.pending
+    ]
     withdrawal = _(
         "You may withdraw your consent at any time. Deliveries stop at once; the data kept "
         "only for this channel (Telegram ids, the reading log) is erased within 30 days; the "

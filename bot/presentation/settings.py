@@ -20,7 +20,7 @@ class SettingsView:
     calendar: bool = False  # has a calendar link
     staff: bool = False  # a class teacher or an admin
     monitoring: bool = True  # wants the weekly reading summary (staff only)
-    family: bool = False  # linked as a guardian: e-mail and the form of delivery
+    family: bool = False  # linked as a guardian or a student: e-mail and the form of delivery
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ given in the bot (``/mail/confirm/{token}``) and the letter settings
 (``/mail/settings/{token}``: the evening brief by letter). Thin: parse, ask the
 service, answer with the presentation's words.
 
+A page is in the language of the person the link is about when their linked Telegram
+account chose one (their letters are in it), else in the browser's (``Accept-Language``)
+among our catalogs, else in Russian; a refused link only in the browser's.
+
 A GET only shows; only a POST acts. Mail scanners, antivirus gateways and link previews
 fetch every link of a letter, and must neither acknowledge grades nor unsubscribe anyone.
 The pages load nothing from elsewhere and run no script (a strict Content-Security-Policy),
@@ -23,8 +27,11 @@ from aiohttp import web
 
 from bot.contacts.own import confirm_address, confirmation_to_show
 from bot.finals.mail_acknowledgement import NoticeView, acknowledge_by_mail, notice_view
-from bot.mail.contact_entries import unsubscribe
+from bot.i18n import DEFAULT_LOCALE
+from bot.mail.contact_entries import unsubscribe, unsubscribe_subject
 from bot.mail.letter_settings import LetterSettings, choose_by_letter, letter_settings
+from bot.mail.link_language import link_language
+from bot.mail.signed_links import ACKNOWLEDGE, CONFIRM, SETTINGS, UNSUBSCRIBE
 from bot.presentation.contact_settings import confirm_page, confirmed_page
 from bot.presentation.letter_settings import OFF, ON, letter_settings_page
 from bot.presentation.mail import (
@@ -32,13 +39,15 @@ from bot.presentation.mail import (
     acknowledgement_page,
     channel_name,
     link_refused_page,
+    unsubscribe_page,
     unsubscribed_page,
 )
 from bot.presentation.translation import Translator, translator
+from bot.web.accept_language import browser_locale
 from bot.web.keys import SERVICES_KEY
+from db.unit_of_work import UnitOfWork
 
 MAIL_TEMPLATES_KEY = web.AppKey("mail_templates", jinja2.Environment)
-LOCALE = "ru"
 STATIC = "/mail/static"
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -65,21 +74,36 @@ def add_mail_routes(app: web.Application) -> None:
     app.router.add_post("/mail/settings/{token}", change_letter_settings)
 
 
-def _translator(request: web.Request) -> Translator:
-    return translator(request.app[SERVICES_KEY].i18n, LOCALE)
+def _browser_locale(request: web.Request) -> str:
+    return browser_locale(request.headers.get("Accept-Language")) or DEFAULT_LOCALE
+
+
+async def _link_locale(request: web.Request, uow: UnitOfWork, purpose: str) -> str:
+    """The page's language once its link was found valid: the person's chosen one, else
+    the browser's, else Russian."""
+    services = request.app[SERVICES_KEY]
+    chosen = await link_language(
+        uow, services.clock, services.secret_key, purpose, request.match_info["token"]
+    )
+    return chosen or _browser_locale(request)
+
+
+def _translator(request: web.Request, locale: str) -> Translator:
+    return translator(request.app[SERVICES_KEY].i18n, locale)
 
 
 def _page(
-    request: web.Request, texts: PageTexts, *, status: int = 200, **context: Any
+    request: web.Request, locale: str, texts: PageTexts, *, status: int = 200, **context: Any
 ) -> web.Response:
     response = aiohttp_jinja2.render_template(
         "page.html",
         request,
-        {"locale": LOCALE, "texts": texts, "stylesheet": f"{STATIC}/mail.css",
+        {"locale": locale, "texts": texts, "stylesheet": f"{STATIC}/mail.css",
          "action": request.path, "lines": [], "choice": None, **context},
         app_key=MAIL_TEMPLATES_KEY,
         status=status,
     )  # fmt: skip
+    response.headers["Content-Language"] = locale
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -88,19 +112,21 @@ def _page(
 
 
 def _refused(request: web.Request) -> web.Response:
-    # The same answer for forged, expired and withdrawn: nothing to learn from it.
-    return _page(request, link_refused_page(_translator(request)), status=404)
+    # The same answer for forged, expired and withdrawn, in the browser's language: nothing
+    # to learn from it, not even the language the link's person chose.
+    locale = _browser_locale(request)
+    return _page(request, locale, link_refused_page(_translator(request, locale)), status=404)
 
 
-def _ack_page(request: web.Request, view: NoticeView) -> web.Response:
-    _ = _translator(request)
+def _ack_page(request: web.Request, locale: str, view: NoticeView) -> web.Response:
+    _ = _translator(request, locale)
     moment = None
     if view.acknowledged_at is not None:
         local: datetime = view.acknowledged_at.astimezone(ZoneInfo(view.timezone))
         moment = f"{local:%d.%m.%Y %H:%M}"
     texts = acknowledgement_page(_, child=view.child, period=view.period, acknowledged=moment)
     lines = [{"subject": line.subject, "value": line.value or "—"} for line in view.lines]
-    return _page(request, texts, lines=lines)
+    return _page(request, locale, texts, lines=lines)
 
 
 async def show_acknowledgement(request: web.Request) -> web.Response:
@@ -109,7 +135,10 @@ async def show_acknowledgement(request: web.Request) -> web.Response:
         view = await notice_view(
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
-    return _refused(request) if view is None else _ack_page(request, view)
+        if view is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, ACKNOWLEDGE)
+    return _ack_page(request, locale, view)
 
 
 async def record_acknowledgement(request: web.Request) -> web.Response:
@@ -118,18 +147,23 @@ async def record_acknowledgement(request: web.Request) -> web.Response:
         view = await acknowledge_by_mail(
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
-    return _refused(request) if view is None else _ack_page(request, view)
+        if view is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, ACKNOWLEDGE)
+    return _ack_page(request, locale, view)
 
 
 async def show_unsubscribe(request: web.Request) -> web.Response:
-    _ = _translator(request)
-    texts = PageTexts(
-        _("Unsubscribe"),
-        _("Unsubscribe from the diary's letters?"),
-        _("Your deliveries will go in Telegram if you use the bot, else on paper."),
-        _("Unsubscribe"),
-    )
-    return _page(request, texts)
+    """Only asks; the POST (RFC 8058's one click) unsubscribes."""
+    services = request.app[SERVICES_KEY]
+    async with services.database.unit_of_work() as uow:
+        person = await unsubscribe_subject(
+            uow, services.clock, services.secret_key, request.match_info["token"]
+        )
+        if person is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, UNSUBSCRIBE)
+    return _page(request, locale, unsubscribe_page(_translator(request, locale)))
 
 
 async def one_click_unsubscribe(request: web.Request) -> web.Response:
@@ -138,10 +172,11 @@ async def one_click_unsubscribe(request: web.Request) -> web.Response:
         channel = await unsubscribe(
             uow, services.clock, services.i18n, services.secret_key, request.match_info["token"]
         )
-    if channel is None:
-        return _refused(request)
-    _ = _translator(request)
-    return _page(request, unsubscribed_page(_, channel_name(_, channel.value)))
+        if channel is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, UNSUBSCRIBE)
+    _ = _translator(request, locale)
+    return _page(request, locale, unsubscribed_page(_, channel_name(_, channel.value)))
 
 
 async def show_confirmation(request: web.Request) -> web.Response:
@@ -151,10 +186,11 @@ async def show_confirmation(request: web.Request) -> web.Response:
         pending = await confirmation_to_show(
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
-        address = pending.email if pending is not None else None
-    if address is None:
-        return _refused(request)
-    return _page(request, confirm_page(_translator(request), address))
+        if pending is None:
+            return _refused(request)
+        address = pending.email
+        locale = await _link_locale(request, uow, CONFIRM)
+    return _page(request, locale, confirm_page(_translator(request, locale), address))
 
 
 async def confirm(request: web.Request) -> web.Response:
@@ -163,19 +199,25 @@ async def confirm(request: web.Request) -> web.Response:
         address = await confirm_address(
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
-    if address is None:
-        return _refused(request)
-    return _page(request, confirmed_page(_translator(request), address))
+        if address is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, CONFIRM)
+    return _page(request, locale, confirmed_page(_translator(request, locale), address))
 
 
 def _settings_page(
-    request: web.Request, shown: LetterSettings, *, saved: bool = False, refused: bool = False
+    request: web.Request,
+    locale: str,
+    shown: LetterSettings,
+    *,
+    saved: bool = False,
+    refused: bool = False,
 ) -> web.Response:
     texts, choice = letter_settings_page(
-        _translator(request), name=shown.name, evening_brief=shown.evening_brief,
+        _translator(request, locale), name=shown.name, evening_brief=shown.evening_brief,
         saved=saved, refused=refused,
     )  # fmt: skip
-    return _page(request, texts, status=400 if refused else 200, choice=choice)
+    return _page(request, locale, texts, status=400 if refused else 200, choice=choice)
 
 
 async def show_letter_settings(request: web.Request) -> web.Response:
@@ -185,7 +227,10 @@ async def show_letter_settings(request: web.Request) -> web.Response:
         shown = await letter_settings(
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
-    return _refused(request) if shown is None else _settings_page(request, shown)
+        if shown is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, SETTINGS)
+    return _settings_page(request, locale, shown)
 
 
 async def change_letter_settings(request: web.Request) -> web.Response:
@@ -199,6 +244,7 @@ async def change_letter_settings(request: web.Request) -> web.Response:
             )
         else:  # none of the answers: nothing changes, the page asks again
             shown = await letter_settings(uow, services.clock, services.secret_key, token)
-    if shown is None:
-        return _refused(request)
-    return _settings_page(request, shown, saved=valid, refused=not valid)
+        if shown is None:
+            return _refused(request)
+        locale = await _link_locale(request, uow, SETTINGS)
+    return _settings_page(request, locale, shown, saved=valid, refused=not valid)

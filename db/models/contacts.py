@@ -60,17 +60,27 @@ class ContactRecord(Base):
 
 
 class EmailConfirmation(Base):
-    """A parent's request in the bot to put an address on record, waiting for them to open
-    the link sent to it. The address counts only once confirmed: then an entry of form
-    ``bot`` is added to the contact history. Short-lived (48 hours): the daily erasure job
-    deletes expired requests, so no address outlives its purpose here."""
+    """A request in the bot to put an address on record, waiting for the link sent to it to
+    be opened. The address counts only once confirmed: then an entry of form ``bot`` is
+    added to the contact history. Short-lived (48 hours): the daily erasure job deletes
+    expired requests, so no address outlives its purpose here."""
 
     __tablename__ = "email_confirmation"
+    __table_args__ = (
+        CheckConstraint(
+            "(guardian_id IS NULL) <> (student_id IS NULL)", name="exactly_one_subject"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
-    guardian_id: Mapped[int] = mapped_column(
+    # Whose address it is to be, as in contact_record: a parent (for the children they
+    # represent) or an adult student for themself.
+    guardian_id: Mapped[int | None] = mapped_column(
         ForeignKey("guardian.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
     )
     # Who asked (told in the bot when it is confirmed); NULL once the account is erased.
     account_id: Mapped[int | None] = mapped_column(

@@ -143,12 +143,17 @@ class ContactRepository:
     # Addresses given in the bot, waiting for confirmation ---------------------------------
 
     async def request_confirmation(self, request: EmailConfirmation, now: datetime) -> None:
-        """Add a request; the guardian's earlier ones still open stop working (only the
-        newest link counts). The caller flushes to learn the new id."""
+        """Add a request; the person's earlier ones still open stop working (only the
+        newest link counts)."""
+        same_person = (
+            EmailConfirmation.guardian_id == request.guardian_id
+            if request.guardian_id is not None
+            else EmailConfirmation.student_id == request.student_id
+        )
         await self._session.execute(
             update(EmailConfirmation)
             .where(
-                EmailConfirmation.guardian_id == request.guardian_id,
+                same_person,
                 EmailConfirmation.confirmed_at.is_(None),
                 EmailConfirmation.expires_at > now,
             )
@@ -162,12 +167,37 @@ class ContactRepository:
         return await self._session.get(EmailConfirmation, confirmation_id)
 
     async def open_confirmations(
-        self, guardian_ids: Sequence[int], now: datetime
+        self, now: datetime, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()
     ) -> list[EmailConfirmation]:
+        """The requests of these guardians and students that can still be confirmed."""
         result = await self._session.execute(
             select(EmailConfirmation)
             .where(
-                EmailConfirmation.guardian_id.in_(list(guardian_ids)),
+                or_(
+                    EmailConfirmation.guardian_id.in_(list(guardian_ids)),
+                    EmailConfirmation.student_id.in_(list(student_ids)),
+                ),
+                EmailConfirmation.confirmed_at.is_(None),
+                EmailConfirmation.expires_at > now,
+            )
+            .order_by(EmailConfirmation.id)
+        )
+        return list(result.scalars())
+
+    async def asked_together(
+        self, request: EmailConfirmation, now: datetime
+    ) -> list[EmailConfirmation]:
+        """The other open requests made with this one: the same account, address and moment
+        (an account linked as several people gives the address to each)."""
+        if request.account_id is None:
+            return []
+        result = await self._session.execute(
+            select(EmailConfirmation)
+            .where(
+                EmailConfirmation.id != request.id,
+                EmailConfirmation.account_id == request.account_id,
+                EmailConfirmation.email == request.email,
+                EmailConfirmation.requested_at == request.requested_at,
                 EmailConfirmation.confirmed_at.is_(None),
                 EmailConfirmation.expires_at > now,
             )
