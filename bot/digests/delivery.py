@@ -55,9 +55,10 @@ Sleep = Callable[[float], Awaitable[None]]
 # spacing) is then a small share of it, and it is far inside the lease.
 PASS_SECONDS = 4.0
 # How late the pacer may catch up on, in turns or, at high rates, in seconds: at most
-# that many sends start at once (10 at 1000 a second: 1% of the bot's limit).
+# that many sends start at once (4 at 1000 a second: a larger burst, spread by the
+# network's jitter, crowds a second that is full already).
 PACER_SLACK = 2
-PACER_SLACK_SECONDS = 0.01
+PACER_SLACK_SECONDS = 0.004
 # No send starts this close to the end of the lease: the answer (aiogram waits up to 60 s
 # for one) must come while the row is still ours, or another worker could take the row and
 # send it again.
