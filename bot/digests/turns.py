@@ -3,7 +3,8 @@
 One task hands the turns out. When the event loop comes back to it late (at a thousand
 messages a second it is busy with the answers), it hands out at once every turn that fell
 due meanwhile, up to ``slack`` seconds' worth, and the schedule goes on from there; turns
-later than that are lost rather than sent in a burst. Handing turns from lane to lane
+later than that are lost rather than sent in a burst. (So an idle pacer, too, lets the
+slack's worth go at once, as a token bucket of that size would.) Handing turns from lane to lane
 through a lock instead costs an event-loop round each, and a busy loop then paces slower
 than the rate (about 0.8 of 1000 a second).
 """
