@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from bot.diary.service import context_of
 from db.models import AccountRole, ConsentState
-from db.repositories.linking import FamilyLink
+from db.repositories.family_links import FamilyLink
 
 NOW = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)  # already 2 December in Novosibirsk
 

@@ -21,7 +21,7 @@ from bot.grading.forecast import WeightedMark, weighted_average
 from bot.linking.rules import may_receive_data
 from bot.schools.settings import SchoolSettings
 from db.models import AccountRole
-from db.repositories.linking import FamilyLink
+from db.repositories.family_links import FamilyLink
 from db.unit_of_work import UnitOfWork
 
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
 from bot.diary.views import DiaryContext, GradesView, MarkLine, SubjectMarks, SubjectView
 from bot.grading.forecast import rounded_average
 from bot.presentation.headings import header_parts, separated
-from bot.presentation.lessons import day_name
+from bot.presentation.numbers_and_days import day_name, decimal_text
 from bot.presentation.rendered import (
     Block,
     Bold,
@@ -52,7 +50,7 @@ def _subject_marks(entry: SubjectMarks, _: Translator) -> list[Block]:
 
 def average(value: float, _: Translator) -> str:
     # Rounded as the forecast rounds it, so the two views never disagree.
-    return format_decimal(Decimal(rounded_average(value)), "0.00", locale=_.locale)
+    return decimal_text(Decimal(rounded_average(value)), "0.00", _.locale)
 
 
 def _mark(mark: MarkLine, _: Translator, *, with_weight: bool) -> tuple[Inline, ...]:
@@ -61,7 +59,7 @@ def _mark(mark: MarkLine, _: Translator, *, with_weight: bool) -> tuple[Inline, 
     if mark.work_type:
         details.append(mark.work_type)
     if with_weight and mark.weight != 1:
-        weight = format_decimal(mark.weight, "0.##", locale=_.locale)
+        weight = decimal_text(mark.weight, "0.##", _.locale)
         details.append(_("weight {weight}").format(weight=weight))
     return (Bold(mark.value), " — " + ", ".join(details))
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.diary.views import DiaryContext, HomeworkLine
 from bot.presentation.headings import header_parts, separated
-from bot.presentation.lessons import day_name
+from bot.presentation.numbers_and_days import day_name
 from bot.presentation.rendered import Block, Bold, Gap, Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator
 

@@ -9,8 +9,6 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from bot.diary.views import (
     DiaryContext,
     FinalLine,
@@ -22,7 +20,7 @@ from bot.diary.views import (
     TestsView,
 )
 from bot.presentation.headings import header_parts, separated
-from bot.presentation.lessons import day_name
+from bot.presentation.numbers_and_days import day_and_month, day_name
 from bot.presentation.rendered import (
     Block,
     Bold,
@@ -82,7 +80,7 @@ def render_holidays(holidays: Sequence[HolidayLine], _: Translator) -> Rendered:
 
 
 def _span(first: dt.date, last: dt.date, locale: str) -> str:
-    start, end = (format_date(day, "d MMMM", locale=locale) for day in (first, last))
+    start, end = (day_and_month(day, locale) for day in (first, last))
     return f"{start} — {end}"
 
 

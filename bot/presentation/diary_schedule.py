@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 
 from bot.diary.views import DiaryContext, LessonLine
 from bot.presentation.headings import header_parts
-from bot.presentation.lessons import day_name, lesson_parts
+from bot.presentation.lessons import lesson_parts
+from bot.presentation.numbers_and_days import day_name
 from bot.presentation.rendered import Block, Bold, Gap, Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.diary.views import LessonLine
-from bot.presentation.lessons import day_name, lesson_parts
+from bot.presentation.lessons import lesson_parts
+from bot.presentation.numbers_and_days import day_name
 from bot.presentation.rendered import Block, Bold, Bullets, Gap, Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
 from bot.diary.views import DiaryContext, ForecastView, SubjectForecast
 from bot.grading.forecast import rounded_average
 from bot.presentation.headings import header_parts
-from bot.presentation.lessons import day_name
+from bot.presentation.numbers_and_days import day_name, decimal_text
 from bot.presentation.rendered import Block, Bold, Gap, Paragraph, Rendered, paragraph
 from bot.presentation.translation import Translator
 
@@ -27,7 +25,7 @@ def forecast_blocks(item: SubjectForecast, view: ForecastView, _: Translator) ->
         )
         return [paragraph(subject, ": " + missing)]
     average = rounded_average(result.average or 0, thresholds=view.thresholds)
-    shown = format_decimal(Decimal(average), "0.00", locale=_.locale)
+    shown = decimal_text(Decimal(average), "0.00", _.locale)
     mark = ("⚠️ " if result.predicted <= 2 else "") + str(result.predicted)
     line = _("average {average}, forecast {mark}").format(average=shown, mark=mark)
     blocks: list[Block] = [paragraph(subject, ": " + line)]

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-
 from bot.diary.views import LessonLine
+from bot.presentation.numbers_and_days import day_name
 from bot.presentation.rendered import Inline, Struck
 from bot.presentation.translation import Translator
 from db.models import LessonStatus
-
-
-def day_name(day: dt.date, locale: str) -> str:
-    return format_date(day, "EEE, d MMMM", locale=locale)
 
 
 def time_range(start: dt.time | None, end: dt.time | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,18 @@ from db.models import (
 )
 
 
+class GradeLine(NamedTuple):
+    """What the diary shows and counts of a mark: read as plain columns, not as ORM objects
+    (a period's marks are hundreds of rows for every /grades and /forecast)."""
+
+    subject_id: int
+    date: dt.date
+    value: str
+    work_type: str | None
+    score: float | None
+    weight: float
+
+
 class DiaryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -44,14 +57,22 @@ class DiaryRepository:
 
     async def grades_between(
         self, student_id: int, first: dt.date, last: dt.date
-    ) -> Sequence[tuple[Grade, str]]:
+    ) -> Sequence[tuple[GradeLine, str]]:
         result = await self._session.execute(
-            select(Grade, Subject.name)
+            select(
+                Grade.subject_id,
+                Grade.date,
+                Grade.value,
+                Grade.work_type,
+                Grade.score,
+                Grade.weight,
+                Subject.name,
+            )
             .join(Subject, Subject.id == Grade.subject_id)
             .where(Grade.student_id == student_id, Grade.date.between(first, last))
             .order_by(Subject.name, Grade.date, Grade.id)
         )
-        return [(grade, name) for grade, name in result.all()]
+        return [(GradeLine(*row[:6]), row[6]) for row in result.all()]
 
     async def lessons_between(
         self, class_id: int, first: dt.date, last: dt.date

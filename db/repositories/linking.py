@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,35 +15,15 @@ from db.models import (
     AccountRole,
     AuditEvent,
     ConsentRecord,
-    ConsentState,
     Guardian,
     GuardianStudent,
     LinkCode,
-    School,
     SchoolClass,
     Student,
     Teacher,
     TelegramAccount,
 )
-
-
-@dataclass(frozen=True)
-class FamilyLink:
-    """One active guardian or student link of an account, with what the diary needs to know
-    about it: the child, the class, the school's zone and the current consent."""
-
-    account_active: bool
-    link_id: int
-    role: AccountRole
-    guardian_id: int | None
-    student_id: int
-    student_name: str
-    class_id: int
-    class_name: str
-    school_id: int
-    timezone: str
-    school_settings: dict[str, Any]  # as stored; bot.schools.settings reads it
-    consent: ConsentState | None  # the newest record for this link's data subject
+from db.repositories.family_links import FamilyLink, family_links_statement
 
 
 class LinkingRepository:
@@ -304,54 +282,10 @@ class LinkingRepository:
         """The account's active guardian and student links with their children, classes,
         schools and current consents, in the order they were made: one statement, so that
         every diary answer starts with a single look-up of who may see what."""
-        consent = (
-            select(ConsentRecord.state)
-            .where(
-                or_(
-                    and_(
-                        AccountLink.role == AccountRole.GUARDIAN,
-                        ConsentRecord.guardian_id == AccountLink.guardian_id,
-                    ),
-                    and_(
-                        AccountLink.role == AccountRole.STUDENT,
-                        ConsentRecord.student_id == AccountLink.student_id,
-                        ConsentRecord.guardian_id.is_(None),
-                    ),
-                )
-            )
-            .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
-            .limit(1)
-            .correlate(AccountLink)
-            .scalar_subquery()
-        )
         result = await self._session.execute(
-            select(
-                TelegramAccount.is_active,
-                AccountLink.id,
-                AccountLink.role,
-                AccountLink.guardian_id,
-                Student.id,
-                Student.full_name,
-                SchoolClass.id,
-                SchoolClass.name,
-                School.id,
-                School.timezone,
-                School.settings,
-                consent,
-            )
-            .join(AccountLink, AccountLink.account_id == TelegramAccount.id)
-            .join(Student, Student.id == AccountLink.student_id)
-            .join(SchoolClass, SchoolClass.id == Student.class_id)
-            .join(School, School.id == Student.school_id)
-            .where(
-                TelegramAccount.telegram_user_id == telegram_user_id,
-                AccountLink.ended_at.is_(None),
-                AccountLink.role.in_((AccountRole.GUARDIAN, AccountRole.STUDENT)),
-            )
-            .order_by(AccountLink.linked_at, AccountLink.id)
+            family_links_statement(), {"telegram_user_id": telegram_user_id}
         )
-        columns: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
-        return [FamilyLink(*values) for values in columns]
+        return [FamilyLink(*row) for row in result.all()]
 
     async def admin_links(self, school_id: int) -> list[tuple[AccountLink, TelegramAccount]]:
         """The school's current administrators, earliest first."""
