@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.handlers.loop_filters import NOT_A_COMMAND, PRIVATE
 from bot.presentation.broadcasts import (
     PreviewView,
     button_not_available,
@@ -233,8 +234,8 @@ def build_router() -> Router:
     router.message.register(
         text_written,
         StateFilter(Broadcasting.text),
-        F.chat.type == "private",
-        F.func(lambda message: not (message.text or "").startswith("/")),
+        PRIVATE,
+        NOT_A_COMMAND,
     )
     router.callback_query.register(class_chosen, BroadcastClass.filter())
     router.callback_query.register(audience_chosen, BroadcastAudience.filter())

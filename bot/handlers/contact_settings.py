@@ -5,7 +5,7 @@ a form that cannot be chosen changes nothing."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.contacts.own import OwnContact, choose_channel, own_contact, request_address
 from bot.contacts.own_subjects import OwnContactRefused
+from bot.handlers.loop_filters import NOT_A_COMMAND, PRIVATE
 from bot.mail.confirmation_letters import queue_confirmation_letter
 from bot.presentation.contact_settings import (
     CHANNELS,
@@ -154,8 +155,8 @@ def build_router() -> Router:
     router.message.register(
         address_typed,
         StateFilter(ContactSettings.address),
-        F.chat.type == "private",
-        F.func(lambda message: not (message.text or "").startswith("/")),
+        PRIVATE,
+        NOT_A_COMMAND,
     )
     router.callback_query.register(show_contact, ContactMenu.filter())
     router.callback_query.register(start_address, AddressChoice.filter())

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.finals.acknowledgement import acknowledge, acknowledgement_of_reply
 from bot.finals.buttons import FinalAck
+from bot.handlers.loop_filters import PRIVATE, OnLoop
 from bot.presentation.acknowledgements import (
     already_acknowledged,
     button_not_available,
@@ -78,6 +79,6 @@ def build_router() -> Router:
     router = Router(name="finals")
     router.callback_query.register(acknowledge_by_button, FinalAck.filter())
     router.message.register(
-        acknowledge_by_reply, F.chat.type == "private", F.reply_to_message, F.text
+        acknowledge_by_reply, PRIVATE, OnLoop(F.reply_to_message), OnLoop(F.text)
     )
     return router

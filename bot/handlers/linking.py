@@ -18,6 +18,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
+from bot.handlers.loop_filters import PRIVATE, OnLoop
 from bot.handlers.menu import menu_keyboard
 from bot.handlers.teacher_menu import teacher_keyboard
 from bot.linking.access import linked_roles, privacy_report, unlink, withdraw_consent
@@ -330,7 +331,7 @@ async def withdraw_step(
 def build_router() -> Router:
     router = Router(name="linking")
     router.message.register(start_with_code, CommandStart(deep_link=True))
-    router.message.register(typed_code, F.chat.type == "private", F.text.func(looks_like_code))
+    router.message.register(typed_code, PRIVATE, OnLoop(F.text.func(looks_like_code)))
     router.callback_query.register(consent_chosen, ConsentChoice.filter())
     router.message.register(show_children, Command("children"))
     router.callback_query.register(unlink_chosen, UnlinkChoice.filter())

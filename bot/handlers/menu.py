@@ -3,12 +3,11 @@ Its labels come from ``presentation/diary_navigation``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiogram import Router
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.handlers.diary import section_command
+from bot.handlers.loop_filters import OnLoop
 from bot.presentation.diary_navigation import MENU, menu_labels
 from bot.presentation.translation import Translator, update_translator
 
@@ -23,14 +22,14 @@ def menu_keyboard(_: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-def pressed(label: str) -> Callable[[Message], bool]:
+def pressed(label: str) -> OnLoop:
     """A filter for the button ``label``, compared in the reader's language when it runs
     (the locale middleware has chosen the language by then)."""
 
     def matches(message: Message) -> bool:
         return message.text == update_translator()(label)
 
-    return matches
+    return OnLoop(matches)
 
 
 def build_router() -> Router:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
 from bot.finals.buttons import WriteTeacher
+from bot.handlers.loop_filters import NOT_A_COMMAND, PRIVATE
 from bot.presentation.relay import (
     cancelled,
     conversation_unavailable,
@@ -125,8 +126,8 @@ def build_router() -> Router:
     router.message.register(
         send_written,
         StateFilter(Relay.writing),
-        F.chat.type == "private",
-        F.func(lambda message: not (message.text or "").startswith("/")),
+        PRIVATE,
+        NOT_A_COMMAND,
     )
     router.callback_query.register(start_writing, WriteTeacher.filter())
     router.callback_query.register(start_reply, RelayReply.filter())

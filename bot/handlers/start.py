@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers.commands import PUBLIC_COMMANDS, STAFF_COMMANDS
+from bot.handlers.loop_filters import PRIVATE
 from bot.handlers.menu import menu_keyboard
 from bot.handlers.teacher_menu import teacher_keyboard
 from bot.presentation.start import (
@@ -61,6 +62,6 @@ def build_fallback_router() -> Router:
     """Answers any private message and any button press nobody else took; must be included
     last."""
     router = Router(name="fallback")
-    router.message.register(not_understood, F.chat.type == "private")
+    router.message.register(not_understood, PRIVATE)
     router.callback_query.register(button_gone)
     return router

@@ -3,8 +3,6 @@ grades per class (/acks)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -12,6 +10,7 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.finals.summary import acknowledgements_of
 from bot.handlers.broadcast import list_broadcasts, start_broadcast
+from bot.handlers.loop_filters import OnLoop
 from bot.handlers.reports import start_reports
 from bot.presentation.acknowledgements import (
     nothing_published,
@@ -41,10 +40,10 @@ def teacher_keyboard(_: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-def pressed(label: str) -> Callable[[Message], bool]:
+def pressed(label: str) -> OnLoop:
     """A tap on the menu button ``label``: compared in the reader's language, translated
     when the filter runs."""
-    return lambda message: message.text == menu_label(label, update_translator())
+    return OnLoop(lambda message: message.text == menu_label(label, update_translator()))
 
 
 async def show_acks(message: Message, uow: UnitOfWork) -> None:
