@@ -52,7 +52,7 @@ async def test_a_menu_tap_takes_no_thread(dispatcher: Dispatcher, bot: Recording
         threads.append(repr(function))
         return await real_to_thread(function, *args, **kwargs)
 
-    asyncio.to_thread = watched  # type: ignore[assignment]
+    asyncio.to_thread = watched
     try:
         await dispatcher.feed_update(bot, message_update("hello there", user_id=7))
     finally:
