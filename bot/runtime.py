@@ -166,16 +166,7 @@ async def _run_services(
         addon.extend(app)
     await _serve_http(stack, app, settings.http_host, settings.http_port)
 
-    scheduler = build_scheduler()
-    add_housekeeping_jobs(scheduler, services)
-    add_push_jobs(scheduler, services)
-    _in_background(
-        stack,
-        "scheduler",
-        lambda stopping: run_scheduler_when_holding(
-            scheduler, scheduler_lock, stopping, presence=presence
-        ),
-    )
+    _start_scheduler(stack, services, scheduler_lock, presence)
     worker = build_delivery_worker(services)
     stack.push_async_callback(close_worker, worker)
     _in_background(stack, "delivery", lambda stopping: run_delivery(worker, stopping))
@@ -199,6 +190,23 @@ async def _run_services(
     else:
         await stop.wait()
     log.info("stopping")
+
+
+def _start_scheduler(
+    stack: contextlib.AsyncExitStack,
+    services: Services,
+    lock: InstanceLock,
+    presence: SchedulerPresence,
+) -> None:
+    """The jobs run in the one instance holding the scheduler lock (the others wait for it)."""
+    scheduler = build_scheduler()
+    add_housekeeping_jobs(scheduler, services)
+    add_push_jobs(scheduler, services)
+    _in_background(
+        stack,
+        "scheduler",
+        lambda stopping: run_scheduler_when_holding(scheduler, lock, stopping, presence=presence),
+    )
 
 
 def _share_reply_limits(stack: contextlib.AsyncExitStack, services: Services) -> None:
