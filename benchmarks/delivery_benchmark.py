@@ -57,6 +57,7 @@ from bot.config import load_settings
 from bot.digests.delivery_loop import run_delivery
 from bot.digests.outbox import queue_push
 from bot.exchange.service import sync_document
+from bot.runtime import freeze_start_up_objects
 from bot.schools.service import create_school
 from bot.services import build_delivery_worker, build_services
 from bot.standin.wire import telegram_error
@@ -347,6 +348,7 @@ async def work(args: argparse.Namespace) -> None:
             await uow.session.execute(select(func.count()).select_from(TelegramAccount))
         event.listen(database.engine.sync_engine, "before_cursor_execute", count)
         counting = True
+        freeze_start_up_objects()  # as ``ediary worker`` does
         began, cpu = time.perf_counter(), time.process_time()
         watcher = asyncio.create_task(stop_when_empty())
         await run_delivery(build_delivery_worker(services), stop)

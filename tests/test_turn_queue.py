@@ -70,6 +70,44 @@ async def test_a_late_dealer_hands_out_only_the_slacks_worth_at_once() -> None:
     await queue.close()
 
 
+class StallingTime(SteppingTime):
+    """The event loop comes back to the pacer 50 ms late once, on its third sleep."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sleeps = 0
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps += 1
+        await super().sleep(seconds + (0.050 if self.sleeps == 3 else 0.0))
+
+
+async def test_missed_turns_are_made_up_a_quarter_faster_up_to_the_catch_up() -> None:
+    time = StallingTime()
+    queue = TurnQueue(time.monotonic, time.sleep)
+    catch_up = 0.02
+    came: list[float] = []
+
+    async def lane() -> None:
+        await queue.turn(INTERVAL, SLACK, float("-inf"), catch_up)
+        came.append(time.now)
+
+    await asyncio.gather(*(lane() for _ in range(300)))
+    gaps = [round(later - earlier, 6) for earlier, later in itertools.pairwise(came)]
+    stall = gaps.index(max(gaps))
+    assert gaps[stall] == round(0.050 + INTERVAL, 6)  # then the slack's worth at once
+    after = gaps[stall + 1 :]
+    faster = [gap for gap in after if gap == round(INTERVAL / 1.25, 6)]
+    # 20 of the 46 ms missed are made up, 0.2 ms a turn: a hundred turns at 1.25 times the
+    # rate, then the rate again.
+    assert after[:4] == [0.0] * 4
+    assert after[4 : 4 + len(faster)] == faster
+    assert len(faster) == round(catch_up / (INTERVAL - INTERVAL / 1.25))
+    assert set(after[4 + len(faster) :]) == {INTERVAL}
+    # No second holds more than the rate's worth, the slack and the catch-up.
+    assert max(sum(1 for at in came if start <= at < start + 1) for start in came) <= 1000
+
+
 async def test_no_turn_before_the_pause_ends() -> None:
     time = FakeTime()
     queue = TurnQueue(time.monotonic, time.sleep)

@@ -44,13 +44,14 @@ def run(ctx: click.Context, check: bool, demo: bool, try_it: bool) -> None:
         return
     _require_bot_token(ctx)
     # The dispatcher and every handler load only to run.
-    from bot.runtime import StartupFailed, preflight, serve
+    from bot.runtime import StartupFailed, freeze_start_up_objects, preflight, serve
 
     try:
         if check:
             username = run_async(preflight(services_from(ctx)))
             click.echo(f"ready: the database is up to date and Telegram answers as @{username}")
             return
+        freeze_start_up_objects()
         if demo:
             from bot.trying.mode import DemoWhenEmpty
 
@@ -77,8 +78,9 @@ def _run_try(ctx: click.Context) -> None:
 def worker_command(ctx: click.Context) -> None:
     """Run only the delivery worker (several may run on several machines)."""
     _require_bot_token(ctx)
-    from bot.runtime import StartupFailed, serve_worker
+    from bot.runtime import StartupFailed, freeze_start_up_objects, serve_worker
 
+    freeze_start_up_objects()
     try:
         run_async(serve_worker(services_from(ctx)))
     except StartupFailed as error:
