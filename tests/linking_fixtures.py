@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.exchange.service import sync_document
 from bot.linking.issuing import IssuedCode, Target, issue_codes
 from bot.schools.service import create_school
@@ -43,3 +45,14 @@ async def issue(
             actor="test",
         )
     return result.issued
+
+
+async def born(database: Database, school: School, student: str, day: date | None) -> int:
+    """The journal's date of birth of the student (as an exchange upload would set it); the
+    student's id."""
+    async with database.unit_of_work() as uow:
+        found = await uow.linking.student(school.id, student)
+        assert found is not None
+        found.birth_date = day
+        await uow.commit()
+        return found.id

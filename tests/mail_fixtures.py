@@ -166,3 +166,27 @@ async def letter_rows(database: Database) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         )
         return list(result.scalars())
+
+
+async def grant_own(
+    database: Database, clock: FakeClock, school: School, student: str,
+    state: ConsentState = ConsentState.GRANTED,
+) -> None:  # fmt: skip
+    """An adult student's consent for themself, as the school records it from paper."""
+    async with database.unit_of_work() as uow:
+        await record_consent(
+            uow, clock, school, guardian_ref=None, student_ref=student, state=state,
+            form=ConsentForm.PAPER, document_ref=None, actor="test",
+        )  # fmt: skip
+
+
+async def own_address(
+    database: Database, clock: FakeClock, school: School, student: str, email: str,
+    channel: DeliveryChannel | None = None,
+) -> None:  # fmt: skip
+    """A student's own address (and form), as ``ediary contacts set --student`` records it."""
+    async with database.unit_of_work() as uow:
+        await record_contact(
+            uow, clock, school, guardian_ref=None, student_ref=student, email=email,
+            channel=channel, form=ContactForm.PAPER, document_ref="№ 2", actor="test",
+        )  # fmt: skip

@@ -31,7 +31,6 @@ from db.models import (
     EmailConfirmation,
     OutboxChannel,
     OutboxMessage,
-    School,
 )
 from tests.conftest import ClientFactory
 from tests.diary_fixtures import button_texts, sent
@@ -39,7 +38,7 @@ from tests.doubles.clock import FakeClock
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser
 from tests.finals_fixtures import link
-from tests.linking_fixtures import school_with_families
+from tests.linking_fixtures import born, school_with_families
 from tests.mail_fixtures import PUBLIC_URL, RunningSink, mail_worker, send_all, smtp_sink
 
 __all__ = ["smtp_sink"]  # the fixture, used by name
@@ -65,16 +64,6 @@ def test_adulthood_comes_on_the_eighteenth_birthday() -> None:
     assert adulthood(date(2008, 2, 29)) == date(2026, 2, 28)
     assert adulthood(date(2012, 2, 29)) == date(2030, 2, 28)
     assert adulthood(date(2014, 2, 28)) == date(2032, 2, 28)
-
-
-async def born(database: Database, school: School, student: str, day: date | None) -> int:
-    """The journal's date of birth of the student (as an exchange upload would set it)."""
-    async with database.unit_of_work() as uow:
-        found = await uow.linking.student(school.id, student)
-        assert found is not None
-        found.birth_date = day
-        await uow.commit()
-        return found.id
 
 
 async def history(database: Database) -> list[ContactRecord]:

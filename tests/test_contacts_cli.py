@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 
 import pytest
 from aiogram import Dispatcher
@@ -20,7 +21,7 @@ from tests.doubles.clock import FakeClock
 from tests.doubles.conversation import BotConversation
 from tests.doubles.recording_session import RecordingBot
 from tests.doubles.telegram_updates import TelegramUser
-from tests.linking_fixtures import issue, school_with_families
+from tests.linking_fixtures import born, issue, school_with_families
 
 MOTHER = TelegramUser(id=5001, first_name="Мария")
 
@@ -107,8 +108,15 @@ async def test_a_linked_family_gets_telegram_and_an_adult_student_is_listed(
     mother = BotConversation(dispatcher, bot, MOTHER)
     await mother.send(code.compact)
     await mother.click(ConsentChoice(agree=True))
+    await born(database, school, "s2", date(2008, 9, 1))  # 18 today
     await granted(runner, database_url, "--student", "s2")
-    for person, email in (("--guardian", "g1"), "maria@mail.ru"), (("--student", "s2"), "a@b.ru"):
+    await granted(runner, database_url, "--student", "s1")  # born 2015: a minor
+    given = [
+        (("--guardian", "g1"), "maria@mail.ru"),
+        (("--student", "s2"), "a@b.ru"),
+        (("--student", "s1"), "petr@b.ru"),
+    ]
+    for person, email in given:
         result = await ediary(runner, database_url, "contacts", "set", "--school", "1",
                               *person, "--email", email)  # fmt: skip
         assert result.exit_code == 0, result.output
@@ -120,6 +128,10 @@ async def test_a_linked_family_gets_telegram_and_an_adult_student_is_listed(
     assert (mother_row["telegram"], mother_row["effective"]) == (True, "telegram")
     adult = found[("student", "s2", "Петрова Анна Игоревна")]
     assert (adult["email"], adult["consent"], adult["effective"]) == ("a@b.ru", "granted", "email")
+    # A minor's own address, recorded by mistake, is listed but never used: the letters go
+    # to the parents, and the minor's own form stays the default (not linked: paper).
+    minor = found[("student", "s1", "Иванов Пётр Сергеевич")]
+    assert (minor["email"], minor["effective"]) == ("petr@b.ru", "paper")
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,7 @@ async def test_a_5xx_marks_the_address_invalid_and_nothing_more_goes_to_it(
         assert current.email == MOTHER_ADDRESS  # kept on record, marked
         assert current.invalid_reason == "550 5.1.1 no such mailbox"
         assert current.recorded_by == "system:mail"
-        assert await reachable_by_mail(uow, [("g", mother)]) == {}
+        assert await reachable_by_mail(uow, [("g", mother)], clock.now()) == {}
         actions = (await uow.session.execute(select(AuditEvent.action))).scalars().all()
         assert "contact.address_refused" in actions
     await queue(database, clock, school, mother, "later")
@@ -229,7 +229,7 @@ async def test_a_consent_of_the_telegram_only_text_does_not_allow_e_mail(
             )
         )  # fmt: skip
         await uow.commit()
-        assert await reachable_by_mail(uow, [("g", mother)]) == {}
+        assert await reachable_by_mail(uow, [("g", mother)], clock.now()) == {}
     await queue(database, clock, school, mother, "k")
     report = await send_all(mail_worker(database, clock, i18n, smtp_sink))
     assert (report.sent, report.cancelled) == (0, 1)

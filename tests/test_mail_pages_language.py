@@ -149,3 +149,36 @@ async def test_a_refused_link_tells_nothing_through_its_language(
     # Nothing was unsubscribed by the forged POSTs: the father's real link still asks.
     status, text = await page(client, "GET", unsubscribe_path(letters[FATHER_MAIL]))
     assert (status, '<html lang="en">' in text) == (200, True)
+
+
+# What a refused link's page says to do instead, by the link's purpose (its route).
+REFUSED = {
+    "/mail/ack/x": (
+        "Узнайте итоговые оценки у классного руководителя.",
+        "Ask the class teacher for the final grades.",
+    ),
+    "/mail/unsubscribe/x": (
+        "Воспользуйтесь ссылкой из более нового письма",
+        "Use the link in a newer letter",
+    ),
+    "/mail/confirm/x": ("укажите адрес ещё раз в /settings", "Give the address again in the bot"),
+    "/mail/settings/x": (
+        "В каждом новом письме есть свежая ссылка на настройки писем.",
+        "Every new letter carries a fresh link to the letter settings.",
+    ),
+}
+
+
+async def test_a_refused_link_says_what_to_do_for_its_own_purpose(
+    services: Services, client_for: ClientFactory
+) -> None:
+    client = await client_for(build_web_app(services))
+    for path, (russian, english) in REFUSED.items():
+        others = [words for other, pair in REFUSED.items() if other != path for words in pair]
+        for method in ("GET", "POST"):
+            status, text = await page(client, method, path)
+            assert (status, russian in text) == (404, True), (method, path)
+            assert "Срок её действия истёк или она изменена." in text
+            status, text = await page(client, method, path, ENGLISH)
+            assert (status, english in text) == (404, True), (method, path)
+            assert not [words for words in others if words in text]

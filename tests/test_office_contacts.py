@@ -6,6 +6,7 @@ classes' and schools' ids; hostile input."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from db.models import (
     DeliveryChannel,
 )
 from tests.doubles.clock import FakeClock
+from tests.linking_fixtures import born
 from tests.mail_fixtures import grant
 from tests.office_fixtures import (
     ADMIN_ID,
@@ -256,6 +258,7 @@ async def test_hostile_input_is_refused(
 async def test_an_adult_students_own_contact_data(
     services: Services, place: OfficeSchool, signed_in_as: Browsers
 ) -> None:
+    await born(services.database, place.school, "s2", date(2000, 5, 5))
     async with services.database.unit_of_work() as uow:
         await record_consent(
             uow, services.clock, place.school, guardian_ref=None, student_ref="s2",

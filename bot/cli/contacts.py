@@ -162,7 +162,7 @@ def contacts_list(
         async with ready(services), services.database.unit_of_work() as uow:
             school = await school_named(uow, school_ref)
             try:
-                return await family_contacts(uow, school, class_name)
+                return await family_contacts(uow, school, services.clock.now(), class_name)
             except UnknownClass as error:
                 raise CommandFailed(str(error)) from error
 

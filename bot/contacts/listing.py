@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.contacts.channels import Reach, effective_channel
 from bot.contacts.mail_preferences import evening_briefs_chosen
+from bot.contacts.own_subjects import adult_students
 from bot.linking.rules import may_receive_data
 from bot.mail.recipients import mail_allowed
 from db.models import (
@@ -45,10 +46,11 @@ class UnknownClass(Exception):
 
 
 async def family_contacts(
-    uow: UnitOfWork, school: School, class_name: str | None = None
+    uow: UnitOfWork, school: School, now: datetime, class_name: str | None = None
 ) -> list[FamilyContact]:
-    """A row per guardian and child (as the consent list), then the adult students who have
-    contact data of their own."""
+    """A row per guardian and child (as the consent list), then the students who have
+    contact data of their own (a minor's, recorded by mistake, is shown but never used:
+    the effective form then ignores it, as the letters do)."""
     class_id = None
     if class_name:
         found = await uow.linking.class_by_name(school.id, class_name)
@@ -67,6 +69,7 @@ async def family_contacts(
     linked, linked_students = await uow.contacts.reachable_in_telegram(
         guardian_ids=guardian_ids, student_ids=student_ids
     )
+    grown = await adult_students(uow, student_ids, now)
     briefs = await evening_briefs_chosen(
         uow, [("g", i) for i in guardian_ids] + [("s", i) for i in student_ids]
     )
@@ -79,7 +82,8 @@ async def family_contacts(
     rows += [
         _row("student", student.id, student.external_id, student.full_name, student.full_name,
              school_class.name, own_consents.get(student.id), student.id in linked_students,
-             own_records.get(student.id), ("s", student.id) in briefs)
+             own_records.get(student.id), ("s", student.id) in briefs,
+             counts=student.id in grown)
         for student, school_class in adults
     ]  # fmt: skip
     return rows
@@ -96,13 +100,16 @@ def _row(
     telegram: bool,
     record: ContactRecord | None,
     evening_brief: bool,
+    *,
+    counts: bool = True,
 ) -> FamilyContact:
     state = consent.state if consent else None
     email = record.email if record else None
     chosen = record.channel if record else None
-    # E-mail counts only under a consent whose text covers it, to an address not refused.
+    # E-mail counts only under a consent whose text covers it, to an address not refused;
+    # a minor student's own entry not at all.
     reach = Reach(consent_granted=may_receive_data(state), telegram=telegram,
-                  email=mail_allowed(consent, record))  # fmt: skip
+                  email=counts and mail_allowed(consent, record))  # fmt: skip
     return FamilyContact(
         role=role,
         person_id=person_id,
@@ -114,7 +121,7 @@ def _row(
         telegram=telegram,
         email=email,
         chosen=chosen,
-        effective=effective_channel(chosen, reach),
+        effective=effective_channel(chosen if counts else None, reach),
         form=record.form if record else None,
         document_ref=record.document_ref if record else None,
         recorded_at=record.recorded_at if record else None,

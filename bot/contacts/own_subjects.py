@@ -9,6 +9,7 @@ says which, and the handler words it.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -64,6 +65,18 @@ def adulthood(birth_date: date) -> date:
 
 def is_adult(birth_date: date | None, today: date) -> bool:
     return birth_date is not None and today >= adulthood(birth_date)
+
+
+async def adult_students(uow: UnitOfWork, student_ids: Collection[int], now: datetime) -> set[int]:
+    """Those of ``student_ids`` who are adults on their school's date (one query). Only
+    their own contact data counts: a minor's, or one without a date of birth, recorded by
+    mistake is never used (their letters go to the parents)."""
+    found = await uow.contacts.birth_dates(sorted(set(student_ids)))
+    return {
+        student_id
+        for student_id, (birth_date, timezone) in found.items()
+        if is_adult(birth_date, now.astimezone(ZoneInfo(timezone)).date())
+    }
 
 
 async def own_subjects(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> list[OwnSubject]:

@@ -142,7 +142,7 @@ async def _load(
         i18n=i18n,
         schools=schools,
         settings={school_id: SchoolSettings.of(school) for school_id, school in schools.items()},
-        audience=await readers_with_mail(uow, students),
+        audience=await readers_with_mail(uow, students, now),
         names=await _names(uow, records, students),
         class_students=class_students,
     )

@@ -60,7 +60,7 @@ async def evening_briefs(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Scho
     if on_holiday(today, holidays) or on_holiday(tomorrow, holidays):
         return 0
     students = await students_in_reach(uow, school.id)
-    audience = await readers_with_mail(uow, set(students))
+    audience = await readers_with_mail(uow, set(students), now)
     # Per account, or per family on e-mail (their readers have no account).
     by_account: dict[tuple[int, object], tuple[Reader, list[int]]] = {}
     for student_id in sorted(students):

@@ -47,7 +47,7 @@ async def forecast_digests(uow: UnitOfWork, clock: Clock, i18n: I18n, school: Sc
     now = clock.now()
     local = now.astimezone(ZoneInfo(school.timezone))
     students = await students_in_reach(uow, school.id)
-    audience = await readers_with_mail(uow, set(students))
+    audience = await readers_with_mail(uow, set(students), now)
     queued = 0
     for student_id in students:
         context = await context_for_student(uow, clock, student_id)

@@ -1,9 +1,10 @@
 """Alerts when a child is slipping in a subject (issue #9), once per change of state.
 
-Hourly per school: every child's current period (linked in Telegram, or with a family on
-e-mail), per subject and reader (readers may choose their own threshold), through the pure
-rules of :mod:`bot.grading.risk`. The state told is stored in the transaction that queues
-the alert, so a re-run never repeats it and a recovery followed by a relapse alerts again.
+Hourly per school: every child's current period (linked in Telegram, or with a family or
+the adult student themself on e-mail), per subject and reader (readers may choose their
+own threshold), through the pure rules of :mod:`bot.grading.risk`. The state told is
+stored in the transaction that queues the alert, so a re-run never repeats it and a
+recovery followed by a relapse alerts again.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
     # Linked children and those whose family is on e-mail, even with no link at all (their
     # readers have no account: the state told is kept per guardian).
     students = await students_in_reach(uow, school.id)
-    audience = await readers_with_mail(uow, set(students))
+    audience = await readers_with_mail(uow, set(students), now)
     names, _subjects, _teachers = await uow.changes.names(
         students=students, subjects=[], teachers=[]
     )
@@ -64,10 +65,12 @@ async def risk_alerts(uow: UnitOfWork, clock: Clock, i18n: I18n, school: School)
         uow, school.id, today, [s for s in students if audience.get(s)], settings
     )
     everyone = [r for s in students for r in audience.get(s, [])]
+    by_letter = {r.mail_to.key for r in everyone if r.mail_to is not None}
     told = await uow.alerts.risk_states(
         sorted({r.account_id for r in everyone if r.mail_to is None}),
         sorted({subject.period_id for subject in subjects}),
-        sorted({r.mail_to.key[1] for r in everyone if r.mail_to is not None}),
+        sorted(i for role, i in by_letter if role == "g"),
+        sorted(i for role, i in by_letter if role == "s"),
     )
     queued = 0
     for subject in subjects:
@@ -173,9 +176,10 @@ async def _queue(
 
 
 def _reader_key(reader: Reader) -> tuple[str, int]:
-    """Whom the state told belongs to: the account, or the guardian told by letter."""
+    """Whom the state told belongs to: the account, or the guardian (or adult student)
+    told by letter."""
     if reader.mail_to is not None:
-        return ("g", reader.mail_to.key[1])
+        return reader.mail_to.key
     return ("a", reader.account_id)
 
 
@@ -194,8 +198,9 @@ def _remember(
     (who, reader_id), student_id, subject_id, period_id = key
     stored = RiskAlertState(
         account_id=reader_id if who == "a" else None,
-        guardian_id=reader_id if who == "g" else None, student_id=student_id, subject_id=subject_id,
-        period_id=period_id, state=state.value, changed_at=now,
+        guardian_id=reader_id if who == "g" else None,
+        reader_student_id=reader_id if who == "s" else None, student_id=student_id,
+        subject_id=subject_id, period_id=period_id, state=state.value, changed_at=now,
     )  # fmt: skip
     uow.alerts.add_risk_state(stored)
     told[key] = stored

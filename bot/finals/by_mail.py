@@ -3,6 +3,11 @@ channel ``email``, and a letter part carrying the grades and a signed link to ac
 them. A letter cannot be edited once sent: later grades of the same period go as a new
 part (or rewrite the part while it still waits), and the notice points at the newest, so
 the 24-hour check and the class teacher's summary see what the family has.
+
+An adult student on e-mail gets their own grades the same way, for information, as their
+own Telegram account does: a notice without a guardian and no acknowledgement link (only
+a legal representative acknowledges, PRODUCT.md duty 6; the class teacher's summary, the
+24-hour check and the reminders count guardians only).
 """
 
 from __future__ import annotations
@@ -50,9 +55,11 @@ async def _notice_to_tell(
     if notice is None:
         if not content:
             return None
+        role, person_id = recipient.key
         notice = FinalGradeNotice(
             school_id=school_id, channel=OutboxChannel.EMAIL, account_id=None,
-            student_id=student_id, period_id=period_id, guardian_id=recipient.key[1],
+            student_id=student_id, period_id=period_id,
+            guardian_id=person_id if role == "g" else None,
             content=content, version=1, created_at=now, updated_at=now,
         )  # fmt: skip
         uow.finals.add_notice(notice)
@@ -82,7 +89,8 @@ async def tell_by_mail(
     content: Content,
     notice: FinalGradeNotice | None,
 ) -> int:
-    """Queue the letter part for one guardian; how many parts were queued."""
+    """Queue the letter part for one guardian (or adult student); how many parts were
+    queued."""
     notice = await _notice_to_tell(uow, now, recipient, school_id, student_id, period_id,
                                    content, notice)  # fmt: skip
     if notice is None:
@@ -93,11 +101,10 @@ async def tell_by_mail(
         _, child=child, period=period, lines=lines_of(content), asks_acknowledgement=False
     )
     subject = final_grades_subject(_, child, period)
-    extra = {
-        "notice_id": notice.id,
-        "ack_notice": notice.id,
-        "ack_until": ack_link_expiry(period_ends_on, timezone).isoformat(),
-    }
+    extra: dict[str, int | str] = {"notice_id": notice.id}
+    if notice.guardian_id is not None:  # only a legal representative acknowledges
+        extra["ack_notice"] = notice.id
+        extra["ack_until"] = ack_link_expiry(period_ends_on, timezone).isoformat()
     waiting = await uow.outbox.get(notice.message_outbox_id or 0)
     if waiting is not None and waiting.status == OutboxStatus.PENDING:
         waiting.payload = part_payload(subject, rendered, locale, **extra)

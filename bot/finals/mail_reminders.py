@@ -28,7 +28,7 @@ async def remind_by_mail(
     due = await uow.finals.due_mail_reminders(school.id, sent_before)
     if not due:
         return 0
-    reachable = await reachable_by_mail(uow, {("g", n.guardian_id or 0) for n in due})
+    reachable = await reachable_by_mail(uow, {("g", n.guardian_id or 0) for n in due}, now)
     periods = await uow.finals.periods(sorted({notice.period_id for notice in due}))
     students, _subjects, _teachers = await uow.changes.names(
         students=sorted({notice.student_id for notice in due}), subjects=[], teachers=[]

@@ -17,7 +17,7 @@ from bot.digests.audience import Reader, readers
 from bot.digests.preferences import after_quiet_hours
 from bot.finals.by_mail import tell_by_mail
 from bot.finals.content import Content, compare, content_of, lines_of
-from bot.mail.recipients import mail_readers
+from bot.mail.recipients import mail_readers, own_mail_readers
 from bot.presentation.final_grades import (
     acknowledgement_keyboard,
     period_title,
@@ -61,9 +61,13 @@ async def publish_final_grades(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int
     grades = await uow.finals.grades_of(ordered)
     notices = await uow.finals.notices_for(ordered)
     periods = await uow.finals.periods(sorted({p for _, p in ordered}))
-    audience = await readers(uow, {s for s, _ in ordered})
-    # Families whose agreed form includes e-mail get a letter too (issue 17).
-    by_mail = await mail_readers(uow, {s for s, _ in ordered})
+    children = {s for s, _ in ordered}
+    audience = await readers(uow, children, now)
+    # Families whose agreed form includes e-mail get a letter too (issue 17), and so does
+    # an adult student whose own form does: for information, as their Telegram message.
+    by_mail = await mail_readers(uow, children, now)
+    for student_id, recipient in (await own_mail_readers(uow, children, now)).items():
+        by_mail.setdefault(student_id, []).append(recipient)
     mail_notices = await uow.mail.email_notices_for(ordered)
     students, _subjects, _teachers = await uow.changes.names(
         students=sorted({s for s, _ in ordered}), subjects=[], teachers=[]
@@ -90,7 +94,7 @@ async def publish_final_grades(uow: UnitOfWork, clock: Clock, i18n: I18n) -> int
                 uow, i18n, now, recipient, school_id=school_id, timezone=publication.timezone,
                 student_id=student_id, child=publication.child, period=publication.period,
                 period_id=period_id, period_ends_on=period.ends_on, content=publication.content,
-                notice=mail_notices.get((recipient.key[1], student_id, period_id)),
+                notice=mail_notices.get((recipient.key, student_id, period_id)),
             )  # fmt: skip
     await uow.changes.mark_consumed([r.id for r in records], now)
     await uow.commit()

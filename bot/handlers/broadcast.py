@@ -118,7 +118,7 @@ async def audience_chosen(
         )
 
 
-async def text_written(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
+async def text_written(message: Message, uow: UnitOfWork, state: FSMContext, clock: Clock) -> None:
     if message.from_user is None:
         return
     _ = update_translator()
@@ -131,7 +131,7 @@ async def text_written(message: Message, uow: UnitOfWork, state: FSMContext) -> 
     class_id, audience = int(data["class_id"]), Audience(data["audience"])
     try:
         body = check_text(message.text or message.caption)
-        found = await recipients(uow, sender, class_id, audience)
+        found = await recipients(uow, sender, class_id, audience, clock.now())
     except BroadcastRefused as refused:
         await message.answer(refusal(refused.reason, _))
         return  # still waiting for a better text

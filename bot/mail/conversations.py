@@ -50,7 +50,7 @@ async def queue_answer_letter(
     recipient = family_of(thread)
     if not await concerns(uow, recipient, thread.student_id):
         return False
-    reachable = (await reachable_by_mail(uow, [recipient])).get(recipient)
+    reachable = (await reachable_by_mail(uow, [recipient], now)).get(recipient)
     if reachable is None:
         return False
     _ = translator(i18n, reachable.language)

@@ -6,7 +6,10 @@ A letter goes only to a person (a guardian, or an adult student for themself) wh
 consent is granted *and* of a text version that names the e-mail address and e-mail
 distribution (:func:`covers_email`; an address recorded under the Telegram-only consent of
 2026-11 is kept, but nothing is mailed to it), with an address on record that the relay
-has not refused, and whose effective form of delivery includes e-mail.
+has not refused, and whose effective form of delivery includes e-mail. A student must be
+18 or older on the school's date by the journal's date of birth: a minor's address (or
+one of a student whose date of birth is not recorded), put on record by mistake, is never
+written to — the parents get the child's letters.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.contacts.addresses import InvalidEmail, parse_email
 from bot.contacts.channels import Reach, effective_channel
+from bot.contacts.own_subjects import adult_students
 from bot.linking.consent_text import covers_email
 from bot.linking.rules import may_receive_data
 from db.models import ConsentRecord, ContactRecord, DeliveryChannel
@@ -48,11 +53,11 @@ def mail_allowed(consent: ConsentRecord | None, record: ContactRecord | None) ->
 
 
 async def reachable_by_mail(
-    uow: UnitOfWork, keys: Collection[Recipient]
+    uow: UnitOfWork, keys: Collection[Recipient], now: datetime
 ) -> dict[Recipient, MailRecipient]:
     """Those of ``keys`` a letter may go to now."""
     guardian_ids = sorted(i for role, i in keys if role == "g")
-    student_ids = sorted(i for role, i in keys if role == "s")
+    student_ids = sorted(await adult_students(uow, {i for role, i in keys if role == "s"}, now))
     consents: dict[Recipient, ConsentRecord] = {}
     records: dict[Recipient, ContactRecord] = {}
     if guardian_ids:
@@ -72,7 +77,7 @@ async def reachable_by_mail(
     languages = await uow.contacts.languages(guardian_ids=guardian_ids, student_ids=student_ids)
     found: dict[Recipient, MailRecipient] = {}
     for key in keys:
-        consent, record = consents.get(key), records.get(key)
+        consent, record = consents.get(key), records.get(key)  # none for a minor
         if not mail_allowed(consent, record):
             continue
         assert record is not None
@@ -94,14 +99,22 @@ async def reachable_by_mail(
 
 
 async def mail_readers(
-    uow: UnitOfWork, student_ids: Collection[int]
+    uow: UnitOfWork, student_ids: Collection[int], now: datetime
 ) -> dict[int, list[MailRecipient]]:
     """Per student, the guardians who get its news by e-mail now."""
     pairs = await uow.mail.guardians_of(sorted(student_ids))
-    reachable = await reachable_by_mail(uow, {("g", guardian.id) for _, guardian in pairs})
+    reachable = await reachable_by_mail(uow, {("g", guardian.id) for _, guardian in pairs}, now)
     by_student: dict[int, list[MailRecipient]] = defaultdict(list)
     for student_id, guardian in pairs:
         recipient = reachable.get(("g", guardian.id))
         if recipient is not None:
             by_student[student_id].append(recipient)
     return by_student
+
+
+async def own_mail_readers(
+    uow: UnitOfWork, student_ids: Collection[int], now: datetime
+) -> dict[int, MailRecipient]:
+    """The adult students among ``student_ids`` who get their own news by e-mail now."""
+    reachable = await reachable_by_mail(uow, {("s", i) for i in student_ids}, now)
+    return {person_id: recipient for (_, person_id), recipient in reachable.items()}

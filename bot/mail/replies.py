@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -77,10 +78,11 @@ async def relay_reply(
 async def _conversations(uow: UnitOfWork, clock: Clock, subject: str) -> list[_Conversation] | None:
     """The threads the reply goes to; None when its writer may not write."""
     kind, number = subject[0], int(subject[1:])
+    now = clock.now()
     if kind == "t":
-        return await _thread_conversation(uow, number)
+        return await _thread_conversation(uow, number, now)
     writer = (kind, number)
-    if not await _may_write(uow, writer):
+    if not await _may_write(uow, writer, now):
         return None
     children = await _children(uow, writer)
     if not children:
@@ -95,22 +97,24 @@ async def _conversations(uow: UnitOfWork, clock: Clock, subject: str) -> list[_C
     ]
 
 
-async def _thread_conversation(uow: UnitOfWork, thread_id: int) -> list[_Conversation] | None:
+async def _thread_conversation(
+    uow: UnitOfWork, thread_id: int, now: datetime
+) -> list[_Conversation] | None:
     """A reply to a teacher's answer: that thread, while its family may still write."""
     thread = await uow.teachers.thread(thread_id)
     if thread is None or thread.channel != OutboxChannel.EMAIL:
         return None
     writer = family_of(thread)
-    if not await _may_write(uow, writer) or not await concerns(uow, writer, thread.student_id):
+    if not await _may_write(uow, writer, now) or not await concerns(uow, writer, thread.student_id):
         return None
     student = await uow.linking.get_student(thread.student_id)
     assert student is not None
     return [_Conversation(thread, [(student, await uow.linking.class_of(student))])]
 
 
-async def _may_write(uow: UnitOfWork, writer: Recipient) -> bool:
+async def _may_write(uow: UnitOfWork, writer: Recipient, now: datetime) -> bool:
     """The writer gets letters now: the answer can go back the same way."""
-    return writer in await reachable_by_mail(uow, [writer])
+    return writer in await reachable_by_mail(uow, [writer], now)
 
 
 async def _children(uow: UnitOfWork, writer: Recipient) -> list[tuple[Student, SchoolClass]]:

@@ -104,7 +104,7 @@ class MailWorker:
             for row in claimed:
                 groups.setdefault(letter_key(row), []).append(row)
             reachable = await reachable_by_mail(
-                uow, [key for key in groups if key[0] != CONFIRMATION]
+                uow, [key for key in groups if key[0] != CONFIRMATION], now
             )
             reachable.update(await confirmation_recipients(
                 uow, [key for key in groups if key[0] == CONFIRMATION], now

@@ -33,10 +33,10 @@ def person_key(contact: FamilyContact) -> str:
 
 
 async def class_contacts(
-    uow: UnitOfWork, staff: Staff, school_class: SchoolClass
+    uow: UnitOfWork, clock: Clock, staff: Staff, school_class: SchoolClass
 ) -> list[FamilyContact]:
     """The class's families (a guardian of two children is two rows) and adult students."""
-    return await family_contacts(uow, staff.school, school_class.name)
+    return await family_contacts(uow, staff.school, clock.now(), school_class.name)
 
 
 @dataclass(frozen=True)

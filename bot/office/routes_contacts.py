@@ -68,7 +68,11 @@ async def _contacts(
     person: str = "",
     errors: dict[str, str] | None = None,
 ) -> web.Response:
-    contacts = await class_contacts(page.uow, page.staff, school_class) if school_class else []
+    contacts = (
+        await class_contacts(page.uow, page.services.clock, page.staff, school_class)
+        if school_class
+        else []
+    )
     if page.request.query.get("saved") == "1":
         page.notices.append(contacts_texts(page._)["saved_contact"])
     entered: dict[str, Any] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.mail.signed_links import ACKNOWLEDGE, CONFIRM, SETTINGS, UNSUBSCRIBE
 from bot.presentation.rendered import Bold, Button, Gap, Link, Rendered, paragraph
 from bot.presentation.translation import Translator
 
@@ -145,11 +146,30 @@ def acknowledgement_page(
     return PageTexts(_("Final grades"), heading, body, "✅ " + _("I have seen them"))
 
 
-def link_refused_page(_: Translator) -> PageTexts:
+def link_refused_page(_: Translator, purpose: str) -> PageTexts:
+    """The refusal of a link of ``purpose`` (:mod:`bot.mail.signed_links`): what to do
+    instead of that link, and nothing about whom it names."""
+    what_next = {
+        ACKNOWLEDGE: _(
+            "It has expired or was changed. Ask the class teacher for the final grades."
+        ),
+        UNSUBSCRIBE: _(
+            "It has expired or was changed. Use the link in a newer letter, or ask the class "
+            "teacher to change how you receive the diary."
+        ),
+        CONFIRM: _(
+            "It has expired or was changed. Give the address again in the bot's /settings to "
+            "get a new link."
+        ),
+        SETTINGS: _(
+            "It has expired or was changed. Every new letter carries a fresh link to the letter "
+            "settings."
+        ),
+    }
     return PageTexts(
         _("Link not valid"),
         _("This link is not valid"),
-        _("It has expired or was changed. Ask the class teacher for the final grades."),
+        what_next.get(purpose) or _("It has expired or was changed."),
     )
 
 

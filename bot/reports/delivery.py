@@ -54,7 +54,9 @@ async def scheduled_statements(uow: UnitOfWork, clock: Clock, i18n: I18n, school
     for item in await paper_students(uow, [c.id for c in classes]):
         selected[item.student.class_id].append(item)
     # Families on e-mail get the statement attached to a letter, not on paper (issue 17).
-    mailed = await mail_readers(uow, {i.student.id for items in selected.values() for i in items})
+    mailed = await mail_readers(
+        uow, {i.student.id for items in selected.values() for i in items}, now
+    )
     queued = 0
     for school_class in classes:
         on_mail = [(i, mailed[i.student.id]) for i in selected[school_class.id]

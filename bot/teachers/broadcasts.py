@@ -83,9 +83,10 @@ def check_text(text: str | None) -> str:
 
 
 async def recipients(
-    uow: UnitOfWork, sender: Sender, class_id: int, audience: Audience
+    uow: UnitOfWork, sender: Sender, class_id: int, audience: Audience, now: datetime
 ) -> list[Reader]:
-    """Who would receive it now: active accounts with a granted consent, once each."""
+    """Who would receive it now: active accounts with a granted consent, once each, and
+    those on e-mail (a family, or an adult student counted among the students)."""
     if not sender.may_address(class_id):
         raise BroadcastRefused(N_("You cannot address this class."))
     if class_id == WHOLE_SCHOOL:
@@ -98,9 +99,9 @@ async def recipients(
         Audience.STUDENTS: (False,),
         Audience.BOTH: (True, False),
     }[audience]
-    # Once per account, and once per family on e-mail (issue 17).
+    # Once per account, and once per family or adult student on e-mail (issue 17).
     found: dict[tuple[int, MailRecipient | None], Reader] = {}
-    for group in (await readers_with_mail(uow, students)).values():
+    for group in (await readers_with_mail(uow, students, now)).values():
         for reader in group:
             if (reader.guardian_id is not None) in wanted:
                 found.setdefault((reader.account_id, reader.mail_to), reader)
@@ -166,10 +167,10 @@ async def send_broadcast(
 ) -> Broadcast:
     """Checked again here (the preview may be stale); one outbox row per recipient."""
     body = check_text(text)
-    readers_now = await recipients(uow, sender, class_id, audience)
+    now = clock.now()
+    readers_now = await recipients(uow, sender, class_id, audience, now)
     if not readers_now:
         raise BroadcastRefused(N_("Nobody would receive it: no linked families there yet."))
-    now = clock.now()
     broadcast = await uow.teachers.add_broadcast(
         Broadcast(
             school_id=sender.school.id,

@@ -111,11 +111,13 @@ def _page(
     return response
 
 
-def _refused(request: web.Request) -> web.Response:
+def _refused(request: web.Request, purpose: str) -> web.Response:
     # The same answer for forged, expired and withdrawn, in the browser's language: nothing
-    # to learn from it, not even the language the link's person chose.
+    # to learn from it, not even the language the link's person chose. What to do instead
+    # depends only on the route (the link's purpose).
     locale = _browser_locale(request)
-    return _page(request, locale, link_refused_page(_translator(request, locale)), status=404)
+    texts = link_refused_page(_translator(request, locale), purpose)
+    return _page(request, locale, texts, status=404)
 
 
 def _ack_page(request: web.Request, locale: str, view: NoticeView) -> web.Response:
@@ -136,7 +138,7 @@ async def show_acknowledgement(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if view is None:
-            return _refused(request)
+            return _refused(request, ACKNOWLEDGE)
         locale = await _link_locale(request, uow, ACKNOWLEDGE)
     return _ack_page(request, locale, view)
 
@@ -148,7 +150,7 @@ async def record_acknowledgement(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if view is None:
-            return _refused(request)
+            return _refused(request, ACKNOWLEDGE)
         locale = await _link_locale(request, uow, ACKNOWLEDGE)
     return _ack_page(request, locale, view)
 
@@ -161,7 +163,7 @@ async def show_unsubscribe(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if person is None:
-            return _refused(request)
+            return _refused(request, UNSUBSCRIBE)
         locale = await _link_locale(request, uow, UNSUBSCRIBE)
     return _page(request, locale, unsubscribe_page(_translator(request, locale)))
 
@@ -173,7 +175,7 @@ async def one_click_unsubscribe(request: web.Request) -> web.Response:
             uow, services.clock, services.i18n, services.secret_key, request.match_info["token"]
         )
         if channel is None:
-            return _refused(request)
+            return _refused(request, UNSUBSCRIBE)
         locale = await _link_locale(request, uow, UNSUBSCRIBE)
     _ = _translator(request, locale)
     return _page(request, locale, unsubscribed_page(_, channel_name(_, channel.value)))
@@ -187,7 +189,7 @@ async def show_confirmation(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if pending is None:
-            return _refused(request)
+            return _refused(request, CONFIRM)
         address = pending.email
         locale = await _link_locale(request, uow, CONFIRM)
     return _page(request, locale, confirm_page(_translator(request, locale), address))
@@ -200,7 +202,7 @@ async def confirm(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if address is None:
-            return _refused(request)
+            return _refused(request, CONFIRM)
         locale = await _link_locale(request, uow, CONFIRM)
     return _page(request, locale, confirmed_page(_translator(request, locale), address))
 
@@ -228,7 +230,7 @@ async def show_letter_settings(request: web.Request) -> web.Response:
             uow, services.clock, services.secret_key, request.match_info["token"]
         )
         if shown is None:
-            return _refused(request)
+            return _refused(request, SETTINGS)
         locale = await _link_locale(request, uow, SETTINGS)
     return _settings_page(request, locale, shown)
 
@@ -245,6 +247,6 @@ async def change_letter_settings(request: web.Request) -> web.Response:
         else:  # none of the answers: nothing changes, the page asks again
             shown = await letter_settings(uow, services.clock, services.secret_key, token)
         if shown is None:
-            return _refused(request)
+            return _refused(request, SETTINGS)
         locale = await _link_locale(request, uow, SETTINGS)
     return _settings_page(request, locale, shown, saved=valid, refused=not valid)

@@ -12,15 +12,31 @@ from db.base import Base, BigId
 
 
 class RiskAlertState(Base):
-    """The risk state of a child's subject last told to one reader: a Telegram account, or
-    a guardian told by letter (who has no account); an alert goes out only when it changes
-    into a risky state."""
+    """The risk state of a child's subject last told to one reader: a Telegram account, a
+    guardian told by letter (who has no account), or an adult student told by letter about
+    themself; an alert goes out only when it changes into a risky state."""
 
     __tablename__ = "risk_alert_state"
     __table_args__ = (
         UniqueConstraint("account_id", "student_id", "subject_id", "period_id"),
         UniqueConstraint("guardian_id", "student_id", "subject_id", "period_id"),
-        CheckConstraint("(account_id IS NULL) <> (guardian_id IS NULL)", name="one_reader"),
+        UniqueConstraint(
+            "reader_student_id",
+            "student_id",
+            "subject_id",
+            "period_id",
+            name="uq_risk_alert_state_own_reader_subject_period",  # the convention's is too long
+        ),
+        CheckConstraint(
+            "(CASE WHEN account_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN guardian_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN reader_student_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_reader",
+        ),
+        # An adult student reads by letter about themself only.
+        CheckConstraint(
+            "reader_student_id IS NULL OR reader_student_id = student_id", name="own_reader"
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -28,6 +44,10 @@ class RiskAlertState(Base):
         ForeignKey("telegram_account.id", ondelete="CASCADE")
     )
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"))
+    # The adult student told by letter (issue 17): the same as ``student_id``.
+    reader_student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE")
+    )
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))

@@ -45,16 +45,26 @@ class FinalGradeNotice(Base):
             sqlite_where=text("channel = 'email'"),
             postgresql_where=text("channel = 'email'"),
         ),
+        # And one per adult student told by letter about themself (no guardian).
+        Index(
+            "uq_final_grade_notice_email_student_period",
+            "student_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("channel = 'email' AND guardian_id IS NULL"),
+            postgresql_where=text("channel = 'email' AND guardian_id IS NULL"),
+        ),
         CheckConstraint(
             "(channel = 'telegram' AND account_id IS NOT NULL) OR "
-            "(channel = 'email' AND account_id IS NULL AND guardian_id IS NOT NULL)",
+            "(channel = 'email' AND account_id IS NULL)",
             name="channel_reader",
         ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
-    # Telegram: the account told; e-mail: NULL, the guardian was told by letter.
+    # Telegram: the account told; e-mail: NULL, the guardian (or, without one, the adult
+    # student) was told by letter.
     channel: Mapped[OutboxChannel] = mapped_column(
         enum_column(OutboxChannel, "notice_channel"),
         default=OutboxChannel.TELEGRAM,
@@ -65,7 +75,7 @@ class FinalGradeNotice(Base):
     )
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
-    # NULL for a student's own account: only a legal representative acknowledges.
+    # NULL for a student's own account or letter: only a legal representative acknowledges.
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"))
     # The outbox row of the message that the later versions edit.
     message_outbox_id: Mapped[int | None] = mapped_column(

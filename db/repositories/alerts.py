@@ -34,16 +34,19 @@ class AlertRepository:
         account_ids: Sequence[int],
         period_ids: Sequence[int],
         guardian_ids: Sequence[int] = (),
+        reader_student_ids: Sequence[int] = (),
     ) -> dict[RiskKey, RiskAlertState]:
         """(reader, student, subject, period) → the state last told; the reader is
-        ("a", account id), or ("g", guardian id) for a guardian told by letter."""
-        if not (account_ids or guardian_ids) or not period_ids:
+        ("a", account id), or ("g", guardian id) for a guardian told by letter, or ("s",
+        student id) for an adult student told by letter."""
+        if not (account_ids or guardian_ids or reader_student_ids) or not period_ids:
             return {}
         result = await self._session.execute(
             select(RiskAlertState).where(
                 or_(
                     RiskAlertState.account_id.in_(list(account_ids)),
                     RiskAlertState.guardian_id.in_(list(guardian_ids)),
+                    RiskAlertState.reader_student_id.in_(list(reader_student_ids)),
                 ),
                 RiskAlertState.period_id.in_(list(period_ids)),
             )
@@ -128,7 +131,9 @@ RiskKey = tuple[tuple[str, int], int, int, int]  # (reader, student, subject, pe
 def _risk_key(state: RiskAlertState) -> RiskKey:
     if state.account_id is not None:
         reader = ("a", state.account_id)
-    else:
-        assert state.guardian_id is not None
+    elif state.guardian_id is not None:
         reader = ("g", state.guardian_id)
+    else:
+        assert state.reader_student_id is not None
+        reader = ("s", state.reader_student_id)
     return (reader, state.student_id, state.subject_id, state.period_id)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from db.base import table_of
-from db.dialect import upsert
+from db.dialect import among, upsert
 from db.models import (
     AccountLink,
     AccountRole,
@@ -20,6 +20,7 @@ from db.models import (
     EmailConfirmation,
     GuardianStudent,
     MailPreference,
+    School,
     SchoolClass,
     Student,
     TelegramAccount,
@@ -111,6 +112,32 @@ class ContactRepository:
             .distinct()
         )
         return list(result.scalars())
+
+    async def students_with_own_addresses(self, school_id: int) -> list[int]:
+        """Students of the school who have ever had an address of their own on record
+        (adult students; the caller applies the rule, adulthood included)."""
+        result = await self._session.execute(
+            select(ContactRecord.student_id)
+            .where(
+                ContactRecord.school_id == school_id,
+                ContactRecord.student_id.is_not(None),
+                ContactRecord.email.is_not(None),
+            )
+            .distinct()
+        )
+        return [student for student in result.scalars() if student is not None]
+
+    async def birth_dates(self, student_ids: Sequence[int]) -> dict[int, tuple[date | None, str]]:
+        """Student id → (the journal's date of birth, the school's time zone): whether a
+        student is an adult is told on the school's date."""
+        if not student_ids:
+            return {}
+        result = await self._session.execute(
+            select(Student.id, Student.birth_date, School.timezone)
+            .join(School, School.id == Student.school_id)
+            .where(among(self._session, table_of(Student).c.id, list(student_ids)))
+        )
+        return {student_id: (born, zone) for student_id, born, zone in result.all()}
 
     async def reachable_in_telegram(
         self, *, guardian_ids: Sequence[int] = (), student_ids: Sequence[int] = ()

@@ -177,13 +177,17 @@ class MailRepository:
 
     async def email_notices_for(
         self, pairs: Sequence[tuple[int, int]]
-    ) -> dict[tuple[int, int, int], FinalGradeNotice]:
-        """(guardian, student, period) → the notice told by letter, for these pairs."""
+    ) -> dict[tuple[tuple[str, int], int, int], FinalGradeNotice]:
+        """(reader, student, period) → the notice told by letter, for these pairs; the
+        reader is ("g", guardian id), or ("s", student id) for an adult student's own."""
         notices = await notices_on_channel(self._session, OutboxChannel.EMAIL, pairs)
         return {
-            (n.guardian_id, n.student_id, n.period_id): n
+            (
+                ("g", n.guardian_id) if n.guardian_id is not None else ("s", n.student_id),
+                n.student_id,
+                n.period_id,
+            ): n
             for n in notices
-            if n.guardian_id is not None
         }
 
     async def student(self, student_id: int) -> Student | None:
