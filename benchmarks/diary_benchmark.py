@@ -34,6 +34,7 @@ from bot.app import build_dispatcher
 from bot.config import load_settings
 from bot.exchange.service import sync_document
 from bot.i18n import build_i18n
+from bot.runtime import freeze_start_up_objects
 from bot.schools.service import create_school
 from bot.services import Services
 from db.database import Database
@@ -199,6 +200,7 @@ async def main(args: argparse.Namespace) -> None:
             given_secret_key="b" * 40,
         )
         dispatcher = build_dispatcher(services)
+        freeze_start_up_objects()  # as ``ediary run`` does
         print(f"load average {_load()}; {os.cpu_count()} cores; median of {args.runs} runs")
         runs = [await measure(dispatcher, bot, users, args) for _ in range(args.runs)]
         print(f"{'section':<18}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
