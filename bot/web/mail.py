@@ -16,9 +16,10 @@ and tell robots and referrers nothing: the link is a credential.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -43,10 +44,12 @@ from bot.presentation.mail import (
     unsubscribed_page,
 )
 from bot.presentation.translation import Translator, translator
+from bot.services import Services
 from bot.web.accept_language import browser_locale
 from bot.web.keys import SERVICES_KEY
 from db.unit_of_work import UnitOfWork
 
+T = TypeVar("T")
 MAIL_TEMPLATES_KEY = web.AppKey("mail_templates", jinja2.Environment)
 STATIC = "/mail/static"
 CONTENT_SECURITY_POLICY = (
@@ -131,79 +134,69 @@ def _ack_page(request: web.Request, locale: str, view: NoticeView) -> web.Respon
     return _page(request, locale, texts, lines=lines)
 
 
-async def show_acknowledgement(request: web.Request) -> web.Response:
+async def _through_link(
+    request: web.Request,
+    purpose: str,
+    act: Callable[[UnitOfWork, Services, str], Awaitable[T | None]],
+) -> tuple[str, T] | None:
+    """The page's language and what ``act`` made of the link's token, in one unit of work;
+    None when the link is refused (forged, expired, withdrawn: ``act`` said None)."""
     services = request.app[SERVICES_KEY]
     async with services.database.unit_of_work() as uow:
-        view = await notice_view(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if view is None:
-            return _refused(request, ACKNOWLEDGE)
-        locale = await _link_locale(request, uow, ACKNOWLEDGE)
-    return _ack_page(request, locale, view)
+        found = await act(uow, services, request.match_info["token"])
+        if found is None:
+            return None
+        return await _link_locale(request, uow, purpose), found
+
+
+async def show_acknowledgement(request: web.Request) -> web.Response:
+    found = await _through_link(request, ACKNOWLEDGE, lambda uow, services, token: notice_view(
+        uow, services.clock, services.secret_key, token))  # fmt: skip
+    return _refused(request, ACKNOWLEDGE) if found is None else _ack_page(request, *found)
 
 
 async def record_acknowledgement(request: web.Request) -> web.Response:
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        view = await acknowledge_by_mail(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if view is None:
-            return _refused(request, ACKNOWLEDGE)
-        locale = await _link_locale(request, uow, ACKNOWLEDGE)
-    return _ack_page(request, locale, view)
+    found = await _through_link(request, ACKNOWLEDGE, lambda uow, services, token: (
+        acknowledge_by_mail(uow, services.clock, services.secret_key, token)))  # fmt: skip
+    return _refused(request, ACKNOWLEDGE) if found is None else _ack_page(request, *found)
 
 
 async def show_unsubscribe(request: web.Request) -> web.Response:
     """Only asks; the POST (RFC 8058's one click) unsubscribes."""
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        person = await unsubscribe_subject(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if person is None:
-            return _refused(request, UNSUBSCRIBE)
-        locale = await _link_locale(request, uow, UNSUBSCRIBE)
+    found = await _through_link(request, UNSUBSCRIBE, lambda uow, services, token: (
+        unsubscribe_subject(uow, services.clock, services.secret_key, token)))  # fmt: skip
+    if found is None:
+        return _refused(request, UNSUBSCRIBE)
+    locale = found[0]
     return _page(request, locale, unsubscribe_page(_translator(request, locale)))
 
 
 async def one_click_unsubscribe(request: web.Request) -> web.Response:
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        channel = await unsubscribe(
-            uow, services.clock, services.i18n, services.secret_key, request.match_info["token"]
-        )
-        if channel is None:
-            return _refused(request, UNSUBSCRIBE)
-        locale = await _link_locale(request, uow, UNSUBSCRIBE)
+    found = await _through_link(request, UNSUBSCRIBE, lambda uow, services, token: unsubscribe(
+        uow, services.clock, services.i18n, services.secret_key, token))  # fmt: skip
+    if found is None:
+        return _refused(request, UNSUBSCRIBE)
+    locale, channel = found
     _ = _translator(request, locale)
     return _page(request, locale, unsubscribed_page(_, channel_name(_, channel.value)))
 
 
 async def show_confirmation(request: web.Request) -> web.Response:
     """Shows the address and a button; only the POST confirms (mail scanners open links)."""
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        pending = await confirmation_to_show(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if pending is None:
-            return _refused(request, CONFIRM)
-        address = pending.email
-        locale = await _link_locale(request, uow, CONFIRM)
-    return _page(request, locale, confirm_page(_translator(request, locale), address))
+    found = await _through_link(request, CONFIRM, lambda uow, services, token: (
+        confirmation_to_show(uow, services.clock, services.secret_key, token)))  # fmt: skip
+    if found is None:
+        return _refused(request, CONFIRM)
+    locale, pending = found
+    return _page(request, locale, confirm_page(_translator(request, locale), pending.email))
 
 
 async def confirm(request: web.Request) -> web.Response:
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        address = await confirm_address(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if address is None:
-            return _refused(request, CONFIRM)
-        locale = await _link_locale(request, uow, CONFIRM)
+    found = await _through_link(request, CONFIRM, lambda uow, services, token: confirm_address(
+        uow, services.clock, services.secret_key, token))  # fmt: skip
+    if found is None:
+        return _refused(request, CONFIRM)
+    locale, address = found
     return _page(request, locale, confirmed_page(_translator(request, locale), address))
 
 
@@ -224,29 +217,23 @@ def _settings_page(
 
 async def show_letter_settings(request: web.Request) -> web.Response:
     """The current choice and the form; only the POST changes it (mail scanners open links)."""
-    services = request.app[SERVICES_KEY]
-    async with services.database.unit_of_work() as uow:
-        shown = await letter_settings(
-            uow, services.clock, services.secret_key, request.match_info["token"]
-        )
-        if shown is None:
-            return _refused(request, SETTINGS)
-        locale = await _link_locale(request, uow, SETTINGS)
-    return _settings_page(request, locale, shown)
+    found = await _through_link(request, SETTINGS, lambda uow, services, token: letter_settings(
+        uow, services.clock, services.secret_key, token))  # fmt: skip
+    return _refused(request, SETTINGS) if found is None else _settings_page(request, *found)
 
 
 async def change_letter_settings(request: web.Request) -> web.Response:
-    services = request.app[SERVICES_KEY]
     answer = (await request.post()).get("evening_brief")
-    token, valid = request.match_info["token"], answer in (ON, OFF)
-    async with services.database.unit_of_work() as uow:
-        if valid:
-            shown = await choose_by_letter(
-                uow, services.clock, services.secret_key, token, evening_brief=answer == ON
-            )
-        else:  # none of the answers: nothing changes, the page asks again
-            shown = await letter_settings(uow, services.clock, services.secret_key, token)
-        if shown is None:
-            return _refused(request, SETTINGS)
-        locale = await _link_locale(request, uow, SETTINGS)
-    return _settings_page(request, locale, shown, saved=valid, refused=not valid)
+    valid = answer in (ON, OFF)
+
+    async def act(uow: UnitOfWork, services: Services, token: str) -> LetterSettings | None:
+        if not valid:  # none of the answers: nothing changes, the page asks again
+            return await letter_settings(uow, services.clock, services.secret_key, token)
+        return await choose_by_letter(
+            uow, services.clock, services.secret_key, token, evening_brief=answer == ON
+        )
+
+    found = await _through_link(request, SETTINGS, act)
+    if found is None:
+        return _refused(request, SETTINGS)
+    return _settings_page(request, *found, saved=valid, refused=not valid)
