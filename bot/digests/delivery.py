@@ -11,6 +11,12 @@ the lanes ask of the database (are these rows still ours? these were sent) goes 
 pass's ledger (``delivery_ledger``): one check for all unsent rows at most every two
 seconds, and the outcomes written together about every second, so a pass costs a few
 statements whatever the number of messages in it.
+
+Passes overlap a little: once every send of a pass has had its turn, ``run_delivery``
+claims the next while the last answers come (at a thousand a second that tail and the
+claim were a sixth of a second between passes, 4% of the rate). A chat's lane in the
+next pass waits for its lane in the one before, so its messages still go in order and a
+second apart; a pause Telegram asks for stops the lanes of every pass.
 """
 
 from __future__ import annotations
@@ -32,7 +38,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.digests.delivery_ledger import PassLedger
@@ -46,6 +51,7 @@ from bot.digests.merging import MERGE_SEPARATOR, goes_alone, merge_for_chats
 from bot.digests.rate_limits import RateLimits
 from bot.digests.shared_pacing import SharedPacing
 from bot.digests.shared_rate import PACED_BY_WORKER
+from bot.digests.telegram_sends import OutgoingMessage, inline_markup, is_timeout, send_to_telegram
 from bot.digests.turns import TurnQueue
 from db.database import Database
 from db.repositories.outbox import ClaimedPush
@@ -61,6 +67,9 @@ PACER_SLACK = 2
 PACER_SLACK_SECONDS = 0.004
 # How many seconds' worth of turns a late pacer makes up afterwards, a quarter faster.
 PACER_CATCH_UP_SECONDS = 0.02
+# The next pass is claimed this many seconds' worth of turns before this one's last, so
+# that its lanes queue for their turns behind this pass's last ones.
+DEAL_AHEAD_SECONDS = 0.1
 # No send starts this close to the end of the lease: the answer (aiogram waits up to 60 s
 # for one) must come while the row is still ours, or another worker could take the row and
 # send it again.
@@ -68,20 +77,7 @@ LEASE_MARGIN = timedelta(seconds=60)
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class _Send:
-    """One message as read just before it goes: the rows still ours."""
-
-    message_ids: list[int]
-    text: str
-    markup: InlineKeyboardMarkup | None
-    # The Telegram message this one replaces in place (a running summary, an updated
-    # final-grade message); None to send a new message.
-    edit_message_id: int | None = None
-    document: tuple[str, bytes] | None = None  # (file name, content); the text is its caption
-
-
-@dataclass
+@dataclass(eq=False)
 class _Pass:
     """One claimed batch on its way out."""
 
@@ -99,6 +95,20 @@ class _Pass:
     # for their chat or their turn stop waiting.
     pause: asyncio.Event = field(default_factory=asyncio.Event)
     unsent: list[int] = field(default_factory=list)  # claimed rows to give back
+    # Set once every send has had its turn (or will not have one): the next pass may start.
+    dealt: asyncio.Event = field(default_factory=asyncio.Event)
+    to_deal: int = 0
+    ahead: int = 0  # how many turns before the last the pass counts as dealt out
+
+    def dealt_out(self, sends: int = 1) -> None:
+        self.to_deal -= sends
+        if self.to_deal <= self.ahead:
+            self.dealt.set()
+
+    def stop_sending(self) -> None:
+        """No more sends start in this pass (the bot is paused, or the database away)."""
+        self.pause.set()
+        self.dealt.set()
 
 
 @dataclass
@@ -118,6 +128,8 @@ class DeliveryWorker:
     _chat_free_at: dict[int, float] = field(default_factory=dict, init=False)
     _turns: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _local_turns: TurnQueue = field(init=False)
+    _live: list[_Pass] = field(default_factory=list, init=False)  # passes under way
+    _lanes: dict[int, asyncio.Future[None]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._local_turns = TurnQueue(self.monotonic, self.sleep)
@@ -129,19 +141,36 @@ class DeliveryWorker:
     async def close_pacer(self) -> None:
         await self._local_turns.close()
 
+    def _stop_sending(self) -> None:
+        """Every pass under way starts no more sends; lanes waiting for a turn go now, to
+        give their rows back."""
+        for run in self._live:
+            run.stop_sending()
+        self._local_turns.release_all()
+
     def paused_for(self) -> float:
         """Seconds left of the pause Telegram asked for (retry after), 0 when none."""
         return max(0.0, self._resume_at - self.monotonic())
 
-    async def deliver_due(self) -> DeliveryReport:
-        """Claim one batch of due rows and deliver it, several for one chat as one message."""
+    async def deliver_due(self, dealt: asyncio.Event | None = None) -> DeliveryReport:
+        """Claim one batch of due rows and deliver it, several for one chat as one message.
+
+        ``dealt`` is set once every send of the batch has had its turn (the answers may
+        still be on their way), or when the pass ends."""
+        try:
+            return await self._deliver_pass(dealt or asyncio.Event())
+        finally:
+            if dealt is not None:
+                dealt.set()
+
+    async def _deliver_pass(self, dealt: asyncio.Event) -> DeliveryReport:
         pause = self.paused_for()
         if self.shared is not None:  # a 429 another worker or instance was given
             pause = max(pause, await self.shared.paused_for())
         if pause > 0:
             # Claiming now would only hold rows other workers could send after the pause.
             await self.sleep(pause)
-        run = await self._claim()
+        run = await self._claim(dealt)
         chat_of = {push.account_id: push.chat_id for push in run.pushes.values()}
         groups = merge_for_chats(
             [
@@ -153,19 +182,25 @@ class DeliveryWorker:
         for account_id, message_ids in groups:
             lanes.setdefault(chat_of[account_id], []).append((account_id, message_ids))
         self._forget_quiet_chats()
-        # return_exceptions: a lane that fails must not cancel the others mid-send, which
-        # would leave a delivered message unrecorded (and sent again after the lease).
-        outcomes = await asyncio.gather(
-            *(self._lane(run, chat_id, sends) for chat_id, sends in lanes.items()),
-            return_exceptions=True,
-        )
+        run.to_deal = len(groups)
+        run.ahead = math.floor(self.limits.per_second * DEAL_AHEAD_SECONDS)
+        self._live.append(run)
+        try:
+            # return_exceptions: a lane that fails must not cancel the others mid-send, which
+            # would leave a delivered message unrecorded (and sent again after the lease).
+            outcomes = await asyncio.gather(
+                *(self._lane(run, chat_id, sends) for chat_id, sends in lanes.items()),
+                return_exceptions=True,
+            )
+        finally:
+            self._live.remove(run)
         await run.ledger.finish(run.unsent)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
         return run.report
 
-    async def _claim(self) -> _Pass:
+    async def _claim(self, dealt: asyncio.Event) -> _Pass:
         """Claim a batch, with what its edits replace and the documents it carries."""
         now = self.clock.now()
         claimed_at = self.monotonic()
@@ -195,18 +230,31 @@ class DeliveryWorker:
             pushes={push.id: push for push in claimed},
             originals=originals,
             documents=documents,
+            dealt=dealt,
         )
 
     async def _lane(self, run: _Pass, chat_id: int, sends: list[tuple[int, list[int]]]) -> None:
-        """One chat's messages, in due order, one after the other."""
+        """One chat's messages, in due order, one after the other, after what the pass
+        before still sends to the chat."""
         PACED_BY_WORKER.set(True)  # this lane's task only: its sends have their slots
-        for index, (account_id, message_ids) in enumerate(sends):
-            outcome = await self._deliver(run, chat_id, account_id, message_ids)
-            if outcome is None:
-                run.unsent.extend(i for _, ids in sends[index:] for i in ids)
-                return
-            if isinstance(outcome, Outcome) and outcome.migrated_to is not None:
-                chat_id = outcome.migrated_to
+        lane = chat_id  # (the chat may move to a supergroup on the way)
+        before = self._lanes.get(lane)
+        done = self._lanes[lane] = asyncio.get_running_loop().create_future()
+        try:
+            if before is not None:
+                await asyncio.wait({before})  # how it ended is that pass's to report
+            for index, (account_id, message_ids) in enumerate(sends):
+                outcome = await self._deliver(run, chat_id, account_id, message_ids)
+                if outcome is None:
+                    run.unsent.extend(i for _, ids in sends[index:] for i in ids)
+                    run.dealt_out(len(sends) - index - 1)  # (this one was counted)
+                    return
+                if isinstance(outcome, Outcome) and outcome.migrated_to is not None:
+                    chat_id = outcome.migrated_to
+        finally:
+            done.set_result(None)
+            if self._lanes.get(lane) is done:
+                del self._lanes[lane]
 
     def _forget_quiet_chats(self) -> None:
         now = self.monotonic()
@@ -254,10 +302,12 @@ class DeliveryWorker:
         when none of the rows is ours any more, None when the bot is paused (or the lease is
         ending) and they were not sent."""
         if run.pause.is_set():
+            run.dealt_out()
             return None
         try:
             send = self._prepare(run, await run.ledger.still_ours(message_ids))
             if send is None:
+                run.dealt_out()
                 return False
             outcome = await self._attempt(run, chat_id, send)
             if outcome is None:
@@ -268,12 +318,11 @@ class DeliveryWorker:
                 run.sent.update(dict.fromkeys(send.message_ids, outcome.telegram_message_id))
             await run.ledger.record(changes)
         except Exception:
-            run.pause.set()  # the database is away: start nothing that cannot be recorded
-            self._local_turns.release_all()
+            self._stop_sending()  # the database is away: start nothing that cannot be recorded
             raise
         return outcome
 
-    def _prepare(self, run: _Pass, ours: list[int]) -> _Send | None:
+    def _prepare(self, run: _Pass, ours: list[int]) -> OutgoingMessage | None:
         """The message for the rows still ours (cancelled meanwhile, e.g. consent withdrawn:
         not ours to send)."""
         if not ours:
@@ -294,35 +343,36 @@ class DeliveryWorker:
             document = run.documents.get(int(first["document_id"]))
             if document is None:
                 return None  # deleted with its school: nothing to send
-        return _Send(
+        return OutgoingMessage(
             message_ids=ours,
             text=MERGE_SEPARATOR.join(p.payload["text"] for p in pushes),
-            markup=_markup(first.get("reply_markup")) if len(pushes) == 1 else None,
+            markup=inline_markup(first.get("reply_markup")) if len(pushes) == 1 else None,
             edit_message_id=edit_message_id,
             document=document,
         )
 
-    async def _attempt(self, run: _Pass, chat_id: int, send: _Send) -> Outcome | None:
+    async def _attempt(self, run: _Pass, chat_id: int, send: OutgoingMessage) -> Outcome | None:
         """Send it and say what happened; None when it was not sent (paused, lease ending)."""
         paid = True if self.limits.paid_broadcast else None  # None: left out of the request
         migrated_to: int | None = None
-        for _migration in range(2):  # a group chat that became a supergroup: once more
+        for attempt in range(2):  # a group chat that became a supergroup: once more
             await self._wait_for_chat(run, chat_id)
             async with run.in_flight:
                 if not run.pause.is_set():  # else the turn would come only after the pause
                     await self._wait_for_turn(run, chat_id)
+                if attempt == 0:
+                    run.dealt_out()
                 if run.pause.is_set() or self.monotonic() >= run.lease_ends:
                     return None
                 target = chat_id
                 try:
-                    message_id = await self._request(target, send, paid)
+                    message_id = await send_to_telegram(self.bot, target, send, paid)
                 except TelegramMigrateToChat as error:
                     chat_id = migrated_to = error.migrate_to_chat_id
                     continue
                 except TelegramRetryAfter as error:
                     # The whole bot must wait: stop starting sends, and start none before then.
-                    run.pause.set()
-                    self._local_turns.release_all()
+                    self._stop_sending()
                     self._resume_at = max(self._resume_at, self.monotonic() + error.retry_after)
                     if self.shared is not None:  # and every other sender of the bot too
                         await self.shared.pause(error.retry_after)
@@ -348,44 +398,3 @@ class DeliveryWorker:
                     self._chat_free_at[target] = self.monotonic() + self.limits.per_chat_interval
             return Outcome(SendResult.SENT, migrated_to, telegram_message_id=message_id)
         return Outcome(SendResult.REFUSED, migrated_to, error="chat migrated twice")
-
-    async def _request(self, chat_id: int, send: _Send, paid: bool | None) -> int:
-        """The one Bot API call for this send; the id of the message the chat now shows."""
-        if send.edit_message_id is not None:
-            try:
-                await self.bot.edit_message_text(
-                    chat_id=chat_id,
-                    message_id=send.edit_message_id,
-                    text=send.text,
-                    reply_markup=send.markup,
-                )
-                return send.edit_message_id
-            except TelegramBadRequest as error:
-                if "not modified" in error.message:
-                    return send.edit_message_id  # it already says this
-                if "not found" not in error.message and "can't be edited" not in error.message:
-                    raise
-                # Deleted by the reader, or too old to edit: say it anew instead.
-        if send.document is not None:
-            filename, content = send.document
-            sent = await self.bot.send_document(
-                chat_id=chat_id,
-                document=BufferedInputFile(content, filename=filename),
-                caption=send.text,
-                reply_markup=send.markup,
-                allow_paid_broadcast=paid,
-            )
-            return sent.message_id
-        sent = await self.bot.send_message(
-            chat_id=chat_id, text=send.text, reply_markup=send.markup, allow_paid_broadcast=paid
-        )
-        return sent.message_id
-
-
-def is_timeout(error: TelegramNetworkError) -> bool:
-    # aiogram turns a read time-out into TelegramNetworkError("Request timeout error").
-    return isinstance(error.__cause__, TimeoutError) or "timeout" in error.message.lower()
-
-
-def _markup(raw: object) -> InlineKeyboardMarkup | None:
-    return InlineKeyboardMarkup.model_validate(raw) if raw else None
