@@ -9,7 +9,13 @@ Two runs, each repeated ``--repeat`` times (the median is printed) on a fresh da
 server, dropped afterwards):
 
 - ``DELIVERY_RATE=25`` against a fake that allows 30 messages a second per bot;
-- ``DELIVERY_RATE=300`` with ``ALLOW_PAID_BROADCAST=true`` against a fake that allows 300.
+- ``DELIVERY_RATE=285`` with ``ALLOW_PAID_BROADCAST=true`` against a fake that allows 300
+  (5 % under the limit: at the limit itself the network's jitter overfills a second now and
+  then, and each 429 pauses the bot for a second).
+
+Paid broadcasts at 1,000 a second (the goal: at least 0.9 of them from one worker, with no
+429) are ``--chats 6000 --pushes-per-chat 1 --run 950:1000``. Each median is printed beside
+its goals: no 429, no duplicate, no loss, and at 1,000 a second 0.9 of what the fake allows.
 
 The fake (in this process, which does not collect garbage while it serves: Telegram's
 servers do not pause for this process's collections) also allows one message a second per
@@ -78,7 +84,8 @@ class Run:
     allowed: int  # what the fake accepts per second per bot
 
 
-RUNS = [Run(rate=25, paid=False, allowed=30), Run(rate=300, paid=True, allowed=300)]
+RUNS = [Run(rate=25, paid=False, allowed=30), Run(rate=285, paid=True, allowed=300)]
+THOUSAND_GOAL = 0.9  # of the 1,000 a second the fake allows, from one worker
 
 
 def parse_run(spec: str) -> Run:
@@ -299,11 +306,14 @@ async def benchmark(args: argparse.Namespace) -> None:
         def median(key: str, runs: list[dict[str, Any]] = runs) -> float:
             return statistics.median(float(figures[key]) for figures in runs)
 
+        of_allowed = median("achieved") / run.allowed
+        goal = f" (goal ≥ {THOUSAND_GOAL})" if run.allowed >= 1000 else ""
         print(
             f"  median of {len(runs)}: {median('achieved'):.1f} msg/s = "
-            f"{median('fraction'):.3f} of the rate; 429s {median('too_many'):.0f}; "
+            f"{median('fraction'):.3f} of the rate = {of_allowed:.3f} of the {run.allowed}/s "
+            f"allowed{goal}; 429s {median('too_many'):.0f} (goal 0); "
             f"duplicates {max(f['duplicates'] for f in runs)}, "
-            f"losses {max(f['losses'] for f in runs)} (the most of any run); "
+            f"losses {max(f['losses'] for f in runs)} (the most of any run; goal 0 each); "
             f"CPU {1000 * median('cpu') / pushes:.2f} ms a push "
             f"({100 * median('cpu') / median('wall'):.0f}% of a core); "
             f"{median('statements') / pushes:.3f} statements a push; "

@@ -19,7 +19,7 @@ from tests.conftest import SETTING_NAMES
 from tests.doubles.fake_bot_api import FakeBotApi
 from tests.doubles.telegram_updates import BOT_USERNAME, TEST_TOKEN
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_processes]
 
 
 def free_port() -> int:

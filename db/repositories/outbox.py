@@ -8,12 +8,13 @@ whatever its size: no ORM objects on the worker's path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, literal, or_, select, update
+from sqlalchemy import Select, Table, Update, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import table_of
@@ -267,30 +268,28 @@ class OutboxRepository:
 
 
 async def _update_by_id(session: AsyncSession, table: Table, changes: RowChanges) -> None:
-    """Set each row's columns to its own values, one UPDATE per set of changed columns.
+    """Set each row's columns to its own values: one UPDATE by id per set of changed
+    columns, run for all its rows at once (``executemany``: one pipelined round trip on
+    asyncpg, one prepared statement on SQLite).
 
-    A column with the same value for every row is a plain ``SET``; one whose values differ
-    (a Telegram message id, a time) is ``CASE id WHEN … THEN … END``: the values are typed
-    as the column, so times are stored as the column stores them.
+    The statement is the same for every batch, so it is compiled once per process; a
+    ``CASE id WHEN … END`` per column (the way before) was built and compiled anew for each
+    batch and took a quarter of the worker's CPU at a thousand messages a second. The
+    parameters are typed as their columns, so times are stored as the column stores them.
     """
-    groups: dict[tuple[str, ...], dict[int, Mapping[str, Any]]] = {}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row_id, values in changes.items():
-        groups.setdefault(tuple(sorted(values)), {})[row_id] = values
+        parameters = {f"new_{name}": value for name, value in values.items()}
+        groups.setdefault(tuple(sorted(values)), []).append({"row_id": row_id, **parameters})
     for columns, rows in groups.items():
-        assignments: dict[str, Any] = {}
-        for name in columns:
-            column = table.c[name]
-            first, *others = (values[name] for values in rows.values())
-            if all(value == first for value in others):
-                assignments[name] = first
-            else:
-                assignments[name] = case(
-                    *(
-                        (table.c.id == row_id, literal(values[name], column.type))
-                        for row_id, values in rows.items()
-                    ),
-                    else_=column,
-                )
-        await session.execute(
-            update(table).where(among(session, table.c.id, list(rows))).values(assignments)
-        )
+        await session.execute(_update_statement(table, columns), rows)
+
+
+@functools.cache
+def _update_statement(table: Table, columns: tuple[str, ...]) -> Update:
+    """``UPDATE table SET column = :new_column, … WHERE id = :row_id``."""
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id", type_=table.c.id.type))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+    )

@@ -27,7 +27,7 @@ from tests.finals_fixtures import final, publish, school_with_teacher
 from tests.test_change_pushes import FATHER
 from tests.test_run_end_to_end import free_port, process_environment, run_ediary, to_chat
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_processes]
 
 
 @pytest.fixture

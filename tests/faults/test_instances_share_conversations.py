@@ -41,6 +41,7 @@ from tests.test_storage import redis_url  # noqa: F401 - the fixture
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.own_processes,
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
 ]
 HOOK, SECRET = "https://bot.example.org/telegram/hook", "instances-share-0123456789"

@@ -32,6 +32,7 @@ from tests.test_storage import redis_url  # noqa: F401 - the fixture
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.own_processes,
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
 ]
 RATE, CHATS, PER_CHAT = 30, 90, 2

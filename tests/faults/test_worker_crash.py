@@ -28,7 +28,7 @@ from tests.doubles.telegram_updates import TEST_TOKEN
 from tests.test_delivery import BUTTONS
 from tests.test_run_end_to_end import process_environment, run_ediary
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_processes]
 
 CHATS, PER_CHAT = 40, 3
 
