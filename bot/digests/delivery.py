@@ -8,15 +8,16 @@ order, one a second, and every lane takes its turn from one pacer that spaces th
 all sends at the bot's rate. A slow answer or a chat's one-second spacing therefore holds up
 only that chat, and enough sends are in flight to reach the rate over a real network. What
 the lanes ask of the database (are these rows still ours? these were sent) goes through the
-pass's ledger (``delivery_ledger``): one check for all unsent rows at most every two
-seconds, and the outcomes written together about every second, so a pass costs a few
+pass's ledger (``delivery_ledger``): one check for all unsent rows every second or two,
+and the outcomes written together about every second, so a pass costs a few
 statements whatever the number of messages in it.
 
-Passes overlap a little: once every send of a pass has had its turn, ``run_delivery``
-claims the next while the last answers come (at a thousand a second that tail and the
-claim were a sixth of a second between passes, 4% of the rate). A chat's lane in the
-next pass waits for its lane in the one before, so its messages still go in order and a
-second apart; a pause Telegram asks for stops the lanes of every pass.
+Passes overlap a little: once all but the last tenth of a second's sends of a pass have
+had their turns, ``run_delivery`` claims the next while the last answers come (at a
+thousand a second that tail and the claim were a sixth of a second between passes, 4% of
+the rate). A chat's lane in the next pass waits for its lane in the one before, so its
+messages still go in order and a second apart; a pause Telegram asks for stops the lanes
+of every pass.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ class _Pass:
     # for their chat or their turn stop waiting.
     pause: asyncio.Event = field(default_factory=asyncio.Event)
     unsent: list[int] = field(default_factory=list)  # claimed rows to give back
-    # Set once every send has had its turn (or will not have one): the next pass may start.
+    # Set once all sends but the last ``ahead`` have had their turns (or will have none):
+    # the next pass may be claimed, its lanes queueing for turns behind these.
     dealt: asyncio.Event = field(default_factory=asyncio.Event)
     to_deal: int = 0
     ahead: int = 0  # how many turns before the last the pass counts as dealt out
