@@ -1,6 +1,5 @@
 """Passes that overlap: the next batch is claimed while the last answers of the one before
-come, yet a chat's messages keep their order and spacing, and a pause stops both passes.
-And the pass's early check that its rows are still its own, which sends do not wait for."""
+come, yet a chat's messages keep their order and spacing, and a pause stops both passes."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
 from bot.digests.delivery import DeliveryWorker
-from bot.digests.delivery_ledger import RECHECK, PassLedger
 from bot.digests.delivery_loop import run_delivery
 from db.database import Database
 from db.models import OutboxMessage, OutboxStatus
@@ -137,29 +135,3 @@ async def test_a_pause_in_one_pass_stops_the_next_pass_too(
     assert len(bot.session.calls(SendMessage)) == 1
     assert await statuses(database) == [OutboxStatus.PENDING, OutboxStatus.PENDING]
     assert delivery.paused_for() == pytest.approx(30, abs=1)
-
-
-async def test_the_early_check_does_not_hold_a_send_and_its_answer_counts_soon_after(
-    database: Database, clock: FakeClock, second: Database
-) -> None:
-    await accounts_with_pushes(database, clock, chats=3)
-    fake = FakeTime()
-    async with database.unit_of_work() as uow:
-        claimed = await uow.outbox.claim(
-            worker="w1", now=clock.now(), lease_until=clock.now(), limit=3
-        )
-        await uow.commit()
-    ids = [push.id for push in claimed]
-    ledger = PassLedger(database, "w1", ids, fake.monotonic)
-    async with second.unit_of_work() as uow:  # the family withdraws consent meanwhile
-        await uow.outbox.cancel_pending(claimed[2].account_id, clock.now())
-        await uow.commit()
-    fake.now += RECHECK / 2
-    # Half-way to the limit the check starts, but this send does not wait for its answer.
-    assert await ledger.still_ours(ids[:1]) == ids[:1]
-    assert await ledger.still_ours(ids[2:]) == ids[2:]
-    async with asyncio.timeout(5):  # the check's answer comes in the background
-        while await ledger.still_ours(ids[2:]):  # noqa: ASYNC110 (nothing else to wait on)
-            await asyncio.sleep(0.01)
-    assert await ledger.still_ours(ids) == ids[:2]
-    await ledger.finish(())

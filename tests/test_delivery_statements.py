@@ -159,7 +159,5 @@ async def test_rows_not_sent_in_a_pass_are_given_back_with_its_last_outcomes(
         report = await delivery.deliver_due()
     assert report.sent == 2
     assert await statuses(second) == [OutboxStatus.SENT, OutboxStatus.SENT, OutboxStatus.PENDING]
-    # The claim; a second on, before the second send, the first outcome with the early
-    # check that the rest are still ours; then the last outcome and the release (in one
-    # transaction).
-    assert statements == ["UPDATE", "UPDATE", "SELECT", "UPDATE"]
+    # The claim, the outcomes and the release (the last two in one transaction).
+    assert statements == ["UPDATE", "UPDATE", "UPDATE"]

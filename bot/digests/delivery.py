@@ -8,8 +8,8 @@ order, one a second, and every lane takes its turn from one pacer that spaces th
 all sends at the bot's rate. A slow answer or a chat's one-second spacing therefore holds up
 only that chat, and enough sends are in flight to reach the rate over a real network. What
 the lanes ask of the database (are these rows still ours? these were sent) goes through the
-pass's ledger (``delivery_ledger``): one check for all unsent rows every second or two,
-and the outcomes written together about every second, so a pass costs a few
+pass's ledger (``delivery_ledger``): one check for all unsent rows at most every two
+seconds, and the outcomes written together about every second, so a pass costs a few
 statements whatever the number of messages in it.
 
 Passes overlap a little: once all but the last tenth of a second's sends of a pass have

@@ -9,11 +9,6 @@ came in meanwhile together (one UPDATE for all rows that change the same columns
 of the pass: a group commit over time. One transaction at a time, so on SQLite only one of
 the worker's transactions writes at once.
 
-The check is started in the background once half of :data:`RECHECK` has passed, so the
-sends go on while the database answers (a check of a few thousand rows takes a third of a
-second on SQLite: a thousand turns at a thousand a second); a lane waits for it only when
-the last answer is :data:`RECHECK` old.
-
 The costs, both bounded: a push cancelled (consent withdrawn) less than :data:`RECHECK`
 seconds before its send may still go, and if the worker process dies, what it sent since
 its last write is sent again after the lease, counted as of unknown outcome like what it had
@@ -52,17 +47,12 @@ class PassLedger:
         self._checked_at = self._written_at = monotonic()
         self._waiting = Changes()
         self._busy = asyncio.Lock()
-        self._checking: asyncio.Future[None] | None = None  # a check under way, early
 
     async def still_ours(self, ids: list[int]) -> list[int]:
         """Those of ``ids`` the pass still holds, as the database said at most
         :data:`RECHECK` seconds ago."""
-        self._raise_failed_check()
         if self._check_due():
-            await self._sync()  # (after the early check, if one is under way)
-        elif self._check_due(after=RECHECK / 2) and self._checking is None:
-            self._checking = asyncio.ensure_future(self._sync(early=True))
-            self._checking.add_done_callback(self._checked)
+            await self._sync()
         return [row_id for row_id in ids if row_id not in self._lost]
 
     async def record(self, changes: Changes) -> None:
@@ -75,23 +65,10 @@ class PassLedger:
     async def finish(self, unsent: Collection[int]) -> None:
         """Write what is waiting and give back ``unsent`` rows, in one transaction."""
         self._open.clear()
-        if self._checking is not None:  # its failure, if it failed, is the next one's too
-            await asyncio.gather(self._checking, return_exceptions=True)
-            self._checking = None
         await self._sync(final=True, release=unsent)
 
-    def _checked(self, check: asyncio.Future[None]) -> None:
-        # A check that failed stays until a lane raises its error (the database is away).
-        if check.cancelled() or check.exception() is None:
-            self._checking = None
-
-    def _raise_failed_check(self) -> None:
-        if self._checking is not None and self._checking.done():
-            failed, self._checking = self._checking, None
-            failed.result()
-
-    def _check_due(self, after: float = RECHECK) -> bool:
-        return bool(self._open) and self._monotonic() - self._checked_at >= after
+    def _check_due(self) -> bool:
+        return bool(self._open) and self._monotonic() - self._checked_at >= RECHECK
 
     def _write_due(self) -> bool:
         if not self._waiting:
@@ -99,12 +76,10 @@ class PassLedger:
         waiting = len(self._waiting.rows)
         return waiting >= WRITE_BATCH or self._monotonic() - self._written_at >= WRITE_EVERY
 
-    async def _sync(
-        self, *, final: bool = False, early: bool = False, release: Collection[int] = ()
-    ) -> None:
+    async def _sync(self, *, final: bool = False, release: Collection[int] = ()) -> None:
         async with self._busy:
             # Another lane may have done it while this one waited for its turn.
-            check = self._check_due(after=RECHECK / 2 if early else RECHECK)
+            check = self._check_due()
             if not (check or self._write_due() or (final and (self._waiting or release))):
                 return
             began = self._monotonic()
